@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "sharegen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sharegen", targets: ["sharegen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCMark", path: "Sources/CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .target(name: "ShareModel", swiftSettings: strict),
+        .target(name: "ShareLoader", dependencies: ["ShareModel", "Yams"], swiftSettings: strict),
+        .target(name: "ShareValidator", dependencies: ["ShareModel", "ShareLoader"], swiftSettings: strict),
+        .executableTarget(
+            name: "sharegen",
+            dependencies: [
+                "ShareModel", "ShareLoader", "ShareValidator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ShareLoaderTests", dependencies: ["ShareLoader"], swiftSettings: strict),
+        .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader"], resources: [.copy("Fixtures")], swiftSettings: strict),
+    ]
+)

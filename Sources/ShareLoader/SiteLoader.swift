@@ -1,0 +1,176 @@
+import ShareModel
+
+/// One parsed input file: its located value and, for Markdown, its body.
+public struct SourceDocument: Sendable {
+    /// Path relative to the site root.
+    public var path: String
+    /// The parsed value, or nil when the file could not be read or parsed.
+    public var value: SourceValue?
+    /// The Markdown body (the description), for Markdown shares.
+    public var body: String?
+    /// 1-based line where the body starts.
+    public var bodyLine: Int
+    public var format: ShareFormat
+
+    public init(path: String, value: SourceValue?, body: String? = nil, bodyLine: Int = 1, format: ShareFormat = .json) {
+        self.path = path
+        self.value = value
+        self.body = body
+        self.bodyLine = bodyLine
+        self.format = format
+    }
+}
+
+/// The files of one `content/<project>/` folder.
+public struct LoadedProject: Sendable {
+    public var id: String
+    /// `content/<id>`, relative to the root.
+    public var path: String
+    public var projectFile: SourceDocument?
+    public var shares: [SourceDocument]
+    public var credentials: [SourceDocument]
+}
+
+/// Everything read from a site, before validation.
+public struct LoadedSite: Sendable {
+    /// `sharegen.json`, when present.
+    public var config: SourceDocument?
+    public var projects: [LoadedProject]
+    /// Problems found while reading and parsing (syntax, encoding, stray files).
+    public var diagnostics: [Diagnostic]
+}
+
+/// Reads a site's input files through a `FileSystem` and parses them on all cores.
+public struct SiteLoader: Sendable {
+    /// Share, credential and configuration files are small; anything larger is a mistake
+    /// (a video or an export committed by accident) and is rejected unread.
+    public static let maxFileSize = 1 << 20
+    public static let configFile = "sharegen.json"
+    public static let contentDirectory = "content"
+
+    public let fileSystem: any FileSystem
+    /// The site root as given; file paths in results are relative to it.
+    public let root: String
+
+    public init(fileSystem: any FileSystem, root: String) {
+        self.fileSystem = fileSystem
+        self.root = root
+    }
+
+    private enum Role: Sendable {
+        case config, project, share(ShareFormat), credential
+    }
+
+    private struct PendingFile: Sendable {
+        var path: String
+        var role: Role
+        var project: Int?
+    }
+
+    public func load() -> LoadedSite {
+        var diagnostics: [Diagnostic] = []
+        var pending: [PendingFile] = []
+        var projects: [LoadedProject] = []
+
+        if fileSystem.kind(at: absolute(SiteLoader.configFile)) != nil {
+            pending.append(PendingFile(path: SiteLoader.configFile, role: .config))
+        }
+        let content = SiteLoader.contentDirectory
+        if fileSystem.resolvedKind(at: absolute(content)) == .directory {
+            for name in listing(content, &diagnostics) where !name.hasPrefix(".") {
+                let projectPath = joinPath(content, name)
+                guard fileSystem.resolvedKind(at: absolute(projectPath)) == .directory else {
+                    diagnostics.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
+                    continue
+                }
+                let index = projects.count
+                projects.append(LoadedProject(id: name, path: projectPath, projectFile: nil, shares: [], credentials: []))
+                pending += projectFiles(projectPath, index: index, &diagnostics)
+            }
+        } else {
+            diagnostics.append(.error("site.content-missing", "no content/ folder: share definitions live in content/<project>/shares/", at: SourceLocation(file: content)))
+        }
+
+        let parsed = pending.parallelMap { file in (file, parse(file)) }
+        var config: SourceDocument?
+        for (file, (document, fileDiagnostics)) in parsed {
+            diagnostics += fileDiagnostics
+            switch file.role {
+            case .config: config = document
+            case .project: projects[file.project!].projectFile = document
+            case .share: projects[file.project!].shares.append(document)
+            case .credential: projects[file.project!].credentials.append(document)
+            }
+        }
+        return LoadedSite(config: config, projects: projects, diagnostics: diagnostics)
+    }
+
+    private func absolute(_ path: String) -> String {
+        joinPath(root, path)
+    }
+
+    private func listing(_ path: String, _ diagnostics: inout [Diagnostic]) -> [String] {
+        do {
+            return try fileSystem.contentsOfDirectory(absolute(path))
+        } catch {
+            diagnostics.append(.error("source.unreadable", "cannot read folder: \(error.reason)", at: SourceLocation(file: path)))
+            return []
+        }
+    }
+
+    private func projectFiles(_ projectPath: String, index: Int, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
+        var files: [PendingFile] = []
+        for name in listing(projectPath, &diagnostics) where !name.hasPrefix(".") {
+            let path = joinPath(projectPath, name)
+            let kind = fileSystem.resolvedKind(at: absolute(path))
+            switch (name, kind) {
+            case ("project.json", .file):
+                files.append(PendingFile(path: path, role: .project, project: index))
+            case ("shares", .directory):
+                for file in listing(path, &diagnostics) where !file.hasPrefix(".") {
+                    let filePath = joinPath(path, file)
+                    if file.hasSuffix(".json") {
+                        files.append(PendingFile(path: filePath, role: .share(.json), project: index))
+                    } else if file.hasSuffix(".md") {
+                        files.append(PendingFile(path: filePath, role: .share(.markdown), project: index))
+                    } else {
+                        diagnostics.append(.warning("site.stray-file", "ignored: share files end in .json or .md", at: SourceLocation(file: filePath)))
+                    }
+                }
+            case ("credentials", .directory):
+                for file in listing(path, &diagnostics) where !file.hasPrefix(".") {
+                    let filePath = joinPath(path, file)
+                    if file.hasSuffix(".json") {
+                        files.append(PendingFile(path: filePath, role: .credential, project: index))
+                    } else {
+                        diagnostics.append(.warning("site.stray-file", "ignored: credential files end in .json", at: SourceLocation(file: filePath)))
+                    }
+                }
+            default:
+                diagnostics.append(.warning("site.stray-file", "ignored: a project folder holds project.json, shares/ and credentials/", at: SourceLocation(file: path)))
+            }
+        }
+        return files
+    }
+
+    private func parse(_ file: PendingFile) -> (SourceDocument, [Diagnostic]) {
+        let location = SourceLocation(file: file.path)
+        let bytes: [UInt8]
+        do {
+            bytes = try fileSystem.readFile(absolute(file.path))
+        } catch {
+            return (SourceDocument(path: file.path, value: nil), [.error("source.unreadable", "cannot read file: \(error.reason)", at: location)])
+        }
+        if bytes.count > SiteLoader.maxFileSize {
+            let message = "file is \(bytes.count) bytes; input files are limited to \(SiteLoader.maxFileSize) bytes"
+            return (SourceDocument(path: file.path, value: nil), [.error("source.too-large", message, at: location)])
+        }
+        if case .share(.markdown) = file.role {
+            let result = FrontMatterParser.parse(bytes, file: file.path)
+            let document = SourceDocument(path: file.path, value: result.value, body: result.body, bodyLine: result.bodyLine, format: .markdown)
+            return (document, result.diagnostics)
+        }
+        let (value, diagnostics) = LocatedJSONParser.parse(bytes, file: file.path)
+        return (SourceDocument(path: file.path, value: value), diagnostics)
+    }
+}

@@ -1,0 +1,78 @@
+/// Renders diagnostics in the formats of `sharegen check --format`.
+public enum DiagnosticFormat: String, Sendable, CaseIterable {
+    case text, json, github
+}
+
+public struct DiagnosticFormatter: Sendable {
+    /// Returns line `line` (1-based) of `file`, for the excerpt under a text diagnostic.
+    public typealias SourceLines = @Sendable (_ file: String, _ line: Int) -> String?
+
+    public var format: DiagnosticFormat
+    public var sourceLines: SourceLines?
+
+    public init(format: DiagnosticFormat, sourceLines: SourceLines? = nil) {
+        self.format = format
+        self.sourceLines = sourceLines
+    }
+
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        switch format {
+        case .text: return diagnostics.map(text).joined()
+        case .github: return diagnostics.map(github).joined()
+        case .json: return json(diagnostics)
+        }
+    }
+
+    /// `file:line:column: error: message [rule]`, then the source line and a caret.
+    public func text(_ diagnostic: Diagnostic) -> String {
+        var out = "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)]\n"
+        if let line = sourceLines?(diagnostic.file, diagnostic.line) {
+            let shown = String(line.prefix(200)).map { $0 == "\t" ? " " : $0 }
+            out += "    " + String(shown) + "\n"
+            let offset = min(max(diagnostic.column - 1, 0), shown.count)
+            out += "    " + String(repeating: " ", count: offset) + "^\n"
+        }
+        return out
+    }
+
+    /// A GitHub Actions workflow command, which shows as an annotation on the diff.
+    public func github(_ diagnostic: Diagnostic) -> String {
+        let command = diagnostic.severity == .error ? "error" : "warning"
+        let properties = [
+            "file=\(escapeProperty(diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
+            "title=\(escapeProperty(diagnostic.rule))",
+        ].joined(separator: ",")
+        return "::\(command) \(properties)::\(escapeData(diagnostic.message))\n"
+    }
+
+    public func json(_ diagnostics: [Diagnostic]) -> String {
+        let items = diagnostics.map { diagnostic -> JSONValue in
+            .object([
+                ("file", .string(diagnostic.file)), ("line", .number(diagnostic.line)), ("column", .number(diagnostic.column)),
+                ("severity", .string(diagnostic.severity.rawValue)), ("rule", .string(diagnostic.rule)),
+                ("message", .string(diagnostic.message)),
+                ("related", .array(diagnostic.related.map { .object([("file", .string($0.file)), ("line", .number($0.line)), ("column", .number($0.column))]) })),
+            ])
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let summary = JSONValue.object([
+            ("errors", .number(errors)), ("warnings", .number(diagnostics.count - errors)), ("diagnostics", .array(items)),
+        ])
+        return summary.serialized(pretty: true) + "\n"
+    }
+
+    private func escapeData(_ text: String) -> String {
+        text.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+    }
+
+    private func escapeProperty(_ text: String) -> String {
+        escapeData(text).replacing(":", with: "%3A").replacing(",", with: "%2C")
+    }
+
+    /// "2 errors, 1 warning" style summary.
+    public static func summary(_ diagnostics: [Diagnostic]) -> String {
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        return "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    }
+}

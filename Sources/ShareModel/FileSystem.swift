@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public enum FileKind: Sendable, Hashable {
+    case file, directory, symlink, other
+}
+
+/// A failed file-system call, with the path and the system's reason.
+public struct FileSystemError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var code: Int32
+
+    public init(path: String, reason: String, code: Int32 = 0) {
+        self.path = path
+        self.reason = reason
+        self.code = code
+    }
+
+    public init(path: String, errno code: Int32) {
+        self.init(path: path, reason: String(cString: strerror(code)), code: code)
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The seam between the pipeline and the disk, so loader and emitter tests run in memory.
+/// Paths are `/`-separated; relative paths are taken from the process's directory.
+public protocol FileSystem: Sendable {
+    /// The kind of the entry itself (a symlink is not followed), or nil if absent.
+    func kind(at path: String) -> FileKind?
+    /// Entry names of a directory, sorted bytewise, without `.` and `..`.
+    func contentsOfDirectory(_ path: String) throws(FileSystemError) -> [String]
+    /// The whole file; symlinks to files are followed.
+    func readFile(_ path: String) throws(FileSystemError) -> [UInt8]
+}
+
+extension FileSystem {
+    /// Kind after following a symlink, or nil if absent or dangling.
+    public func resolvedKind(at path: String) -> FileKind? {
+        let kind = kind(at: path)
+        guard kind == .symlink else { return kind }
+        if (try? contentsOfDirectory(path)) != nil { return .directory }
+        if (try? readFile(path)) != nil { return .file }
+        return nil
+    }
+}
+
+/// Joins path components with `/`, skipping empty ones.
+public func joinPath(_ parts: String...) -> String {
+    var result = ""
+    for part in parts where !part.isEmpty {
+        if result.isEmpty || result.hasSuffix("/") { result += part } else { result += "/" + part }
+    }
+    return result
+}

@@ -1,0 +1,134 @@
+import ShareModel
+
+/// Rules that relate several files (SPEC §2); each diagnostic names every file involved.
+enum CrossFileRules {
+    static func check(_ shares: [CheckedShare], credentials: [Credential], into diagnostics: inout [Diagnostic]) {
+        checkSlugs(shares, into: &diagnostics)
+        checkOnePerVisibility(shares, into: &diagnostics)
+        checkVideoConflicts(shares, into: &diagnostics)
+        checkCredentialReferences(shares, credentials: credentials, into: &diagnostics)
+    }
+
+    static func location(_ share: CheckedShare, _ position: SourcePosition) -> SourceLocation {
+        SourceLocation(file: share.share.sourceFile, position: position)
+    }
+
+    static func describe(_ locations: [SourceLocation]) -> String {
+        locations.map { "\($0.file):\($0.line):\($0.column)" }.joined(separator: ", ")
+    }
+
+    /// A slug once used, current or previous, in any channel, is never used again.
+    static func checkSlugs(_ shares: [CheckedShare], into diagnostics: inout [Diagnostic]) {
+        var uses: [String: [SourceLocation]] = [:]
+        for share in shares {
+            uses[share.share.slug, default: []].append(location(share, share.slugPosition))
+            for (previous, position) in zip(share.share.previousSlugs, share.previousSlugPositions) {
+                uses[previous.slug, default: []].append(location(share, position))
+            }
+        }
+        for (slug, locations) in uses where locations.count > 1 {
+            let sorted = locations.sorted()
+            for (index, place) in sorted.enumerated() {
+                let others = sorted.enumerated().filter { $0.offset != index }.map(\.element)
+                diagnostics.append(.error(
+                    "slug.duplicate", "slug \"\(slug)\" is used \(sorted.count) times; a slug is never reused (also at \(describe(others)))",
+                    at: place, related: others))
+            }
+        }
+    }
+
+    /// At most one share per (project, channel, visibility).
+    static func checkOnePerVisibility(_ shares: [CheckedShare], into diagnostics: inout [Diagnostic]) {
+        let groups = Dictionary(grouping: shares) { "\($0.share.project)\u{0}\($0.share.channel.rawValue)\u{0}\($0.share.video.visibility.rawValue)" }
+        for group in groups.values where group.count > 1 {
+            let locations = group.map { location($0, $0.documentPosition) }.sorted()
+            let first = group[0].share
+            for (index, place) in locations.enumerated() {
+                let others = locations.enumerated().filter { $0.offset != index }.map(\.element)
+                diagnostics.append(.error(
+                    "share.duplicate",
+                    "project \(first.project) has \(group.count) \(first.video.visibility.rawValue) shares in \(first.channel.rawValue); only one is allowed (also \(others.map(\.file).joined(separator: ", ")))",
+                    at: place, related: others))
+            }
+        }
+    }
+
+    /// At most one Enabled share per (video id, segment, visibility) in a channel, like HTTP 409.
+    static func checkVideoConflicts(_ shares: [CheckedShare], into diagnostics: inout [Diagnostic]) {
+        let enabled = shares.filter { $0.share.status == .enabled }
+        let byVideo = Dictionary(grouping: enabled) { "\($0.share.channel.rawValue)\u{0}\($0.share.video.visibility.rawValue)\u{0}\($0.share.video.id)" }
+        for group in byVideo.values where group.count > 1 {
+            var clusters: [[CheckedShare]] = []
+            for share in group {
+                if let index = clusters.firstIndex(where: { sameSegment($0[0].share.video.segment, share.share.video.segment) }) {
+                    clusters[index].append(share)
+                } else {
+                    clusters.append([share])
+                }
+            }
+            for cluster in clusters where cluster.count > 1 {
+                let locations = cluster.map { location($0, $0.videoPosition) }.sorted()
+                let video = cluster[0].share.video
+                let what = video.segment.map { " segment \($0.id ?? "\(formatSeconds($0.start))-\(formatSeconds($0.end)) s")" } ?? ""
+                for (index, place) in locations.enumerated() {
+                    let others = locations.enumerated().filter { $0.offset != index }.map(\.element)
+                    diagnostics.append(.error(
+                        "share.video-conflict",
+                        "video \"\(video.id)\"\(what) already has an Enabled \(video.visibility.rawValue) share in \(cluster[0].share.channel.rawValue) (conflict, like HTTP 409) in \(others.map(\.file).joined(separator: ", "))",
+                        at: place, related: others))
+                }
+            }
+        }
+    }
+
+    static func sameSegment(_ a: Segment?, _ b: Segment?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case (let a?, let b?): return a.isSame(as: b)
+        default: return false
+        }
+    }
+
+    static func formatSeconds(_ value: Double) -> String {
+        JSONValue.number(value).serialized()
+    }
+
+    /// `apiCredentialId` names an active credential of the share's own project.
+    static func checkCredentialReferences(_ shares: [CheckedShare], credentials: [Credential], into diagnostics: inout [Diagnostic]) {
+        let byID = Dictionary(credentials.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for share in shares {
+            guard let id = share.share.apiCredentialId, let position = share.credentialPosition else { continue }
+            let place = location(share, position)
+            guard let credential = byID[id] else {
+                diagnostics.append(.error("credential.unknown", "apiCredentialId \(id) names no credential in content/\(share.share.project)/credentials/", at: place))
+                continue
+            }
+            let credentialFile = SourceLocation(file: credential.sourceFile)
+            if credential.project != share.share.project {
+                diagnostics.append(.error(
+                    "credential.project", "apiCredentialId \(id) belongs to project \(credential.project) (\(credential.sourceFile)), not \(share.share.project)",
+                    at: place, related: [credentialFile]))
+            } else if credential.status != .active {
+                diagnostics.append(.error(
+                    "credential.revoked", "apiCredentialId \(id) was revoked (\(credential.sourceFile)); use an active credential",
+                    at: place, related: [credentialFile]))
+            }
+        }
+    }
+
+    /// Credential ids and API keys are unique across the site.
+    static func checkCredentialUniqueness(_ credentials: [Credential], into diagnostics: inout [Diagnostic]) {
+        for (field, key) in [("id", \Credential.id), ("apiKey", \Credential.apiKey)] {
+            let groups = Dictionary(grouping: credentials) { $0[keyPath: key] }
+            for (value, group) in groups where group.count > 1 {
+                let files = group.map(\.sourceFile).sorted()
+                for file in files {
+                    let others = files.filter { $0 != file }.map { SourceLocation(file: $0) }
+                    diagnostics.append(.error(
+                        "credential.duplicate", "credential \(field) \(value) appears in \(files.count) files: \(files.joined(separator: ", "))",
+                        at: SourceLocation(file: file), related: others))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import ShareLoader
+import ShareModel
+import ShareValidator
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate the site and print diagnostics.")
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "Only report on this channel (DEV, STAGING or PROD); default: all channels.")
+    var channel: Channel?
+
+    @Option(help: "Output format: text, json or github (workflow annotations).")
+    var format: DiagnosticFormat = .text
+
+    @Flag(help: "Treat warnings as failures.")
+    var strict = false
+
+    func run() async throws {
+        let validation = try SiteSession(root: site.root).validate()
+        let diagnostics = validation.result.diagnostics(for: channel)
+        let formatter = DiagnosticFormatter(format: format, sourceLines: validation.sourceLines)
+        print(formatter.render(diagnostics), terminator: "")
+        if format == .text {
+            let shares = validation.result.site.shares.filter { channel == nil || $0.channel == channel }.count
+            printError("\(DiagnosticFormatter.summary(diagnostics)) (\(shares) valid shares checked)")
+        }
+        try validation.exit(for: diagnostics, strict: strict)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import ShareLoader
+import ShareModel
+import ShareValidator
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loads and validates a site root for a command, and maps outcomes to exit codes.
+struct SiteSession {
+    let root: String
+    let fileSystem = LocalFileSystem()
+
+    init(root: String) throws {
+        self.root = root
+        let kind = fileSystem.resolvedKind(at: root)
+        guard kind == .directory else {
+            printError("error: --root \(root) is not a directory")
+            throw Exit.badUsage
+        }
+        guard fileSystem.kind(at: joinPath(root, SiteLoader.contentDirectory)) != nil
+            || fileSystem.kind(at: joinPath(root, SiteLoader.configFile)) != nil else {
+            printError("error: \(root) is not a sharegen site (no content/ folder and no sharegen.json)")
+            throw Exit.badUsage
+        }
+    }
+
+    struct Validation {
+        var result: ValidationResult
+        var sourceLines: DiagnosticFormatter.SourceLines
+
+        /// Exit 2 for configuration errors, 1 for content errors, 1 for warnings under --strict.
+        func exit(for diagnostics: [Diagnostic], strict: Bool) throws {
+            let errors = diagnostics.filter { $0.severity == .error }
+            if errors.contains(where: { $0.file == SiteLoader.configFile }) { throw Exit.badUsage }
+            if !errors.isEmpty || (strict && !diagnostics.isEmpty) { throw Exit.invalidContent }
+        }
+    }
+
+    func validate() -> Validation {
+        let loaded = SiteLoader(fileSystem: fileSystem, root: root).load()
+        let result = SiteValidator().validate(loaded)
+        let fileSystem = fileSystem
+        let root = root
+        let sourceLines: DiagnosticFormatter.SourceLines = { file, line in
+            guard let bytes = try? fileSystem.readFile(joinPath(root, file)), bytes.count <= SiteLoader.maxFileSize else { return nil }
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard line >= 1, line <= lines.count else { return nil }
+            var text = lines[line - 1]
+            if text.hasSuffix("\r") { text.removeLast() }
+            return String(text)
+        }
+        return Validation(result: result, sourceLines: sourceLines)
+    }
+}
+
+func printError(_ message: String) {
+    var standardError = StandardError()
+    print(message, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        // Unbuffered write(2) avoids touching libc's global `stderr` stream object.
+        var bytes = Array(string.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
