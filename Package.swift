@@ -19,13 +19,29 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CCMark", path: "Sources/CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
-        .target(name: "ShareModel", swiftSettings: strict),
+        .target(name: "CShims"),
+        .target(name: "ShareModel", dependencies: ["CShims"], swiftSettings: strict),
         .target(name: "ShareLoader", dependencies: ["ShareModel", "Yams"], swiftSettings: strict),
         .target(name: "ShareValidator", dependencies: ["ShareModel", "ShareLoader"], swiftSettings: strict),
+        .target(
+            name: "ShareRenderer",
+            dependencies: [
+                "ShareModel", "ShareLoader", "CCMark",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "ShareEmitter", dependencies: ["ShareModel"], swiftSettings: strict),
+        .target(
+            name: "ShareBuild",
+            dependencies: ["ShareModel", "ShareLoader", "ShareValidator", "ShareRenderer", "ShareEmitter"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sharegen",
             dependencies: [
-                "ShareModel", "ShareLoader", "ShareValidator",
+                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -39,7 +39,8 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("source.empty", "file is empty; expected YAML front matter between '---' lines", at: origin))
             return result
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so CRLF files must be split on it explicitly.
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         if lines.last == "" { lines.removeLast() }
         func isDelimiter(_ line: Substring, _ marker: String) -> Bool {
             var line = line
@@ -67,7 +68,7 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("yaml.too-deep", "front matter is nested more than \(maxDepth) levels deep", at: SourceLocation(file: file, position: position)))
             return result
         }
-        var converter = NodeConverter(file: file, lineOffset: lineOffset)
+        var converter = NodeConverter(file: file, lineOffset: lineOffset, yaml: yaml)
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
@@ -129,16 +130,37 @@ public enum FrontMatterParser {
         return nil
     }
 
+    /// Yams reports a duplicated key at its first occurrence; the author needs the repeat.
+    /// Returns the 1-based line of the next line that writes the same key at the same column.
+    static func repeatedKeyLine(_ key: String, after first: Mark, in yaml: String) -> Int? {
+        let column = first.column - 1
+        let spellings = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in lines.indices.dropFirst(first.line) {
+            let scalars = Array(lines[index].unicodeScalars)
+            guard scalars.count > column, scalars[..<column].allSatisfy({ $0 == " " }) else { continue }
+            let rest = scalars[column...]
+            for spelling in spellings where rest.starts(with: spelling) {
+                if rest.dropFirst(spelling.count).drop(while: { $0 == " " }).first == ":" {
+                    return index + 1
+                }
+            }
+        }
+        return nil
+    }
+
     private struct NodeConverter {
         let file: String
         let lineOffset: Int
+        let yaml: String
         var diagnostics: [Diagnostic] = []
         var nodeCount = 0
         var tooLarge = false
 
-        init(file: String, lineOffset: Int) {
+        init(file: String, lineOffset: Int, yaml: String) {
             self.file = file
             self.lineOffset = lineOffset
+            self.yaml = yaml
         }
 
         func position(_ mark: Mark?) -> SourcePosition {
@@ -154,7 +176,13 @@ public enum FrontMatterParser {
                 return .error("yaml.syntax", message, at: SourceLocation(file: file, position: position(mark)))
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let names = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-                return .error("yaml.duplicate-key", "duplicate key \(names) in mapping", at: SourceLocation(file: file, position: position(context.mark)))
+                let first = position(context.mark)
+                guard let key = duplicates.first, let line = FrontMatterParser.repeatedKeyLine(key, after: context.mark, in: yaml) else {
+                    return .error("yaml.duplicate-key", "duplicate key \(names) in mapping", at: SourceLocation(file: file, position: first))
+                }
+                return .error(
+                    "yaml.duplicate-key", "duplicate key \(names) (first defined at line \(first.line), column \(first.column))",
+                    at: SourceLocation(file: file, position: SourcePosition(line: line + lineOffset, column: first.column)))
             default:
                 return .error("yaml.syntax", "invalid YAML: \(error)", at: SourceLocation(file: file, position: position(nil)))
             }

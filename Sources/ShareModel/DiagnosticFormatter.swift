@@ -29,7 +29,9 @@ public struct DiagnosticFormatter: Sendable {
         if let line = sourceLines?(diagnostic.file, diagnostic.line) {
             let shown = String(line.prefix(200)).map { $0 == "\t" ? " " : $0 }
             out += "    " + String(shown) + "\n"
-            let offset = min(max(diagnostic.column - 1, 0), shown.count)
+            // Columns count Unicode scalars; the caret is placed by characters as displayed.
+            let scalars = line.unicodeScalars.prefix(max(diagnostic.column - 1, 0))
+            let offset = min(String(String.UnicodeScalarView(scalars)).count, shown.count)
             out += "    " + String(repeating: " ", count: offset) + "^\n"
         }
         return out

@@ -5,9 +5,17 @@ public final class InMemoryFileSystem: FileSystem {
     private enum Node {
         case file([UInt8])
         case symlink(String)
+        case directory
     }
 
     private let nodes: Mutex<[String: Node]>
+    private let writeFailure = Mutex<(@Sendable (String) -> FileSystemError?)?>(nil)
+
+    /// Makes every later write for which `failure` returns an error fail with it,
+    /// to test what a full disk or a read-only folder does.
+    public func failWrites(_ failure: (@Sendable (String) -> FileSystemError?)?) {
+        writeFailure.withLock { $0 = failure }
+    }
 
     /// Builds a tree from relative paths and their text.
     public init(files: [String: String] = [:]) {
@@ -35,7 +43,9 @@ public final class InMemoryFileSystem: FileSystem {
 
     /// Every file path, sorted.
     public var allFiles: [String] {
-        nodes.withLock { $0.keys.sorted() }
+        nodes.withLock { nodes in
+            nodes.filter { if case .directory = $0.value { return false } else { return true } }.keys.sorted()
+        }
     }
 
     public func kind(at path: String) -> FileKind? {
@@ -44,6 +54,7 @@ public final class InMemoryFileSystem: FileSystem {
             switch nodes[path] {
             case .file: return .file
             case .symlink: return .symlink
+            case .directory: return .directory
             case nil:
                 let prefix = path.isEmpty ? "" : path + "/"
                 return nodes.keys.contains { $0.hasPrefix(prefix) } ? .directory : nil
@@ -62,7 +73,7 @@ public final class InMemoryFileSystem: FileSystem {
             }
             return names
         }
-        if names.isEmpty { throw FileSystemError(path: path, reason: "No such file or directory", code: 2) }
+        if names.isEmpty, kind(at: path) != .directory { throw FileSystemError(path: path, reason: "No such file or directory", code: 2) }
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
@@ -77,14 +88,74 @@ public final class InMemoryFileSystem: FileSystem {
                 hops += 1
                 if hops > 40 { throw FileSystemError(path: path, reason: "Too many levels of symbolic links", code: 40) }
                 path = target
-            case nil:
+            case .directory, nil:
                 let isDirectory = kind(at: path) == .directory
                 throw FileSystemError(path: path, reason: isDirectory ? "not a regular file" : "No such file or directory", code: isDirectory ? 21 : 2)
             }
         }
     }
 
+    private func checkWrite(_ path: String) throws(FileSystemError) {
+        if let error = writeFailure.withLock({ $0?(path) }) { throw error }
+    }
+
     private func normalize(_ path: String) -> String {
         path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+}
+
+extension InMemoryFileSystem: WritableFileSystem {
+    public func createDirectory(_ path: String) throws(FileSystemError) {
+        try checkWrite(path)
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        nodes.withLock { nodes in
+            for end in parts.indices {
+                let prefix = parts[...end].joined(separator: "/")
+                if nodes[prefix] == nil { nodes[prefix] = .directory }
+            }
+        }
+    }
+
+    public func writeFile(_ path: String, bytes: [UInt8]) throws(FileSystemError) {
+        try checkWrite(path)
+        write(path, bytes: bytes)
+    }
+
+    public func linkFile(_ existing: String, to new: String) throws(FileSystemError) {
+        try writeFile(new, bytes: try readFile(existing))
+    }
+
+    public func rename(_ source: String, to destination: String) throws(FileSystemError) {
+        try checkWrite(destination)
+        let source = normalize(source), destination = normalize(destination)
+        try nodes.withLock { nodes throws(FileSystemError) in
+            let moved = nodes.filter { $0.key == source || $0.key.hasPrefix(source + "/") }
+            if moved.isEmpty { throw FileSystemError(path: source, reason: "No such file or directory", code: 2) }
+            nodes = nodes.filter { !($0.key == destination || $0.key.hasPrefix(destination + "/")) && moved[$0.key] == nil }
+            for (key, node) in moved { nodes[destination + key.dropFirst(source.count)] = node }
+        }
+    }
+
+    public func exchange(_ first: String, _ second: String) throws(FileSystemError) {
+        try checkWrite(second)
+        let first = normalize(first), second = normalize(second)
+        nodes.withLock { nodes in
+            var swapped: [String: Node] = [:]
+            for (key, node) in nodes {
+                if key == first || key.hasPrefix(first + "/") {
+                    swapped[second + key.dropFirst(first.count)] = node
+                } else if key == second || key.hasPrefix(second + "/") {
+                    swapped[first + key.dropFirst(second.count)] = node
+                } else {
+                    swapped[key] = node
+                }
+            }
+            nodes = swapped
+        }
+    }
+
+    public func removeTree(_ path: String) throws(FileSystemError) {
+        try checkWrite(path)
+        remove(path)
     }
 }

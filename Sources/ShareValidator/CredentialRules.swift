@@ -1,11 +1,23 @@
 import ShareLoader
 import ShareModel
 
+/// A credential that passed its own rules, with the positions cross-file rules cite.
+struct CheckedCredential: Sendable {
+    var credential: Credential
+    var idPosition: SourcePosition
+    var apiKeyPosition: SourcePosition
+    var statusPosition: SourcePosition
+
+    func location(_ position: SourcePosition) -> SourceLocation {
+        SourceLocation(file: credential.sourceFile, position: position)
+    }
+}
+
 /// Rules for `content/<project>/credentials/<id>.json`.
 enum CredentialRules {
     static let keys = ["id", "name", "apiKey", "secretHash", "createdAt", "status", "revokedAt", "revokedBy"]
 
-    static func validate(_ document: SourceDocument, project: String, into diagnostics: inout [Diagnostic]) -> Credential? {
+    static func validate(_ document: SourceDocument, project: String, into diagnostics: inout [Diagnostic]) -> CheckedCredential? {
         guard let value = document.value,
               var reader = FieldReader(file: document.path, value: value, what: "a credential file", diagnostics: &diagnostics) else { return nil }
         defer { reader.flush(into: &diagnostics) }
@@ -49,9 +61,12 @@ enum CredentialRules {
             reader.error("credential.status", "an active credential has no revokedAt; set status to \"revoked\" or remove it", at: position)
         }
         guard let id, let name, let apiKey, let secretHash, let createdAt, let status, !reader.diagnostics.hasErrors else { return nil }
-        return Credential(
+        let credential = Credential(
             id: id.value.lowercased(), project: project, name: name.value, apiKey: apiKey.value, secretHash: secretHash.value,
             createdAt: createdAt.value, status: status, revokedAt: revokedAt?.value, revokedBy: revokedBy?.value,
             sourceFile: document.path)
+        return CheckedCredential(
+            credential: credential, idPosition: id.position, apiKeyPosition: apiKey.position,
+            statusPosition: reader.value("status")!.position)
     }
 }

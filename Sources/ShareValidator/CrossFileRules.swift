@@ -2,7 +2,7 @@ import ShareModel
 
 /// Rules that relate several files (SPEC §2); each diagnostic names every file involved.
 enum CrossFileRules {
-    static func check(_ shares: [CheckedShare], credentials: [Credential], into diagnostics: inout [Diagnostic]) {
+    static func check(_ shares: [CheckedShare], credentials: [CheckedCredential], into diagnostics: inout [Diagnostic]) {
         checkSlugs(shares, into: &diagnostics)
         checkOnePerVisibility(shares, into: &diagnostics)
         checkVideoConflicts(shares, into: &diagnostics)
@@ -94,39 +94,43 @@ enum CrossFileRules {
     }
 
     /// `apiCredentialId` names an active credential of the share's own project.
-    static func checkCredentialReferences(_ shares: [CheckedShare], credentials: [Credential], into diagnostics: inout [Diagnostic]) {
-        let byID = Dictionary(credentials.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    static func checkCredentialReferences(_ shares: [CheckedShare], credentials: [CheckedCredential], into diagnostics: inout [Diagnostic]) {
+        let byID = Dictionary(credentials.map { ($0.credential.id, $0) }, uniquingKeysWith: { first, _ in first })
         for share in shares {
             guard let id = share.share.apiCredentialId, let position = share.credentialPosition else { continue }
             let place = location(share, position)
-            guard let credential = byID[id] else {
+            guard let checked = byID[id] else {
                 diagnostics.append(.error("credential.unknown", "apiCredentialId \(id) names no credential in content/\(share.share.project)/credentials/", at: place))
                 continue
             }
-            let credentialFile = SourceLocation(file: credential.sourceFile)
+            let credential = checked.credential
             if credential.project != share.share.project {
                 diagnostics.append(.error(
                     "credential.project", "apiCredentialId \(id) belongs to project \(credential.project) (\(credential.sourceFile)), not \(share.share.project)",
-                    at: place, related: [credentialFile]))
+                    at: place, related: [checked.location(checked.idPosition)]))
             } else if credential.status != .active {
                 diagnostics.append(.error(
                     "credential.revoked", "apiCredentialId \(id) was revoked (\(credential.sourceFile)); use an active credential",
-                    at: place, related: [credentialFile]))
+                    at: place, related: [checked.location(checked.statusPosition)]))
             }
         }
     }
 
     /// Credential ids and API keys are unique across the site.
-    static func checkCredentialUniqueness(_ credentials: [Credential], into diagnostics: inout [Diagnostic]) {
-        for (field, key) in [("id", \Credential.id), ("apiKey", \Credential.apiKey)] {
-            let groups = Dictionary(grouping: credentials) { $0[keyPath: key] }
+    static func checkCredentialUniqueness(_ credentials: [CheckedCredential], into diagnostics: inout [Diagnostic]) {
+        let fields: [(String, KeyPath<Credential, String>, KeyPath<CheckedCredential, SourcePosition>)] = [
+            ("id", \.id, \.idPosition), ("apiKey", \.apiKey, \.apiKeyPosition),
+        ]
+        for (field, key, position) in fields {
+            let groups = Dictionary(grouping: credentials) { $0.credential[keyPath: key] }
             for (value, group) in groups where group.count > 1 {
-                let files = group.map(\.sourceFile).sorted()
-                for file in files {
-                    let others = files.filter { $0 != file }.map { SourceLocation(file: $0) }
+                let locations = group.map { $0.location($0[keyPath: position]) }.sorted()
+                let files = locations.map(\.file)
+                for (index, place) in locations.enumerated() {
+                    let others = locations.enumerated().filter { $0.offset != index }.map(\.element)
                     diagnostics.append(.error(
                         "credential.duplicate", "credential \(field) \(value) appears in \(files.count) files: \(files.joined(separator: ", "))",
-                        at: SourceLocation(file: file), related: others))
+                        at: place, related: others))
                 }
             }
         }

@@ -76,6 +76,11 @@ struct FieldReader {
             typeError(key, value, expected: "a number")
             return nil
         }
+        guard number.isFinite else {
+            // `1e999` is valid JSON but has no Double value, and would print as "inf".
+            error("field.type", "\"\(key)\" is out of range", at: value.position)
+            return nil
+        }
         return (number, value.position)
     }
 

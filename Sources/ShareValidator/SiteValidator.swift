@@ -33,7 +33,7 @@ public struct SiteValidator: Sendable {
         let config = ConfigRules.validate(loaded.config, into: &diagnostics)
 
         var projects: [Project] = []
-        var credentials: [Credential] = []
+        var credentials: [CheckedCredential] = []
         for project in loaded.projects {
             if !Formats.isProjectID(project.id) {
                 diagnostics.append(.error(
@@ -73,7 +73,7 @@ public struct SiteValidator: Sendable {
         }
         var channelOfFile: [String: Channel] = [:]
         for share in shares { channelOfFile[share.sourceFile] = share.channel }
-        let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.sorted { $0.id < $1.id })
+        let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.map(\.credential).sorted { $0.id < $1.id })
         return ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile)
     }
 

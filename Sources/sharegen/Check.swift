@@ -18,14 +18,15 @@ struct Check: AsyncParsableCommand {
     var strict = false
 
     func run() async throws {
-        let validation = try SiteSession(root: site.root).validate()
-        let diagnostics = validation.result.diagnostics(for: channel)
-        let formatter = DiagnosticFormatter(format: format, sourceLines: validation.sourceLines)
+        let session = try SiteSession(root: site.root)
+        let result = session.validate()
+        let diagnostics = result.diagnostics(for: channel)
+        let formatter = DiagnosticFormatter(format: format, sourceLines: session.sourceLines)
         print(formatter.render(diagnostics), terminator: "")
         if format == .text {
-            let shares = validation.result.site.shares.filter { channel == nil || $0.channel == channel }.count
+            let shares = result.site.shares.filter { channel == nil || $0.channel == channel }.count
             printError("\(DiagnosticFormatter.summary(diagnostics)) (\(shares) valid shares checked)")
         }
-        try validation.exit(for: diagnostics, strict: strict)
+        try session.exit(for: diagnostics, strict: strict)
     }
 }

@@ -25,24 +25,22 @@ struct SiteSession {
         }
     }
 
-    struct Validation {
-        var result: ValidationResult
-        var sourceLines: DiagnosticFormatter.SourceLines
-
-        /// Exit 2 for configuration errors, 1 for content errors, 1 for warnings under --strict.
-        func exit(for diagnostics: [Diagnostic], strict: Bool) throws {
-            let errors = diagnostics.filter { $0.severity == .error }
-            if errors.contains(where: { $0.file == SiteLoader.configFile }) { throw Exit.badUsage }
-            if !errors.isEmpty || (strict && !diagnostics.isEmpty) { throw Exit.invalidContent }
-        }
+    /// Exit 2 for configuration errors, 1 for content errors, 1 for warnings under --strict.
+    func exit(for diagnostics: [Diagnostic], strict: Bool) throws {
+        let errors = diagnostics.filter { $0.severity == .error }
+        if errors.contains(where: { $0.file == SiteLoader.configFile }) { throw Exit.badUsage }
+        if !errors.isEmpty || (strict && !diagnostics.isEmpty) { throw Exit.invalidContent }
     }
 
-    func validate() -> Validation {
-        let loaded = SiteLoader(fileSystem: fileSystem, root: root).load()
-        let result = SiteValidator().validate(loaded)
+    func validate() -> ValidationResult {
+        SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: root).load())
+    }
+
+    /// Reads source lines for the excerpts under text diagnostics.
+    var sourceLines: DiagnosticFormatter.SourceLines {
         let fileSystem = fileSystem
         let root = root
-        let sourceLines: DiagnosticFormatter.SourceLines = { file, line in
+        return { file, line in
             guard let bytes = try? fileSystem.readFile(joinPath(root, file)), bytes.count <= SiteLoader.maxFileSize else { return nil }
             let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             guard line >= 1, line <= lines.count else { return nil }
@@ -50,13 +48,12 @@ struct SiteSession {
             if text.hasSuffix("\r") { text.removeLast() }
             return String(text)
         }
-        return Validation(result: result, sourceLines: sourceLines)
     }
 }
 
-func printError(_ message: String) {
+func printError(_ message: String, terminator: String = "\n") {
     var standardError = StandardError()
-    print(message, to: &standardError)
+    print(message, terminator: terminator, to: &standardError)
 }
 
 struct StandardError: TextOutputStream {

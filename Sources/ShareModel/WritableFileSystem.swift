@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CShims
+
+/// The write side of the file-system seam, as the emitter needs it.
+public protocol WritableFileSystem: FileSystem {
+    /// Creates a directory and any missing parents.
+    func createDirectory(_ path: String) throws(FileSystemError)
+    /// Creates or truncates a file with these bytes.
+    func writeFile(_ path: String, bytes: [UInt8]) throws(FileSystemError)
+    /// Makes `new` another name of the file `existing` (same bytes and modification time).
+    func linkFile(_ existing: String, to new: String) throws(FileSystemError)
+    func rename(_ source: String, to destination: String) throws(FileSystemError)
+    /// Swaps two paths in one step; throws where the system cannot.
+    func exchange(_ first: String, _ second: String) throws(FileSystemError)
+    /// Removes a file or a whole tree; absent paths are fine.
+    func removeTree(_ path: String) throws(FileSystemError)
+}
+
+extension LocalFileSystem: WritableFileSystem {
+    public func createDirectory(_ path: String) throws(FileSystemError) {
+        if mkdir(path, 0o755) == 0 { return }
+        let error = errno
+        if error == EEXIST, resolvedKind(at: path) == .directory { return }
+        guard error == ENOENT else { throw FileSystemError(path: path, errno: error) }
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        guard !parent.isEmpty, parent != path else { throw FileSystemError(path: path, errno: error) }
+        try createDirectory(parent)
+        if mkdir(path, 0o755) != 0, errno != EEXIST { throw FileSystemError(path: path, errno: errno) }
+    }
+
+    public func writeFile(_ path: String, bytes: [UInt8]) throws(FileSystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
+        var written = 0
+        var failure: Int32?
+        bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += count
+            }
+        }
+        // close() reports deferred write errors (e.g. a full disk on some file systems).
+        if close(fd) != 0, failure == nil { failure = errno }
+        if let failure { throw FileSystemError(path: path, errno: failure) }
+    }
+
+    public func linkFile(_ existing: String, to new: String) throws(FileSystemError) {
+        guard link(existing, new) == 0 else { throw FileSystemError(path: new, errno: errno) }
+    }
+
+    public func rename(_ source: String, to destination: String) throws(FileSystemError) {
+        guard Glibc.rename(source, destination) == 0 else { throw FileSystemError(path: source, errno: errno) }
+    }
+
+    public func exchange(_ first: String, _ second: String) throws(FileSystemError) {
+        guard sharegen_exchange_paths(first, second) == 0 else { throw FileSystemError(path: second, errno: errno) }
+    }
+
+    public func removeTree(_ path: String) throws(FileSystemError) {
+        switch kind(at: path) {
+        case nil: return
+        case .directory:
+            for name in try contentsOfDirectory(path) { try removeTree(joinPath(path, name)) }
+            guard rmdir(path) == 0 else { throw FileSystemError(path: path, errno: errno) }
+        default:
+            guard unlink(path) == 0 else { throw FileSystemError(path: path, errno: errno) }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import ShareModel
+
+/// The template context of one Enabled share's landing page, and its oEmbed document.
+struct PageContext {
+    let share: Share
+    let channel: ChannelContext
+    let strings: [String: String]
+
+    static let defaultWidth = 1280
+    static let defaultHeight = 720
+
+    var video: Video { share.video }
+    var isPublic: Bool { video.visibility == .public }
+    var canonical: String { channel.url(of: share.slug) }
+    var playable: Bool { video.status == .completed }
+    /// Media fragment for a file segment (`#t=start,end`), understood by every browser.
+    var segmentFragment: String? {
+        video.segment.map { "#t=\(Self.seconds($0.start)),\(Self.seconds($0.end))" }
+    }
+    var width: Int { video.width.map { Int($0) } ?? Self.defaultWidth }
+    var height: Int { video.height.map { Int($0) } ?? Self.defaultHeight }
+
+    static func seconds(_ value: Double) -> String { JSONValue.number(value).serialized() }
+
+    func landing() -> [String: Any] {
+        var context = channel.baseContext(locale: share.locale, strings: strings)
+        context["title"] = share.publicTitle
+        context["pageTitle"] = share.publicTitle
+        context["subtitle"] = share.publicSubtitle
+        context["description"] = share.publicSubtitle
+        context["canonical"] = canonical
+        context["csp"] = contentSecurityPolicy()
+        context["descriptionHTML"] = share.description.isEmpty ? nil : Markdown.html(share.description)
+        if let label = share.ctaLabel, let url = share.ctaUrl {
+            context["cta"] = ["label": label, "url": url]
+        }
+        if isPublic { context["oembedURL"] = "\(channel.baseURL)/oembed/\(share.slug).json" }
+        context["meta"] = openGraph().map { ["property": $0.0, "content": $0.1] }
+        context["twitter"] = twitterCard().map { ["name": $0.0, "content": $0.1] }
+        context["jsonLD"] = jsonLD().serialized(escapeForHTML: true)
+        context["metadata"] = share.metadata.map(Self.templateValue)
+        context["personalization"] = share.personalizationData.map(Self.templateValue)
+        context["personalizationJSON"] = share.personalizationData?.serialized(escapeForHTML: true)
+        context.merge(player()) { _, new in new }
+        return context
+    }
+
+    func player() -> [String: Any] {
+        let label = "\(strings["videoLabel"] ?? "Video"): \(share.publicTitle)"
+        guard playable else {
+            let key = video.status.rawValue
+            return ["placeholder": ["title": strings["\(key)Title"] ?? "", "body": strings["\(key)Body"] ?? ""]]
+        }
+        if !isPublic {
+            var privateVideo: [String: Any] = ["label": label, "mediaBase": channel.mediaBaseURL ?? ""]
+            privateVideo["fragment"] = segmentFragment
+            return ["privateVideo": privateVideo]
+        }
+        if let embed = video.embedUrl {
+            return ["embed": ["src": embed, "title": label]]
+        }
+        var sources: [[String: String]] = []
+        if let hls = video.hlsUrl { sources.append(["src": hls + (segmentFragment ?? ""), "type": "application/vnd.apple.mpegurl"]) }
+        if let mp4 = video.mp4Url { sources.append(["src": mp4 + (segmentFragment ?? ""), "type": "video/mp4"]) }
+        let captions = video.captions.enumerated().map { index, caption -> [String: Any] in
+            ["locale": caption.locale, "label": caption.label, "src": caption.src, "isDefault": index == 0 && caption.locale.lowercased().hasPrefix(share.locale.prefix { $0 != "-" }.lowercased())]
+        }
+        var element: [String: Any] = ["label": label, "sources": sources, "captions": captions]
+        element["poster"] = video.thumbnailUrl
+        element["width"] = video.width.map { Int($0) }
+        element["height"] = video.height.map { Int($0) }
+        return ["video": element]
+    }
+
+    /// A policy that allows exactly this page's own assets and its media origins.
+    func contentSecurityPolicy() -> String {
+        var media = Set<String>()
+        var frames = Set<String>()
+        var images = Set<String>()
+        if playable {
+            if isPublic {
+                for url in [video.hlsUrl, video.mp4Url].compactMap({ $0 }) + video.captions.map(\.src) {
+                    if let origin = URLParts.origin(url) { media.insert(origin) }
+                }
+                if let embed = video.embedUrl, let origin = URLParts.origin(embed) { frames.insert(origin) }
+                if let poster = video.thumbnailUrl, let origin = URLParts.origin(poster) { images.insert(origin) }
+            } else if let base = channel.mediaBaseURL, let origin = URLParts.origin(base) {
+                media.insert(origin)
+            }
+        }
+        var directives = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'" + Self.list(images)]
+        if !media.isEmpty { directives.append("media-src" + Self.list(media)) }
+        if !frames.isEmpty { directives.append("frame-src" + Self.list(frames)) }
+        directives += ["base-uri 'none'", "form-action 'none'"]
+        return directives.joined(separator: "; ")
+    }
+
+    static func list(_ origins: Set<String>) -> String {
+        origins.sorted().map { " " + $0 }.joined()
+    }
+
+    func openGraph() -> [(String, String)] {
+        var tags: [(String, String)] = [
+            ("og:type", isPublic && playable ? "video.other" : "website"), ("og:title", share.publicTitle),
+            ("og:url", canonical), ("og:site_name", channel.siteName), ("og:locale", share.locale.replacing("-", with: "_")),
+        ]
+        if let subtitle = share.publicSubtitle { tags.append(("og:description", subtitle)) }
+        guard isPublic else { return tags }
+        if let poster = video.thumbnailUrl { tags.append(("og:image", poster)) }
+        if playable, let (url, type) = ogVideo {
+            tags += [("og:video", url), ("og:video:secure_url", url), ("og:video:type", type),
+                     ("og:video:width", String(width)), ("og:video:height", String(height))]
+        }
+        return tags
+    }
+
+    private var ogVideo: (String, String)? {
+        if let mp4 = video.mp4Url { return (mp4, "video/mp4") }
+        if let hls = video.hlsUrl { return (hls, "application/x-mpegURL") }
+        if let embed = video.embedUrl { return (embed, "text/html") }
+        return nil
+    }
+
+    func twitterCard() -> [(String, String)] {
+        let player = isPublic && playable && canonical.hasPrefix("https://")
+        var tags: [(String, String)] = [("twitter:card", player ? "player" : "summary"), ("twitter:title", share.publicTitle)]
+        if let subtitle = share.publicSubtitle { tags.append(("twitter:description", subtitle)) }
+        if isPublic, let poster = video.thumbnailUrl { tags.append(("twitter:image", poster)) }
+        if player {
+            tags += [("twitter:player", video.embedUrl ?? canonical), ("twitter:player:width", String(width)), ("twitter:player:height", String(height))]
+        }
+        return tags
+    }
+
+    func jsonLD() -> JSONValue {
+        var duration: JSONValue?
+        if let seconds = video.segment.map({ $0.end - $0.start }) ?? video.durationSeconds {
+            duration = .string("PT\(Self.seconds(seconds.rounded()))S")
+        }
+        let publicMedia = isPublic && playable
+        return .compactObject([
+            ("@context", .string("https://schema.org")), ("@type", .string("VideoObject")),
+            ("name", .string(share.publicTitle)), ("description", .string(share.publicSubtitle ?? share.publicTitle)),
+            ("url", .string(canonical)), ("inLanguage", .string(share.locale)),
+            ("thumbnailUrl", isPublic ? video.thumbnailUrl.map(JSONValue.string) : nil),
+            ("uploadDate", share.createdAt.map(JSONValue.string)),
+            ("contentUrl", publicMedia ? (video.mp4Url ?? video.hlsUrl).map(JSONValue.string) : nil),
+            ("embedUrl", publicMedia ? .string(video.embedUrl ?? canonical) : nil),
+            ("duration", duration),
+            ("width", video.width.map { .number($0) }), ("height", video.height.map { .number($0) }),
+        ])
+    }
+
+    /// oEmbed 1.0 "video" response: the page itself, framed.
+    func oembed() -> String {
+        let title = HTMLEscaping.escape(share.publicTitle)
+        let html = "<iframe src=\"\(HTMLEscaping.escape(canonical))\" width=\"\(width)\" height=\"\(height)\" title=\"\(title)\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen></iframe>"
+        let document = JSONValue.compactObject([
+            ("version", .string("1.0")), ("type", .string("video")), ("title", .string(share.publicTitle)),
+            ("provider_name", .string(channel.siteName)), ("provider_url", .string(channel.baseURL + "/")),
+            ("html", .string(html)), ("width", .number(width)), ("height", .number(height)),
+            ("thumbnail_url", video.thumbnailUrl.map(JSONValue.string)),
+        ])
+        return document.serialized(pretty: true) + "\n"
+    }
+
+    /// JSON values as plain dictionaries and arrays for Mustache.
+    static func templateValue(_ value: JSONValue) -> Any {
+        switch value {
+        case .object(let members): return Dictionary(members.map { ($0.0, templateValue($0.1)) }, uniquingKeysWith: { first, _ in first })
+        case .array(let elements): return elements.map(templateValue)
+        case .string(let text): return text
+        case .number(let literal): return literal
+        case .bool(let flag): return flag
+        case .null: return ""
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Crypto
+import ShareModel
+
+/// Turns a validated site into the output files of one channel (SPEC §4).
+/// Rendering is pure: the same site and templates give byte-identical files.
+public struct SiteRenderer: Sendable {
+    public let templates: TemplateSet
+
+    public init(templates: TemplateSet) {
+        self.templates = templates
+    }
+
+    public func render(_ site: Site, channel: Channel) -> RenderedSite {
+        let context = ChannelContext(site: site, channel: channel, templates: templates)
+        let shares = site.shares(in: channel)
+        let perShare = shares.parallelMap { share in renderShare(share, context) }
+        var files = perShare.flatMap { $0 }
+        files += context.assetFiles
+        files.append(OutputFile(path: "site/404.html", text: notFoundPage(context)))
+        let maps = RedirectMaps(shares: shares, context: context)
+        files += maps.files()
+        files.append(OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context)))
+        files.sort { $0.path < $1.path }
+        let pages = shares.filter { $0.status == .enabled }.count
+        let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
+        return RenderedSite(channel: channel, files: files, pageCount: pages, stubCount: stubs)
+    }
+
+    /// The page, oEmbed document and stubs of one share.
+    func renderShare(_ share: Share, _ context: ChannelContext) -> [OutputFile] {
+        var files: [OutputFile] = []
+        let strings = templates.strings(for: share.locale)
+        if share.status == .enabled {
+            let page = PageContext(share: share, channel: context, strings: strings)
+            files.append(OutputFile(path: "site/\(share.slug)/index.html", text: templates.render(page.landing(), template: "page")))
+            if share.video.visibility == .public {
+                files.append(OutputFile(path: "site/oembed/\(share.slug).json", text: page.oembed()))
+            }
+        } else {
+            let stub = context.stubContext(locale: share.locale, strings: strings, heading: strings["disabledTitle"], body: strings["disabledBody"])
+            files.append(OutputFile(path: "site/\(share.slug)/index.html", text: templates.render(stub, template: "stub")))
+        }
+        for previous in share.previousSlugs {
+            let path = "site/\(previous.slug)/index.html"
+            switch previous.mode {
+            case .gone:
+                let stub = context.stubContext(locale: share.locale, strings: strings, heading: strings["goneTitle"], body: strings["goneBody"])
+                files.append(OutputFile(path: path, text: templates.render(stub, template: "stub")))
+            case .redirect:
+                var page = context.stubContext(locale: share.locale, strings: strings, heading: strings["redirectTitle"], body: strings["redirectBody"])
+                page["target"] = context.path(of: share.slug)
+                page["canonical"] = context.url(of: share.slug)
+                files.append(OutputFile(path: path, text: templates.render(page, template: "redirect")))
+            }
+        }
+        return files
+    }
+
+    func notFoundPage(_ context: ChannelContext) -> String {
+        let strings = templates.strings(for: context.defaultLocale)
+        let stub = context.stubContext(locale: context.defaultLocale, strings: strings, heading: strings["notFoundTitle"], body: strings["notFoundBody"])
+        return templates.render(stub, template: "stub")
+    }
+}
+
+/// What every page of a channel shares: base URL, asset names, default locale.
+struct ChannelContext: Sendable {
+    let channel: Channel
+    let baseURL: String
+    /// The base URL's path ("" or "/watch"), prefixed to every site-absolute link.
+    let basePath: String
+    let siteName: String
+    let defaultLocale: String
+    let mediaBaseURL: String?
+    let cssFile: String
+    let jsFile: String
+    let assetFiles: [OutputFile]
+
+    init(site: Site, channel: Channel, templates: TemplateSet) {
+        self.channel = channel
+        baseURL = site.config.baseURL(for: channel)
+        basePath = URLParts.path(baseURL)
+        siteName = site.config.siteName
+        defaultLocale = site.config.defaultLocale
+        mediaBaseURL = site.config.signing.mediaBaseURL
+        var names: [String: String] = [:]
+        var files: [OutputFile] = []
+        for (name, bytes) in templates.assets.sorted(by: { $0.key < $1.key }) {
+            let hashed = ChannelContext.hashedName(name, bytes)
+            names[name] = hashed
+            files.append(OutputFile(path: "site/assets/\(hashed)", bytes: bytes))
+        }
+        cssFile = names["share.css"] ?? "share.css"
+        jsFile = names["share.js"] ?? "share.js"
+        assetFiles = files
+    }
+
+    /// `share.css` → `share.3f2a9c1d0b.css`: the name changes when the bytes do, so
+    /// assets can be cached forever.
+    static func hashedName(_ name: String, _ bytes: [UInt8]) -> String {
+        let digest = SHA256.hash(data: bytes).prefix(5).map { String($0, radix: 16).leftPadded(2) }.joined()
+        guard let dot = name.lastIndex(of: ".") else { return "\(name).\(digest)" }
+        return "\(name[..<dot]).\(digest)\(name[dot...])"
+    }
+
+    func path(of slug: String) -> String { "\(basePath)/\(slug)/" }
+    func url(of slug: String) -> String { "\(baseURL)/\(slug)/" }
+
+    /// Page direction from the locale's language: right-to-left for ar, he, fa, ur.
+    static func direction(_ locale: String) -> String {
+        let language = locale.prefix { $0 != "-" }.lowercased()
+        return ["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr"
+    }
+
+    /// Policy for pages without a player: own stylesheet only.
+    static let stubPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+
+    func stubContext(locale: String, strings: [String: String], heading: String?, body: String?) -> [String: Any] {
+        var context = baseContext(locale: locale, strings: strings)
+        context["csp"] = ChannelContext.stubPolicy
+        context["pageTitle"] = "\(heading ?? "") · \(siteName)"
+        context["heading"] = heading ?? ""
+        context["body"] = body ?? ""
+        return context
+    }
+
+    func baseContext(locale: String, strings: [String: String]) -> [String: Any] {
+        [
+            "lang": locale, "dir": ChannelContext.direction(locale), "siteName": siteName, "basePath": basePath,
+            "cssFile": cssFile, "jsFile": jsFile, "robots": "noindex", "strings": strings, "channel": channel.rawValue,
+        ]
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,148 @@
+import Mustache
+import ShareLoader
+import ShareModel
+
+/// The templates, assets and locale strings a build renders with: the defaults carried
+/// in the binary, each replaced by the site's own `templates/<same path>` when present.
+public struct TemplateSet: Sendable {
+    public static let directory = "templates"
+    static let pageTemplates = ["page", "stub", "redirect"]
+
+    let library: MustacheLibrary
+    /// Asset file name (e.g. `share.css`) to contents.
+    let assets: [String: [UInt8]]
+    /// Lowercased locale tag (e.g. `es`, `es-cl`) to strings.
+    let locales: [String: [String: String]]
+    /// Every source text, by path under templates/, for cache keys.
+    public let sources: [String: String]
+
+    /// The defaults only.
+    public static func defaults() -> TemplateSet {
+        // The embedded defaults are tested to parse, so this cannot produce diagnostics.
+        try! make(EmbeddedTemplates.files, origin: [:]).get()
+    }
+
+    /// Defaults overridden by `<root>/templates/`. Problems are located diagnostics.
+    public static func load(fileSystem: any FileSystem, root: String) -> Result<TemplateSet, DiagnosticList> {
+        var files = EmbeddedTemplates.files
+        var origin: [String: String] = [:]
+        var problems: [Diagnostic] = []
+        let base = joinPath(root, directory)
+        if fileSystem.resolvedKind(at: base) == .directory {
+            for path in listFiles(fileSystem, base, prefix: "") {
+                let display = joinPath(directory, path)
+                do {
+                    let bytes = try fileSystem.readFile(joinPath(base, path))
+                    guard let text = String(validating: bytes, as: UTF8.self) else {
+                        problems.append(.error("template.encoding", "template is not valid UTF-8", at: SourceLocation(file: display)))
+                        continue
+                    }
+                    files[path] = text
+                    origin[path] = display
+                } catch {
+                    problems.append(.error("source.unreadable", "cannot read template: \(error.reason)", at: SourceLocation(file: display)))
+                }
+            }
+        }
+        if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
+        return make(files, origin: origin)
+    }
+
+    private static func listFiles(_ fileSystem: any FileSystem, _ directory: String, prefix: String) -> [String] {
+        guard let names = try? fileSystem.contentsOfDirectory(directory) else { return [] }
+        var result: [String] = []
+        for name in names where !name.hasPrefix(".") {
+            let path = joinPath(directory, name)
+            let relative = joinPath(prefix, name)
+            switch fileSystem.resolvedKind(at: path) {
+            case .directory: result += listFiles(fileSystem, path, prefix: relative)
+            case .file: result.append(relative)
+            default: break
+            }
+        }
+        return result
+    }
+
+    private static func make(_ files: [String: String], origin: [String: String]) -> Result<TemplateSet, DiagnosticList> {
+        _ = HTMLEscaping.registered
+        var library = MustacheLibrary()
+        var assets: [String: [UInt8]] = [:]
+        var locales: [String: [String: String]] = [:]
+        var problems: [Diagnostic] = []
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+            let display = origin[path] ?? "templates/\(path) (built in)"
+            if path.hasSuffix(".mustache"), !path.contains("/") {
+                do {
+                    let template = try MustacheTemplate(string: HTMLEscaping.pragma + text)
+                    library.register(template, named: String(path.dropLast(".mustache".count)))
+                } catch {
+                    problems.append(.error("template.syntax", "template does not parse: \(error)", at: SourceLocation(file: display)))
+                }
+            } else if path.hasPrefix("assets/"), !path.dropFirst(7).contains("/") {
+                assets[String(path.dropFirst(7))] = Array(text.utf8)
+            } else if path.hasPrefix("locales/"), path.hasSuffix(".json") {
+                let tag = String(path.dropFirst(8).dropLast(5)).lowercased()
+                switch parseStrings(text, file: display) {
+                case .success(let strings): locales[tag] = strings
+                case .failure(let list): problems += list.diagnostics
+                }
+            }
+        }
+        for name in pageTemplates where library.getTemplate(named: name) == nil {
+            problems.append(.error("template.missing", "template \(name).mustache is missing", at: SourceLocation(file: "templates/\(name).mustache")))
+        }
+        if locales["en"] == nil {
+            problems.append(.error("template.missing", "locale strings locales/en.json are missing", at: SourceLocation(file: "templates/locales/en.json")))
+        }
+        if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
+        return .success(TemplateSet(library: library, assets: assets, locales: locales, sources: files))
+    }
+
+    private static func parseStrings(_ text: String, file: String) -> Result<[String: String], DiagnosticList> {
+        let (value, diagnostics) = LocatedJSONParser.parse(Array(text.utf8), file: file)
+        guard let value, !diagnostics.hasErrors else { return .failure(DiagnosticList(diagnostics)) }
+        guard let members = value.members else {
+            return .failure(DiagnosticList([.error("template.locale", "locale strings must be a JSON object of strings", at: SourceLocation(file: file, position: value.position))]))
+        }
+        var strings: [String: String] = [:]
+        var problems: [Diagnostic] = []
+        for member in members {
+            if let text = member.value.string {
+                strings[member.key] = text
+            } else {
+                problems.append(.error("template.locale", "\"\(member.key)\" must be a string", at: SourceLocation(file: file, position: member.value.position)))
+            }
+        }
+        return problems.isEmpty ? .success(strings) : .failure(DiagnosticList(problems))
+    }
+
+    /// UI strings for a locale, falling back along `es-CL` → `es` → `en`.
+    func strings(for locale: String) -> [String: String] {
+        var chain: [String] = []
+        var tag = locale.lowercased()
+        while true {
+            chain.append(tag)
+            guard let dash = tag.lastIndex(of: "-") else { break }
+            tag = String(tag[..<dash])
+        }
+        chain.append("en")
+        var merged: [String: String] = [:]
+        for tag in chain.reversed() {
+            if let strings = locales[tag] { merged.merge(strings) { _, specific in specific } }
+        }
+        return merged
+    }
+
+    func render(_ context: [String: Any], template: String) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}
+
+/// A list of diagnostics as an `Error`, for stages that either succeed or report.
+public struct DiagnosticList: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+}
