@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CCMark", path: "Sources/CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
@@ -38,15 +39,51 @@ let package = Package(
             dependencies: ["ShareModel", "ShareLoader", "ShareValidator", "ShareRenderer", "ShareEmitter"],
             swiftSettings: strict
         ),
+        .target(
+            name: "ShareSigner",
+            dependencies: [
+                "ShareModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sharegen",
             dependencies: [
-                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild",
+                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild", "ShareSigner",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ShareBuild", "ShareModel", "ShareRenderer", "ShareEmitter"],
+            exclude: ["Fixtures", "browser_check.py"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShareRendererTests",
+            dependencies: ["ShareRenderer", "ShareLoader", "ShareValidator", "ShareModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ShareEmitterTests", dependencies: ["ShareEmitter", "ShareModel"], swiftSettings: strict),
         .testTarget(name: "ShareLoaderTests", dependencies: ["ShareLoader"], swiftSettings: strict),
+        .testTarget(
+            name: "ShareSignerTests",
+            dependencies: [
+                "ShareSigner", "ShareModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader"], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

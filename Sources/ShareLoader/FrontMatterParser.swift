@@ -30,22 +30,21 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("source.encoding", "file is not valid UTF-8 (byte 0x\(byte)); save it as UTF-8", at: SourceLocation(file: file, position: position)))
             return result
         }
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") {
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             result.diagnostics.append(.error("source.bom", "file starts with a byte order mark; save it as UTF-8 without BOM", at: origin))
-            text.removeFirst()
+            start = 3
         }
-        if text.allSatisfy(\.isWhitespace) {
+        if bytes[start...].allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             result.diagnostics.append(.error("source.empty", "file is empty; expected YAML front matter between '---' lines", at: origin))
             return result
         }
-        // "\r\n" is one Character in Swift, so CRLF files must be split on it explicitly.
-        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        if lines.last == "" { lines.removeLast() }
-        func isDelimiter(_ line: Substring, _ marker: String) -> Bool {
-            var line = line
-            while let last = line.last, last == " " || last == "\r" || last == "\t" { line.removeLast() }
-            return line == marker
+        let lines = lineRanges(bytes, from: start)
+        func isDelimiter(_ range: Range<Int>, _ marker: StaticString) -> Bool {
+            var end = range.upperBound
+            while end > range.lowerBound, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x09 { end -= 1 }
+            let count = marker.utf8CodeUnitCount
+            return end - range.lowerBound == count && (0..<count).allSatisfy { bytes[range.lowerBound + $0] == marker.utf8Start[$0] }
         }
         guard let first = lines.first, isDelimiter(first, "---") else {
             result.diagnostics.append(.error(
@@ -58,9 +57,13 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("markdown.front-matter-unterminated", "front matter opened on line 1 is never closed with a '---' line", at: origin))
             return result
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
+        let yaml = String(decoding: bytes[lines[1].lowerBound..<lines[closing].lowerBound], as: UTF8.self)
         result.bodyLine = closing + 2
-        result.body = closing + 1 < lines.count ? lines[(closing + 1)...].joined(separator: "\n") + "\n" : ""
+        if closing + 1 < lines.count {
+            result.body = String(decoding: bytes[lines[closing + 1].lowerBound...], as: UTF8.self)
+            // By byte: a CRLF body ends in the Character "\r\n", which is not "\n".
+            if result.body.utf8.last != 0x0A { result.body += "\n" }
+        }
         // Front matter starts on line 2 of the file.
         let lineOffset = 1
         if let deep = excessiveNesting(yaml) {
@@ -70,7 +73,7 @@ public enum FrontMatterParser {
         }
         var converter = NodeConverter(file: file, lineOffset: lineOffset, yaml: yaml)
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
+            guard let node = try Yams.compose(yaml: yaml, .basic, .default, .utf8) else {
                 result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
                 return result
             }
@@ -84,6 +87,35 @@ public enum FrontMatterParser {
         return result
     }
 
+    /// The 1-based line (within `yaml`) where `key` is written again after its first
+    /// occurrence at `mark`, in the same column; libyaml only reports the first.
+    static func repeatedKeyLine(_ key: String, after mark: Mark, in yaml: String) -> Int? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line < lines.count else { return nil }
+        for index in mark.line..<lines.count {
+            let line = lines[index].unicodeScalars
+            guard line.count >= mark.column else { continue }
+            let rest = String(String.UnicodeScalarView(line.dropFirst(mark.column - 1)))
+            for spelling in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(spelling) {
+                let after = rest.dropFirst(spelling.count).drop { $0 == " " }
+                if after.hasPrefix(":") { return index + 1 }
+            }
+        }
+        return nil
+    }
+
+    /// Ranges of the lines of `bytes` from `start`, without their `\n`.
+    static func lineRanges(_ bytes: [UInt8], from start: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var lineStart = start
+        for index in start..<bytes.count where bytes[index] == 0x0A {
+            ranges.append(lineStart..<index)
+            lineStart = index + 1
+        }
+        if lineStart < bytes.count { ranges.append(lineStart..<bytes.count) }
+        return ranges
+    }
+
     /// A conservative bound on the nesting libyaml would build: flow brackets, block
     /// indentation and `- ` entries per line. Returns where the bound is exceeded.
     static func excessiveNesting(_ yaml: String) -> SourcePosition? {
@@ -93,58 +125,40 @@ public enum FrontMatterParser {
         var atLineStart = true
         var indent = 0
         var dashes = 0
-        var quote: Character?
-        var previous: Character = "\n"
-        for character in yaml {
-            column += 1
-            if character == "\n" {
-                if quote == "\n" { quote = nil }
+        var quote: UInt8?
+        var previous: UInt8 = 0x0A
+        let newline: UInt8 = 0x0A, space: UInt8 = 0x20, dash = UInt8(ascii: "-")
+        for byte in yaml.utf8 {
+            if byte & 0xC0 != 0x80 { column += 1 }
+            if byte == newline {
+                if quote == newline { quote = nil }
                 line += 1
                 column = 0
                 atLineStart = true
                 indent = 0
                 dashes = 0
-                previous = character
+                previous = byte
                 continue
             }
             if atLineStart {
-                if character == " " { indent += 1 } else if character == "-" { dashes += 1 } else { atLineStart = false }
+                if byte == space { indent += 1 } else if byte == dash { dashes += 1 } else { atLineStart = false }
                 if indent / 2 + dashes + flowDepth > maxDepth { return SourcePosition(line: line, column: column) }
-                if character == "-" || character == " " { previous = character; continue }
+                if byte == dash || byte == space { previous = byte; continue }
             }
             if let open = quote {
-                if character == open { quote = nil }
-            } else if (character == "\"" || character == "'") && (previous == " " || previous == "[" || previous == "{" || previous == "," || previous == ":") {
-                quote = character
-            } else if character == "#" && (previous == " " || previous == "\t") {
+                if byte == open { quote = nil }
+            } else if (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")) && [space, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":")].contains(previous) {
+                quote = byte
+            } else if byte == UInt8(ascii: "#") && (previous == space || previous == 0x09) {
                 // A comment runs to the end of the line; brackets in it do not count.
-                quote = "\n"
-            } else if character == "[" || character == "{" {
+                quote = newline
+            } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
                 flowDepth += 1
                 if indent / 2 + dashes + flowDepth > maxDepth { return SourcePosition(line: line, column: column) }
-            } else if character == "]" || character == "}" {
+            } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
                 flowDepth = max(0, flowDepth - 1)
             }
-            previous = character
-        }
-        return nil
-    }
-
-    /// Yams reports a duplicated key at its first occurrence; the author needs the repeat.
-    /// Returns the 1-based line of the next line that writes the same key at the same column.
-    static func repeatedKeyLine(_ key: String, after first: Mark, in yaml: String) -> Int? {
-        let column = first.column - 1
-        let spellings = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
-        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-        for index in lines.indices.dropFirst(first.line) {
-            let scalars = Array(lines[index].unicodeScalars)
-            guard scalars.count > column, scalars[..<column].allSatisfy({ $0 == " " }) else { continue }
-            let rest = scalars[column...]
-            for spelling in spellings where rest.starts(with: spelling) {
-                if rest.dropFirst(spelling.count).drop(while: { $0 == " " }).first == ":" {
-                    return index + 1
-                }
-            }
+            previous = byte
         }
         return nil
     }
@@ -219,19 +233,22 @@ public enum FrontMatterParser {
             }
         }
 
+        /// Resolves plain scalars with the YAML 1.2 core schema (null, true/false, numbers),
+        /// without Yams' regular expressions, which dominated the cost of loading.
+        /// Quoted and block scalars are always strings; YAML 1.1's yes/no stay strings.
         func scalarKind(_ scalar: Node.Scalar, node: Node) -> SourceValue.Kind {
-            switch Tag.Name(rawValue: node.tag.description) {
-            case .null: return .null
-            case .bool: return node.bool.map(SourceValue.Kind.bool) ?? .string(scalar.string)
-            case .int:
-                if let value = node.int { return .number(String(value)) }
-                return .string(scalar.string)
-            case .float:
-                if let value = node.float, value.isFinite { return .number(JSONValue.number(value).serialized()) }
-                return .string(scalar.string)
-            default:
-                return .string(scalar.string)
+            let text = scalar.string
+            guard scalar.style == .plain else {
+                return .string(text)
             }
+            switch text {
+            case "", "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            default: break
+            }
+            if let number = CoreSchema.number(text) { return .number(number) }
+            return .string(text)
         }
     }
 }

@@ -10,12 +10,18 @@ struct TextPositions {
     private var cachedOffset = 0
     private var cachedColumn = 1
 
+    /// A byte order mark is not shown by editors, so the text after it starts at column 1.
+    private let textStart: Int
+
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        textStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        rewind()
     }
 
     mutating func position(at offset: Int) -> SourcePosition {
         if offset < scannedTo { rewind() }
+        if offset < textStart { return SourcePosition(line: 1, column: 1) }
         // Advance line bookkeeping over any newlines before `offset`.
         while scannedTo < offset {
             if bytes[scannedTo] == UInt8(ascii: "\n") {
@@ -39,9 +45,9 @@ struct TextPositions {
 
     private mutating func rewind() {
         line = 1
-        lineStart = 0
-        scannedTo = 0
-        cachedOffset = 0
+        lineStart = textStart
+        scannedTo = textStart
+        cachedOffset = textStart
         cachedColumn = 1
     }
 }

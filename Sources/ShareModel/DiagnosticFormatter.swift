@@ -63,12 +63,21 @@ public struct DiagnosticFormatter: Sendable {
         return summary.serialized(pretty: true) + "\n"
     }
 
+    /// Escapes by scalar: as a Character, "\r\n" would match neither "\r" nor "\n".
+    private func escape(_ text: String, _ escapes: [Unicode.Scalar: String]) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if let escaped = escapes[scalar] { out += escaped } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
     private func escapeData(_ text: String) -> String {
-        text.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+        escape(text, ["%": "%25", "\r": "%0D", "\n": "%0A"])
     }
 
     private func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacing(":", with: "%3A").replacing(",", with: "%2C")
+        escape(text, ["%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"])
     }
 
     /// "2 errors, 1 warning" style summary.

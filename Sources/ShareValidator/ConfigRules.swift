@@ -28,7 +28,7 @@ enum ConfigRules {
                 if let (url, position) = channelReader.string("baseURL", required: true) {
                     if let problem = Formats.urlProblem(url, allowHTTP: true) {
                         channelReader.error("config.base-url", "baseURL \(problem)", at: position)
-                    } else if url.contains("?") || url.contains("#") {
+                    } else if url.utf8.contains(UInt8(ascii: "?")) || url.utf8.contains(UInt8(ascii: "#")) {
                         channelReader.error("config.base-url", "baseURL must not have a query or fragment", at: position)
                     } else {
                         if channel != .DEV, url.lowercased().hasPrefix("http:") {

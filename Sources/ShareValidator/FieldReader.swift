@@ -54,7 +54,7 @@ struct FieldReader {
     mutating func typeError(_ key: String, _ value: SourceValue, expected: String) {
         var message = "\"\(key)\" must be \(expected), found \(value.typeName)"
         if case .bool = value.kind, expected.hasPrefix("a string") {
-            message += " (YAML reads yes/no/on/off as booleans: quote the value)"
+            message += " (quote it to make it a string)"
         }
         error("field.type", message, at: value.position)
     }
@@ -136,18 +136,24 @@ func closestMatch(_ word: String, among candidates: [String]) -> String? {
     return candidates.first { $0.lowercased().hasPrefix(lowered) && lowered.count >= 3 }
 }
 
+/// Optimal string alignment distance: an insertion, deletion, substitution or swap of two
+/// adjacent characters ("nmae" for "name", the most common typo) is one edit each.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var beforePrevious = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         current[0] = i
         for j in 1...b.count {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
 }

@@ -36,8 +36,9 @@ public enum Formats {
     /// characters of `[a-z2-7]`, 80 bits) never match.
     public static func guessableReason(_ slug: String) -> String? {
         if slug.count < 16 { return "it is shorter than 16 characters" }
-        if slug.contains("-") { return "it is made of words joined by '-'" }
-        if let word = guessableWords.first(where: { $0.count >= 5 && slug.contains($0) }) {
+        if slug.utf8.contains(UInt8(ascii: "-")) { return "it is made of words joined by '-'" }
+        let bytes = Array(slug.utf8)
+        if let word = guessableWords.first(where: { $0.utf8.count >= 5 && bytes.containsRun(Array($0.utf8)) }) {
             return "it contains the word \"\(word)\""
         }
         return nil
@@ -72,7 +73,7 @@ public enum Formats {
     /// Well-formedness of a BCP 47 language tag (RFC 5646 §2.1, without the
     /// grandfathered irregular tags). Returns a reason when malformed.
     public static func localeProblem(_ tag: String) -> String? {
-        if tag.contains("_") { return "BCP 47 uses '-', not '_' (write \"\(tag.replacingUnderscores)\")" }
+        if tag.utf8.contains(UInt8(ascii: "_")) { return "BCP 47 uses '-', not '_' (write \"\(tag.replacingUnderscores)\")" }
         let subtags = tag.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         func isAlpha(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } }
         func isDigit(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
@@ -138,7 +139,7 @@ public enum Formats {
         }
         let afterScheme = url[url.index(colon, offsetBy: 3)...]
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if authority.contains("@") { return "must not contain user info (\"user@\")" }
+        if authority.utf8.contains(UInt8(ascii: "@")) { return "must not contain user info (\"user@\")" }
         let host = authority.hasPrefix("[") ? authority : authority.split(separator: ":", maxSplits: 1).first ?? ""
         if host.isEmpty { return "has no host" }
         if authority.hasPrefix("[") == false, let port = authority.split(separator: ":", maxSplits: 1).dropFirst().first {
@@ -183,6 +184,17 @@ public enum Formats {
         guard text.hasPrefix("sha256:") else { return false }
         let hex = text.utf8.dropFirst(7)
         return hex.count == 64 && hex.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `run` occurs in the array (byte-wise, without Foundation).
+    func containsRun(_ run: [UInt8]) -> Bool {
+        guard !run.isEmpty, run.count <= count else { return run.isEmpty }
+        for start in 0...(count - run.count) where self[start] == run[0] {
+            if self[start..<start + run.count].elementsEqual(run) { return true }
+        }
+        return false
     }
 }
 

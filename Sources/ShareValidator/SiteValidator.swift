@@ -71,8 +71,12 @@ public struct SiteValidator: Sendable {
         let shares = checked.map(\.share).sorted {
             ($0.channel, $0.project, $0.slug) < ($1.channel, $1.project, $1.slug)
         }
+        // Every file that names a valid channel, including files that break other rules,
+        // so that `check --channel` does not show another channel's errors.
         var channelOfFile: [String: Channel] = [:]
-        for share in shares { channelOfFile[share.sourceFile] = share.channel }
+        for (_, document) in work {
+            if let channel = document.value?["channel"]?.string.flatMap(Channel.init(rawValue:)) { channelOfFile[document.path] = channel }
+        }
         let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.map(\.credential).sorted { $0.id < $1.id })
         return ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile)
     }

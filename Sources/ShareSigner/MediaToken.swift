@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+
+/// The token of a signed media URL, carried in its path so that HLS segments, which a
+/// playlist names relative to itself, inherit it (SPEC §5):
+///
+///     <mediaBaseURL>/t/<expires>/<keyId>/<signature><mediaPath>
+///
+/// `signature` is unpadded base64url of HMAC-SHA256(key, `"<expires>:<directory>"`), where
+/// `directory` is `mediaPath` up to and including its last `/`. The format is exact so that a
+/// CDN edge function can verify tokens without calling the signer.
+public struct MediaToken: Sendable, Hashable {
+    /// Unix seconds after which the token no longer verifies (beyond the clock-skew leeway).
+    public var expires: Int64
+    public var keyID: String
+    public var signature: String
+    /// The media URL's path, starting with `/`.
+    public var mediaPath: String
+
+    public init(expires: Int64, keyID: String, signature: String, mediaPath: String) {
+        self.expires = expires
+        self.keyID = keyID
+        self.signature = signature
+        self.mediaPath = mediaPath
+    }
+
+    /// What the signature covers: `mediaPath` up to and including its last `/`.
+    public var directory: Substring { MediaToken.directory(of: mediaPath) }
+
+    /// `/t/<expires>/<keyId>/<signature><mediaPath>`: the part after the media base URL.
+    public var path: String { "/t/\(expires)/\(keyID)/\(signature)\(mediaPath)" }
+
+    /// `path`'s directory up to and including its last `/` (the whole path when it has none).
+    public static func directory<S: StringProtocol>(of mediaPath: S) -> S.SubSequence {
+        guard let slash = mediaPath.lastIndex(of: "/") else { return mediaPath[...] }
+        return mediaPath[...slash]
+    }
+
+    /// Unpadded base64url of HMAC-SHA256(key, `"<expires>:<directory>"`).
+    public static func signature(key: SymmetricKey, expires: Int64, directory: some StringProtocol) -> String {
+        var message = String(expires)
+        message += ":"
+        message += directory
+        let code = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)
+        return Base64URL.encode(code)
+    }
+
+    /// Key ids appear in URLs and in nginx location patterns, so they are kept to a small,
+    /// path-safe alphabet.
+    public static func isValidKeyID(_ id: some StringProtocol) -> Bool {
+        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy(Base64URL.isAlphabetByte)
+    }
+
+    /// Largest accepted `<expires>` field: 12 digits covers any date a token can carry and keeps
+    /// the parse free of overflow.
+    static let maxExpiresDigits = 12
+    /// Length of an unpadded base64url HMAC-SHA256.
+    static let signatureLength = 43
+
+    /// Parses `/t/<expires>/<keyId>/<signature><mediaPath>` (the media base URL's path prefix and
+    /// any query already removed). Nil when any field is malformed or `mediaPath` could resolve,
+    /// once a server decodes and normalizes it, to a file outside the signed directory.
+    public init?(tokenPath: Substring) {
+        guard tokenPath.hasPrefix("/t/") else { return nil }
+        var rest = tokenPath.dropFirst(3)
+        guard let expiresField = MediaToken.field(of: &rest), (1...MediaToken.maxExpiresDigits).contains(expiresField.utf8.count),
+              expiresField.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let expires = Int64(expiresField),
+              let keyField = MediaToken.field(of: &rest), MediaToken.isValidKeyID(keyField),
+              let signatureEnd = rest.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let signatureField = rest[..<signatureEnd]
+        guard signatureField.utf8.count == MediaToken.signatureLength, signatureField.utf8.allSatisfy(Base64URL.isAlphabetByte) else {
+            return nil
+        }
+        let mediaPath = rest[signatureEnd...]
+        guard MediaToken.staysInItsDirectory(mediaPath) else { return nil }
+        self.init(expires: expires, keyID: String(keyField), signature: String(signatureField), mediaPath: String(mediaPath))
+    }
+
+    /// Removes and returns the text up to the next `/`, and the `/`.
+    private static func field(of text: inout Substring) -> Substring? {
+        guard let slash = text.firstIndex(of: "/") else { return nil }
+        let field = text[..<slash]
+        text = text[text.index(after: slash)...]
+        return field
+    }
+
+    /// The signature covers the path as sent, but nginx and most origins decode `%XX` and
+    /// resolve dot segments before they look for the file: `/a/..%2Fb/x` is signed as directory
+    /// `/a/` yet served from `/b/`. Such paths, and backslashes and NULs, are refused.
+    static func staysInItsDirectory(_ mediaPath: Substring) -> Bool {
+        for segment in mediaPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            var decoded: [UInt8] = []
+            var bytes = segment.makeIterator()
+            while let byte = bytes.next() {
+                guard byte == UInt8(ascii: "%") else { decoded.append(byte); continue }
+                guard let high = bytes.next().flatMap(hexValue), let low = bytes.next().flatMap(hexValue) else { return false }
+                decoded.append(high << 4 | low)
+            }
+            if decoded == [0x2E] || decoded == [0x2E, 0x2E] { return false }
+            if decoded.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 }) { return false }
+        }
+        return true
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// Unpadded base64url (RFC 4648 §5) of small values: signatures and generated keys.
+enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func isAlphabetByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
+    }
+
+    static func encode(_ data: some ContiguousBytes) -> String {
+        data.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: (bytes.count * 4 + 2) / 3) { output in
+                var count = 0
+                for start in stride(from: 0, to: bytes.count, by: 3) {
+                    let end = min(start + 3, bytes.count)
+                    var chunk: UInt32 = 0
+                    for index in start..<start + 3 {
+                        chunk = chunk << 8 | (index < end ? UInt32(bytes[index]) : 0)
+                    }
+                    // n input bytes give n + 1 characters; the rest would be padding.
+                    for position in 0...(end - start) {
+                        let shift = UInt32(18 - 6 * position)
+                        output[count] = alphabet[Int((chunk >> shift) & 0x3F)]
+                        count += 1
+                    }
+                }
+                return count
+            }
+        }
+    }
+}
+
+/// Equality whose running time depends only on the lengths, never on where the inputs differ,
+/// so that comparing a guess against a secret value leaks nothing about the secret.
+func constantTimeEquals<A: Collection<UInt8>, B: Collection<UInt8>>(_ lhs: A, _ rhs: B) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for (left, right) in zip(lhs, rhs) { difference |= left ^ right }
+    return difference == 0
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Hummingbird
+import Logging
+import ShareModel
+
+/// Where the routes get the manifest to answer with: a ``ManifestStore`` for the signer, or
+/// whatever the preview server keeps its freshly built manifest in.
+public protocol SignerCatalogProvider: Sendable {
+    /// The catalog to answer the next request with; a request reads it once.
+    var catalog: SignerCatalog { get }
+}
+
+/// The signer's HTTP routes (SPEC §5), mountable on any Hummingbird router.
+public struct SignerRoutes: Sendable {
+    /// Limits and clocks of the routes.
+    public struct Options: Sendable {
+        /// Largest accepted request body, in bytes (413 beyond).
+        public var bodyLimit: Int
+        /// How long a request body may take to arrive (408 beyond).
+        public var bodyTimeout: Duration
+        /// Seconds a token keeps verifying after it expires, for clocks that run apart.
+        public var clockSkewLeeway: Int64
+        /// The current Unix time in seconds.
+        public var now: @Sendable () -> Int64
+
+        public init(
+            bodyLimit: Int = 16 * 1024, bodyTimeout: Duration = .seconds(10), clockSkewLeeway: Int64 = 30,
+            now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        ) {
+            self.bodyLimit = bodyLimit
+            self.bodyTimeout = bodyTimeout
+            self.clockSkewLeeway = clockSkewLeeway
+            self.now = now
+        }
+    }
+
+    static let originalURIHeader = HTTPFields.Element.Name("x-original-uri")!
+
+    private let provider: any SignerCatalogProvider
+    private let keys: SigningKeySet
+    private let options: Options
+
+    /// Adds `GET /v1/shares/{slug}`, `POST /v1/video/share`, `GET /v1/verify` and `GET /healthz`
+    /// to `router`. Tokens are signed with `keys`' active key and verified with all of them.
+    public static func add<Context: RequestContext>(
+        to router: Router<Context>, catalog provider: some SignerCatalogProvider, keys: SigningKeySet, options: Options = Options()
+    ) {
+        let routes = SignerRoutes(provider: provider, keys: keys, options: options)
+        router.get("/v1/shares/:slug") { request, context in
+            routes.answer("share", context.logger) { catalog throws(SignerError) in
+                try routes.share(slug: context.parameters.get("slug") ?? "", request: request, catalog: catalog)
+            }
+        }
+        router.post("/v1/video/share") { request, context in
+            await routes.videoShare(request, logger: context.logger)
+        }
+        router.get("/v1/verify") { request, context in
+            routes.verify(request, logger: context.logger)
+        }
+        router.get("/healthz") { _, _ in
+            let catalog = routes.provider.catalog
+            return jsonResponse(
+                #"{"status":"ok","manifestVersion":\#(catalog.manifestVersion),"manifestDigest":"\#(catalog.digest)","channel":"\#(catalog.channel.rawValue)","shares":\#(catalog.shareCount)}"#)
+        }
+    }
+
+    /// Runs a route against the current catalog, turns a refusal into its JSON answer, and logs
+    /// the outcome (never the request's credentials or URI).
+    private func answer(_ route: String, _ logger: Logger, _ body: (SignerCatalog) throws(SignerError) -> Response) -> Response {
+        let response: Response
+        do {
+            response = try body(provider.catalog)
+        } catch {
+            logger.debug("refused", metadata: ["route": "\(route)", "status": "\(error.status.code)", "reason": "\(error.code)"])
+            return error.response
+        }
+        logger.debug("answered", metadata: ["route": "\(route)", "status": "\(response.status.code)"])
+        return response
+    }
+
+    // MARK: GET /v1/shares/{slug}
+
+    private func share(slug: String, request: Request, catalog: SignerCatalog) throws(SignerError) -> Response {
+        let credential = try Authentication.caller(request.headers, in: catalog).get()
+        let ttl = try self.ttl(request, catalog: catalog)
+        let share = try self.share(slug: slug, of: credential.project, in: catalog)
+        return jsonResponse(share.document.render(keys: keys, expires: options.now() + ttl))
+    }
+
+    /// `?ttl=S`: whole seconds from 1 to the manifest's maximum, else 400 — a caller that asks
+    /// for more than the site allows is told so rather than silently given less.
+    private func ttl(_ request: Request, catalog: SignerCatalog) throws(SignerError) -> Int64 {
+        guard let text = request.uri.queryParameters["ttl"] else { return catalog.defaultTTL }
+        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let ttl = Int64(text), (1...catalog.maxTTL).contains(ttl) else {
+            throw .badRequest("ttl must be a whole number of seconds from 1 to \(catalog.maxTTL)")
+        }
+        return ttl
+    }
+
+    /// The Enabled share `slug` of `project`. Another project's share looks absent, so that a
+    /// credential cannot probe which slugs exist.
+    private func share(slug: String, of project: String, in catalog: SignerCatalog) throws(SignerError) -> CatalogShare {
+        if let share = catalog.shares[slug], share.project == project {
+            guard share.status == .enabled else { throw .notFound }
+            guard share.videoStatus == .completed else { throw .videoNotReady(share.videoStatus.rawValue) }
+            return share
+        }
+        if let rotation = catalog.rotatedSlugs[slug], rotation.project == project { throw .rotated(to: rotation.redirectsTo) }
+        throw .notFound
+    }
+
+    // MARK: POST /v1/video/share
+
+    private func videoShare(_ request: Request, logger: Logger) async -> Response {
+        let catalog = provider.catalog
+        let route = "video_share"
+        do {
+            let credential = try Authentication.caller(request.headers, in: catalog).get()
+            let videoID = try parseVideoID(try await body(of: request))
+            let share = try self.share(video: videoID, of: credential.project, in: catalog)
+            let url = share.document.shareURLJSON(keys: keys, expires: options.now() + catalog.defaultTTL)
+            logger.debug("answered", metadata: ["route": "\(route)", "status": "200"])
+            return jsonResponse(#"{"code":100,"data":"\#(url)","msg":null,"message":null}"#)
+        } catch {
+            logger.debug("refused", metadata: ["route": "\(route)", "status": "\(error.status.code)", "reason": "\(error.code)"])
+            return error.heyGenResponse
+        }
+    }
+
+    /// The request body, within the size and time limits.
+    private func body(of request: Request) async throws(SignerError) -> ByteBuffer {
+        let limit = options.bodyLimit
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw .bodyTooLarge }
+        let timeout = options.bodyTimeout
+        do {
+            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await request.body.collect(upTo: limit) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let body = try await group.next() ?? nil else { throw SignerError.bodyTimeout }
+                return body
+            }
+        } catch let error as SignerError {
+            throw error
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw .bodyTooLarge
+        } catch {
+            throw .badRequest("the request body could not be read")
+        }
+    }
+
+    private func parseVideoID(_ body: ByteBuffer) throws(SignerError) -> String {
+        struct Body: Decodable {
+            var videoID: String
+            enum CodingKeys: String, CodingKey { case videoID = "video_id" }
+        }
+        guard let videoID = try? JSONDecoder().decode(Body.self, from: Data(body.readableBytesView)).videoID, !videoID.isEmpty else {
+            throw .badRequest(#"the body must be a JSON object with a non-empty string "video_id""#)
+        }
+        return videoID
+    }
+
+    /// The project's Enabled share of a video: a public one when there is one (its link does not
+    /// expire), else the private one, whose link carries signed media in its fragment.
+    private func share(video videoID: String, of project: String, in catalog: SignerCatalog) throws(SignerError) -> CatalogShare {
+        let shares = (catalog.sharesByVideo[videoID] ?? []).filter { $0.project == project && $0.status == .enabled }
+        guard let first = shares.first else { throw .notFound }
+        let ready = shares.filter { $0.videoStatus == .completed }
+        guard let share = ready.first(where: { $0.visibility == .public }) ?? ready.first else {
+            throw .videoNotReady(first.videoStatus.rawValue)
+        }
+        return share
+    }
+
+    // MARK: GET /v1/verify
+
+    /// nginx `auth_request`: 204 when `X-Original-URI` carries a token that opens its file, else
+    /// 403. The URI is never logged: it holds the token.
+    private func verify(_ request: Request, logger: Logger) -> Response {
+        let rejection = request.headers[SignerRoutes.originalURIHeader].map {
+            provider.catalog.rejection(ofOriginalURI: $0, keys: keys, now: options.now(), leeway: options.clockSkewLeeway)
+        } ?? .malformed
+        guard let rejection else {
+            logger.debug("answered", metadata: ["route": "verify", "status": "204"])
+            return Response(status: .noContent)
+        }
+        logger.debug("refused", metadata: ["route": "verify", "status": "403", "reason": "\(rejection.rawValue)"])
+        return SignerError.forbidden.response
+    }
+}
+
+extension SignerCatalog {
+    /// Why the media token in an original request URI (`[<media base path>]/t/<expires>/<keyId>/<signature><mediaPath>[?query]`)
+    /// does not open its file now, or nil when it does. Beyond the token itself, the file's
+    /// directory must belong to an Enabled private share of this manifest, so that disabling a
+    /// share shuts its media as soon as the manifest is reloaded.
+    public func rejection(ofOriginalURI uri: String, keys: SigningKeySet, now: Int64, leeway: Int64) -> TokenRejection? {
+        var path = uri.prefix { $0 != "?" && $0 != "#" }
+        // An edge in front may or may not strip the media base's own path before asking.
+        if let prefix = mediaBase?.pathPrefix, !prefix.isEmpty, path.hasPrefix(prefix + "/t/") { path = path.dropFirst(prefix.count) }
+        guard let token = MediaToken(tokenPath: path) else { return .malformed }
+        if let rejection = keys.rejection(of: token, now: now, leeway: leeway) { return rejection }
+        guard servedDirectories.contains(String(token.directory)) else { return .notShared }
+        return nil
+    }
+}

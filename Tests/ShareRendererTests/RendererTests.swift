@@ -1,0 +1,139 @@
+import Foundation
+import ShareLoader
+import ShareModel
+@testable import ShareRenderer
+import ShareValidator
+import Testing
+
+/// Renders a small in-memory site; `share` is the JSON of one PROD share.
+private func render(_ shares: [String: String], files: [String: String] = [:]) throws -> [String: String] {
+    var all = files
+    all["sharegen.json"] = all["sharegen.json"] ?? #"{"signing": {"mediaBaseURL": "https://media.example.com"}}"#
+    for (name, json) in shares { all["content/p/shares/\(name)"] = json }
+    let fileSystem = InMemoryFileSystem(files: all)
+    let validation = SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
+    #expect(!validation.diagnostics.hasErrors, "\(validation.diagnostics)")
+    let templates = try TemplateSet.load(fileSystem: fileSystem, root: "").get()
+    let rendered = SiteRenderer(templates: templates).render(validation.site, channel: .PROD)
+    return Dictionary(uniqueKeysWithValues: rendered.files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+}
+
+private func share(_ fields: String, video: String = #""id": "v1", "mp4Url": "https://cdn.example.com/v.mp4""#) -> String {
+    #"{"channel": "PROD", "slug": "abcd2345efgh6723", "publicTitle": "T", \#(fields) "video": {\#(video)}}"#
+}
+
+@Suite("Renderer")
+struct RendererTests {
+    @Test("the binary carries exactly the repository's templates/")
+    func embeddedTemplatesMatchRepository() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let directory = root.appendingPathComponent("templates").path
+        let paths = try FileManager.default.subpathsOfDirectory(atPath: directory).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        #expect(Set(paths) == Set(EmbeddedTemplates.files.keys), "run scripts/embed-templates.py")
+        for path in paths {
+            let text = try String(contentsOfFile: directory + "/" + path, encoding: .utf8)
+            #expect(EmbeddedTemplates.files[path] == text, "\(path) changed: run scripts/embed-templates.py")
+        }
+    }
+
+    @Test("escaping works per scalar: a quote followed by a combining mark stays escaped")
+    func combiningMarkCannotBreakAttributes() throws {
+        let title = "x\\\"\u{301} onmouseover=alert(1) y=\\\"<b>"
+        let files = try render(["a.json": share(#""publicSubtitle": "\#(title)","#)])
+        let page = try #require(files["site/abcd2345efgh6723/index.html"])
+        #expect(!page.contains("\"\u{301} onmouseover"))
+        #expect(page.contains("&quot;\u{301} onmouseover=alert(1) y=&quot;&lt;b&gt;"))
+        #expect(HTMLEscaping.escape("\"\u{301}<&'>") == "&quot;\u{301}&lt;&amp;&#39;&gt;")
+    }
+
+    @Test("JSON-LD cannot be closed from inside: </script> and <!-- are escaped")
+    func jsonLDIsScriptSafe() throws {
+        let files = try render(["a.json": share(#""publicSubtitle": "</script><script>alert(1)</script><!--","#)])
+        let page = try #require(files["site/abcd2345efgh6723/index.html"])
+        let script = try #require(page.range(of: "<script type=\"application/ld+json\">"))
+        let body = page[script.upperBound...].prefix { $0 != "\n" }
+        #expect(body.components(separatedBy: "</script>").count == 2, "only the closing tag of the JSON-LD block itself")
+        #expect(body.contains("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"))
+        #expect(!body.contains("<!--"))
+    }
+
+    @Test("Markdown raw HTML and javascript: links are removed")
+    func markdownIsSafe() {
+        let html = Markdown.html("Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)> **b**")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("onerror"))
+        #expect(html.contains("<strong>b</strong>"))
+    }
+
+    @Test("UI strings fall back es-CL → es → en, and direction follows the language", arguments: [
+        ("es-CL", "Video privado", "ltr"), ("pt-BR", "Vídeo privado", "ltr"), ("he-IL", "סרטון פרטי", "rtl"),
+        ("ar-EG", "فيديو خاص", "rtl"), ("fa-IR", "Private video", "rtl"), ("ur", "Private video", "rtl"),
+        ("nl-NL", "Private video", "ltr"),
+    ])
+    func localeFallback(locale: String, privateTitle: String, direction: String) {
+        let templates = TemplateSet.defaults()
+        #expect(templates.strings(for: locale)["privateTitle"] == privateTitle)
+        #expect(ChannelContext.direction(locale) == direction)
+    }
+
+    @Test("a private share's page carries no media URL and plays from the fragment")
+    func privatePageHasNoMedia() throws {
+        let video = #""id": "v1", "visibility": "private", "hlsUrl": "https://media.example.com/a/b/index.m3u8", "mp4Url": "https://media.example.com/a/b/v.mp4", "thumbnailUrl": "https://media.example.com/a/b/poster.jpg""#
+        let files = try render(["a.json": share("", video: video)])
+        let page = try #require(files["site/abcd2345efgh6723/index.html"])
+        #expect(!page.contains("/a/b/"))
+        #expect(page.contains("data-media-base=\"https://media.example.com\""))
+        #expect(page.contains("id=\"private-notice\""))
+        #expect(files["site/oembed/abcd2345efgh6723.json"] == nil, "private shares have no oEmbed")
+        #expect(page.contains("media-src https://media.example.com"))
+    }
+
+    @Test("redirect rotations all lead to the current slug: no chains")
+    func rotationsCollapse() throws {
+        let rotations = #""previousSlugs": [{"slug": "aaaa-first", "rotatedAt": "2026-01-01T00:00:00Z", "rotatedBy": "x", "mode": "redirect"}, {"slug": "bbbb-second", "rotatedAt": "2026-02-01T00:00:00Z", "rotatedBy": "x", "mode": "redirect"}, {"slug": "cccc-third", "rotatedAt": "2026-03-01T00:00:00Z", "rotatedBy": "x"}],"#
+        let files = try render(["a.json": share(rotations)])
+        let json = try #require(files["redirects/redirects.json"])
+        #expect(json.contains(#""from": "/aaaa-first/","#) && json.contains(#""to": "/abcd2345efgh6723/""#))
+        #expect(!json.contains(#""to": "/bbbb-second/""#))
+        #expect(json.contains(#""from": "/cccc-third/","#) && json.contains(#""status": 410"#))
+        let nginx = try #require(files["redirects/nginx.conf"])
+        #expect(nginx.contains("location = /bbbb-second/ { return 301 /abcd2345efgh6723/; }"))
+        #expect(files["site/aaaa-first/index.html"]?.contains("url=/abcd2345efgh6723/") == true)
+        #expect(files["site/cccc-third/index.html"] != nil)
+        #expect(files["site/_redirects"]?.contains("/aaaa-first/  /abcd2345efgh6723/  301!") == true)
+    }
+
+    @Test("a site's templates/ overrides one template and one locale string")
+    func siteOverrides() throws {
+        let files = try render(["a.json": share("")], files: [
+            "templates/stub.mustache": "<!DOCTYPE html><title>{{heading}}</title>CUSTOM STUB\n",
+            "templates/locales/en.json": #"{"notFoundTitle": "Nothing here"}"#,
+        ])
+        #expect(files["site/404.html"] == "<!DOCTYPE html><title>Nothing here</title>CUSTOM STUB\n")
+        #expect(files["site/abcd2345efgh6723/index.html"]?.contains("<h1>T</h1>") == true, "page.mustache is still the default")
+    }
+
+    @Test("a broken override is a located diagnostic, not a crash")
+    func brokenOverride() {
+        let fileSystem = InMemoryFileSystem(files: ["templates/page.mustache": "{{#open}} never closed"])
+        guard case .failure(let list) = TemplateSet.load(fileSystem: fileSystem, root: "") else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(list.diagnostics.map(\.rule) == ["template.syntax"])
+        #expect(list.diagnostics.first?.file == "templates/page.mustache")
+    }
+
+    @Test("asset names carry a content hash")
+    func hashedAssets() throws {
+        let files = try render(["a.json": share("")])
+        let assets = files.keys.filter { $0.hasPrefix("site/assets/") }.sorted()
+        #expect(assets.count == 2)
+        #expect(assets.allSatisfy { $0.range(of: #"share\.[0-9a-f]{10}\.(css|js)$"#, options: .regularExpression) != nil })
+    }
+}
