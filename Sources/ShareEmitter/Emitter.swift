@@ -25,6 +25,11 @@ public struct EmitReport: Sendable, Equatable {
     public var written: Int
     /// Files identical to the previous output, kept as they were (same modification time).
     public var unchanged: Int
+
+    public init(written: Int, unchanged: Int) {
+        self.written = written
+        self.unchanged = unchanged
+    }
 }
 
 /// The one sink that writes build output. It writes a complete new tree beside the

@@ -378,10 +378,10 @@ a:focus-visible, video:focus-visible, iframe:focus-visible {
         "player.mustache": #"""
 <div class="player">
 {{#embed}}
-<iframe src="{{src}}" title="{{title}}" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen loading="lazy" referrerpolicy="no-referrer"></iframe>
+<iframe src="{{src}}" title="{{title}}" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen referrerpolicy="no-referrer"></iframe>
 {{/embed}}
 {{#video}}
-<video controls playsinline preload="metadata"{{#poster}} poster="{{poster}}"{{/poster}}{{#width}} width="{{width}}"{{/width}}{{#height}} height="{{height}}"{{/height}} aria-label="{{label}}">
+<video controls playsinline preload="metadata"{{#poster}} poster="{{poster}}"{{/poster}}{{#width}} width="{{width}}"{{/width}}{{#height}} height="{{height}}"{{/height}}{{#crossOrigin}} crossorigin="anonymous"{{/crossOrigin}} aria-label="{{label}}">
 {{#sources}}
 <source src="{{src}}" type="{{type}}">
 {{/sources}}

@@ -65,7 +65,8 @@ struct PageContext {
         let captions = video.captions.enumerated().map { index, caption -> [String: Any] in
             ["locale": caption.locale, "label": caption.label, "src": caption.src, "isDefault": index == 0 && caption.locale.lowercased().hasPrefix(share.locale.prefix { $0 != "-" }.lowercased())]
         }
-        var element: [String: Any] = ["label": label, "sources": sources, "captions": captions]
+        // Caption tracks on another origin load only through CORS.
+        var element: [String: Any] = ["label": label, "sources": sources, "captions": captions, "crossOrigin": !captions.isEmpty]
         element["poster"] = video.thumbnailUrl
         element["width"] = video.width.map { Int($0) }
         element["height"] = video.height.map { Int($0) }

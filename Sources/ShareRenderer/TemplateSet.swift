@@ -69,6 +69,7 @@ public struct TemplateSet: Sendable {
         var assets: [String: [UInt8]] = [:]
         var locales: [String: [String: String]] = [:]
         var problems: [Diagnostic] = []
+        var broken = Set<String>()
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
             let display = origin[path] ?? "templates/\(path) (built in)"
             if path.hasSuffix(".mustache"), !path.contains("/") {
@@ -77,6 +78,7 @@ public struct TemplateSet: Sendable {
                     library.register(template, named: String(path.dropLast(".mustache".count)))
                 } catch {
                     problems.append(.error("template.syntax", "template does not parse: \(error)", at: SourceLocation(file: display)))
+                    broken.insert(String(path.dropLast(".mustache".count)))
                 }
             } else if path.hasPrefix("assets/"), !path.dropFirst(7).contains("/") {
                 assets[String(path.dropFirst(7))] = Array(text.utf8)
@@ -88,7 +90,7 @@ public struct TemplateSet: Sendable {
                 }
             }
         }
-        for name in pageTemplates where library.getTemplate(named: name) == nil {
+        for name in pageTemplates where library.getTemplate(named: name) == nil && !broken.contains(name) {
             problems.append(.error("template.missing", "template \(name).mustache is missing", at: SourceLocation(file: "templates/\(name).mustache")))
         }
         if locales["en"] == nil {

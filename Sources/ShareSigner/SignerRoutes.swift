@@ -127,10 +127,10 @@ public struct SignerRoutes: Sendable {
         }
     }
 
-    /// The request body, within the size and time limits.
+    /// The request body, within the size and time limits; reading stops as soon as the body
+    /// passes the limit.
     private func body(of request: Request) async throws(SignerError) -> ByteBuffer {
         let limit = options.bodyLimit
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw .bodyTooLarge }
         let timeout = options.bodyTimeout
         do {
             return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in

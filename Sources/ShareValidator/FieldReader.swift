@@ -44,6 +44,14 @@ struct FieldReader {
         members.first { $0.key == key }?.value
     }
 
+    /// The member's value, or nil when it is absent or null: an optional field written
+    /// as `null` (or left empty in YAML) means the same as a missing one.
+    func present(_ key: String) -> SourceValue? {
+        guard let value = value(key) else { return nil }
+        if case .null = value.kind { return nil }
+        return value
+    }
+
     /// The member or nil; a missing required member gets a diagnostic at the object.
     mutating func member(_ key: String, required: Bool) -> SourceValue? {
         if let value = value(key) { return value }

@@ -45,7 +45,7 @@ enum ShareRules {
         if let (text, position) = slug {
             checkSlug(text, at: position, &reader)
         }
-        let status = reader.value("status") == nil ? .enabled : reader.enumeration("status", ShareStatus.self)
+        let status = reader.present("status") == nil ? .enabled : reader.enumeration("status", ShareStatus.self)
         let title = reader.string("publicTitle", required: true)
         if let (text, position) = title {
             if text.trimmingWhitespace.isEmpty {
@@ -148,8 +148,8 @@ enum ShareRules {
         if let (text, position) = id, text.trimmingWhitespace.isEmpty || text.count > 200 {
             reader.error("video.id", "video id must be 1 to 200 characters", at: position)
         }
-        let visibility = reader.value("visibility") == nil ? .public : reader.enumeration("visibility", Visibility.self)
-        let status = reader.value("status") == nil ? .completed : reader.enumeration("status", VideoStatus.self)
+        let visibility = reader.present("visibility") == nil ? .public : reader.enumeration("visibility", Visibility.self)
+        let status = reader.present("status") == nil ? .completed : reader.enumeration("status", VideoStatus.self)
         var urls: [String: (String, SourcePosition)] = [:]
         for key in ["hlsUrl", "mp4Url", "embedUrl", "thumbnailUrl"] {
             guard let (text, position) = reader.string(key) else { continue }
@@ -160,7 +160,7 @@ enum ShareRules {
             }
         }
         if status == .completed, urls["hlsUrl"] == nil, urls["mp4Url"] == nil, urls["embedUrl"] == nil,
-           reader.value("hlsUrl") == nil, reader.value("mp4Url") == nil, reader.value("embedUrl") == nil {
+           reader.present("hlsUrl") == nil, reader.present("mp4Url") == nil, reader.present("embedUrl") == nil {
             reader.error("video.sources", "a completed video needs hlsUrl or mp4Url (or embedUrl)", at: value.position)
         }
         if visibility == .private {
@@ -257,7 +257,7 @@ enum ShareRules {
                 reader.error("field.timestamp", "rotatedAt must be an ISO 8601 UTC time such as 2024-05-01T10:00:00Z", at: position)
             }
             let rotatedBy = reader.string("rotatedBy", required: true)
-            let mode = reader.value("mode") == nil ? .gone : reader.enumeration("mode", RotationMode.self)
+            let mode = reader.present("mode") == nil ? .gone : reader.enumeration("mode", RotationMode.self)
             if let slug, let rotatedAt, let rotatedBy, let mode, !reader.diagnostics.hasErrors {
                 result.append((PreviousSlug(slug: slug.value, rotatedAt: rotatedAt.value, rotatedBy: rotatedBy.value, mode: mode), slug.position))
             } else {

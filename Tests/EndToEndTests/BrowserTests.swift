@@ -28,7 +28,7 @@ struct BrowserTests {
             let signed = "\(base)/t/4102444800/k1/c2lnbmF0dXJl/videos/x/index.m3u8"
             paths.append(privateShare.path + "#hls=" + (signed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
-        let screenshots = ProcessInfo.processInfo.environment["SHAREGEN_SCREENSHOTS"] ?? (try Support.temporaryDirectory("shots"))
+        let screenshots = try ProcessInfo.processInfo.environment["SHAREGEN_SCREENSHOTS"] ?? Support.temporaryDirectory("shots")
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
         let script = Support.repository + "/Tests/EndToEndTests/browser_check.py"
         let result = try Support.run(python, [script, server.baseURL, screenshots] + paths)

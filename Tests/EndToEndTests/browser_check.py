@@ -3,8 +3,10 @@
 
 Usage: browser_check.py BASE_URL SCREENSHOT_DIR PATH...
 Prints one JSON object: {"pages": {path: {"errors": [...], "violations": [...]}}}.
-Network failures for hosts other than BASE_URL are ignored: tests run without
-internet, so third-party media cannot load; everything the page itself does counts.
+Ignored, because they are not the page's doing: network failures for hosts other
+than BASE_URL (tests run without internet, so third-party media cannot load), the
+status of the document itself (stubs answer 404 or 410 on purpose), and the
+browser's own /favicon.ico request. Everything the page itself does counts.
 """
 import json
 import os
@@ -43,9 +45,14 @@ def main():
             driver.execute_script("return document.readyState")
             violations = driver.execute_script("return window.__sharegenViolations || []")
             errors = []
+            document = (base + path).split("#")[0]
             for entry in driver.get_log("browser"):
                 message = entry.get("message", "")
                 if entry.get("level") != "SEVERE":
+                    continue
+                if message.startswith(document + " - Failed to load resource: the server responded with a status of 4"):
+                    continue
+                if message.startswith(base + "/favicon.ico "):
                     continue
                 if "Failed to load resource" in message or "net::ERR_" in message:
                     if message.startswith(base) or (" " + base) in message:

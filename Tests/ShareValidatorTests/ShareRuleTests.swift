@@ -92,6 +92,7 @@ private let shareRuleCases: [ShareRuleCase] = [
     .init("video without id", [video(mp4)], "field.required", json: At(5, 12), yaml: At(5, 8), message: #""id""#),
     .init("empty video id", [video(#""id": "", \#(mp4)"#)], "video.id", json: At(5, 19), yaml: At(5, 15)),
     .init("completed video without sources", [video(#""id": "v1""#)], "video.sources", json: At(5, 12), yaml: At(5, 8)),
+    .init("null is no source", [video(#""id": "v1", "mp4Url": null"#)], "video.sources", json: At(5, 12), yaml: At(5, 8)),
     .init("ftp media URL", [video(#""id": "v1", "mp4Url": "ftp://cdn.example.com/v1.mp4""#)], "video.url", json: At(5, 35), yaml: At(5, 31)),
     .init("misspelt video status", [video(#""id": "v1", "status": "done""#)], "field.enum", json: At(5, 35), yaml: At(5, 31)),
     .init("misspelt visibility", [video(#""id": "v1", \#(mp4), "visibility": "Private""#)], "field.enum",
@@ -159,6 +160,27 @@ struct ShareRuleTests {
             #expect(result.diagnostics.first?.message.contains(message) == true, "\(result.diagnostics.map(\.message))")
         }
         #expect(result.isValid == (rule.severity == .warning))
+    }
+
+    @Test("an optional field set to null means its default, and the share is kept", arguments: [ShareFormat.json, .markdown])
+    func nullMeansDefault(format: ShareFormat) throws {
+        let share = Fixture.share.setting("status", "null").setting("publicSubtitle", "null").setting("locale", "null")
+            .setting("video", #"{"id": "v1", "visibility": null, "status": null, "mp4Url": "https://cdn.example.com/v1.mp4", "thumbnailUrl": null}"#)
+            .setting("previousSlugs", #"[{"slug": "old-slug", "rotatedAt": "2024-05-01T10:00:00Z", "rotatedBy": "ana@example.com", "mode": null}]"#)
+        var files = [Fixture.sharePath("a", format: format): share.text(format)]
+        if format == .markdown {
+            // An empty YAML value is null too.
+            files[Fixture.sharePath("b", project: "q", format: format)] = Fixture.share(slug: "m3n5b7v9c2x4z6l8", video: "v2")
+                .setting("status", "").markdown()
+        }
+        let result = validate(files)
+        expectDiagnostics(result, [])
+        #expect(result.site.shares.count == files.count)
+        let parsed = try #require(result.site.shares.first { $0.sourceFile.contains("/a.") })
+        #expect(parsed.status == .enabled && parsed.publicSubtitle == nil && parsed.locale == "en-US")
+        #expect(parsed.video.visibility == .public && parsed.video.status == .completed && parsed.video.thumbnailUrl == nil)
+        #expect(parsed.previousSlugs.map(\.mode) == [.gone])
+        #expect(result.site.shares.allSatisfy { $0.status == .enabled })
     }
 
     @Test("a title is limited in grapheme clusters, not scalars or bytes")

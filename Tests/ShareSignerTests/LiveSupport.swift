@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+@testable import ShareSigner
+
+struct TimedOut: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// `operation`'s result, or `TimedOut` after `limit`: every wait in these tests is bounded.
+func within<T: Sendable>(_ limit: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let value = try await group.next() ?? nil else { throw TimedOut(what: what) }
+        return value
+    }
+}
+
+/// Polls `condition` until it holds, for at most `limit`.
+func eventually(_ what: String, within limit: Duration = .seconds(10), _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+    try await within(limit, what) {
+        while try await !condition() { try await Task.sleep(for: .milliseconds(20)) }
+    }
+}
+
+/// The first element of a stream, within `limit`.
+func first<T: Sendable>(_ stream: AsyncStream<T>, _ what: String, within limit: Duration = .seconds(30)) async throws -> T {
+    try await within(limit, what) {
+        guard let value = await stream.first(where: { _ in true }) else { throw TimedOut(what: what) }
+        return value
+    }
+}
+
+/// A GET on a new connection to a loopback server.
+func get(_ port: Int, _ uri: String, headers: HTTPFields = [:]) async throws -> TestClient.Response {
+    try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(10))) { client in
+        try await client.execute(TestClient.Request(uri, method: .get, authority: "127.0.0.1:\(port)", headers: headers))
+    }
+}
+
+/// A temporary folder, removed after `body`.
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("sharegen-signer-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+/// Writes a file the way a deployment should: beside it, then renamed over it.
+func replaceFile(_ path: String, with bytes: [UInt8]) throws {
+    let temporary = path + ".tmp-\(UUID().uuidString)"
+    try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+    guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+}
+
+/// Keeps every log line, for tests that read what the signer logs.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    func logger(level: Logger.Level = .trace) -> Logger {
+        var logger = Logger(label: "sharegen.signer.test") { _ in Handler(recorder: self) }
+        logger.logLevel = level
+        return logger
+    }
+
+    func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var metadataProvider: Logger.MetadataProvider?
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let line = "\(event.level) \(event.message) \(fields.joined(separator: " "))"
+            recorder.lines.withLock { $0.append(line) }
+        }
+    }
+}
+
+/// Runs the signer on a free loopback port while `body` runs, then shuts it down gracefully.
+func withLiveSigner<T: Sendable>(
+    store: ManifestStore, keys: SigningKeySet = Fixture.keys, logger: Logger, pollInterval: Duration = .milliseconds(50),
+    _ body: @escaping @Sendable (Int) async throws -> T
+) async throws -> T {
+    let (ports, portFound) = AsyncStream<Int>.makeStream()
+    let application = await SignerServer.makeApplication(
+        store: store, keys: keys, configuration: .init(port: 0, pollInterval: pollInterval), logger: logger,
+        onServerRunning: { portFound.yield($0) })
+    let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+    return try await withThrowingTaskGroup(of: T?.self) { tasks in
+        tasks.addTask {
+            try await group.run()
+            return nil
+        }
+        let result: Result<T, any Error>
+        do {
+            let port = try await first(ports, "the signer to listen")
+            result = .success(try await body(port))
+        } catch {
+            result = .failure(error)
+        }
+        await group.triggerGracefulShutdown()
+        tasks.addTask {
+            try await Task.sleep(for: .seconds(30))
+            throw TimedOut(what: "the signer to stop")
+        }
+        // The first task to finish is the server, unless it overstays.
+        _ = try await tasks.next()
+        tasks.cancelAll()
+        return try result.get()
+    }
+}
