@@ -51,10 +51,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "ShareLifecycle",
+            dependencies: ["ShareModel", "ShareLoader", "ShareValidator", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(name: "ShareDiff", dependencies: ["ShareModel", "ShareLoader", "ShareValidator"], swiftSettings: strict),
         .executableTarget(
             name: "sharegen",
             dependencies: [
-                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild", "ShareSigner",
+                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild", "ShareSigner", "ShareLifecycle", "ShareDiff",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -71,6 +77,7 @@ let package = Package(
             dependencies: ["ShareRenderer", "ShareLoader", "ShareValidator", "ShareModel"],
             swiftSettings: strict
         ),
+        .testTarget(name: "ShareBuildTests", dependencies: ["ShareBuild", "ShareModel"], swiftSettings: strict),
         .testTarget(name: "ShareEmitterTests", dependencies: ["ShareEmitter", "ShareModel"], swiftSettings: strict),
         .testTarget(name: "ShareLoaderTests", dependencies: ["ShareLoader"], swiftSettings: strict),
         .testTarget(
@@ -84,6 +91,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "ShareLifecycleTests", dependencies: ["ShareLifecycle", "ShareLoader", "ShareValidator", "ShareModel"], swiftSettings: strict),
+        .testTarget(name: "ShareDiffTests", dependencies: ["ShareDiff", "ShareModel"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader"], resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -5,8 +5,11 @@ import ShareRenderer
 import ShareValidator
 
 /// The whole pipeline behind `sharegen build`: load, validate every channel, render
-/// one, emit atomically.
+/// one, emit atomically; incremental through a `BuildCache` beside the output.
 public struct SiteBuild: Sendable {
+    /// Part of every cache key: bump when output changes for the same input.
+    public static let version = "0.1.0"
+
     public enum Failure: Error, Sendable {
         /// The content (or a template) is invalid; nothing was written.
         case invalid([Diagnostic])
@@ -15,10 +18,15 @@ public struct SiteBuild: Sendable {
     }
 
     public struct Outcome: Sendable {
-        public var rendered: RenderedSite
+        /// What was rendered this time; nil when no input changed since the last build.
+        public var rendered: RenderedSite?
         public var report: EmitReport
         /// Warnings (the build succeeded).
         public var diagnostics: [Diagnostic]
+        /// Shares whose files were carried over from the last build without rendering.
+        public var reusedShares: Int
+        /// Wall time of each stage in seconds, in order, for `--timings`.
+        public var timings: [(stage: String, seconds: Double)] = []
     }
 
     public let fileSystem: LocalFileSystem
@@ -29,8 +37,14 @@ public struct SiteBuild: Sendable {
         self.fileSystem = fileSystem
     }
 
-    /// Validates the site and renders `channel` without writing anything.
-    public func render(channel: Channel) -> Result<(RenderedSite, [Diagnostic]), Failure> {
+    private struct Prepared {
+        var loaded: LoadedSite
+        var validation: ValidationResult
+        var templates: TemplateSet
+        var diagnostics: [Diagnostic]
+    }
+
+    private func prepare() -> Result<Prepared, Failure> {
         let loaded = SiteLoader(fileSystem: fileSystem, root: root).load()
         let validation = SiteValidator().validate(loaded)
         let templates = TemplateSet.load(fileSystem: fileSystem, root: root)
@@ -39,22 +53,126 @@ public struct SiteBuild: Sendable {
         guard !diagnostics.hasErrors, case .success(let templates) = templates else {
             return .failure(.invalid(diagnostics.sortedForOutput()))
         }
-        let rendered = SiteRenderer(templates: templates).render(validation.site, channel: channel)
-        return .success((rendered, diagnostics))
+        return .success(Prepared(loaded: loaded, validation: validation, templates: templates, diagnostics: diagnostics))
     }
 
-    /// Validates, renders and writes `channel` to `output`.
-    public func run(channel: Channel, output: String) -> Result<Outcome, Failure> {
-        switch render(channel: channel) {
-        case .failure(let failure):
-            return .failure(failure)
-        case .success(let (rendered, diagnostics)):
+    /// Validates the site and renders `channel` without writing anything.
+    public func render(channel: Channel) -> Result<(RenderedSite, [Diagnostic]), Failure> {
+        prepare().map { prepared in
+            (SiteRenderer(templates: prepared.templates).render(prepared.validation.site, channel: channel), prepared.diagnostics)
+        }
+    }
+
+    /// Validates, renders and writes `channel` to `output`. With `incremental`, a build
+    /// whose inputs did not change does nothing, and shares whose files did not change
+    /// are linked from the previous output instead of rendered again.
+    public func run(channel: Channel, output: String, incremental: Bool = true) -> Result<Outcome, Failure> {
+        var clock = StageClock()
+        let cachePath = BuildCache.path(for: output, channel: channel)
+        let inputs = inputFingerprint()
+        let marker = FileFacts.describe(joinPath(output, Emitter.marker))
+        let previous = incremental ? readCache(cachePath).flatMap { cache in
+            cache.tool == FileFacts.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
+        } : nil
+        clock.lap("fingerprint")
+        if let previous, previous.inputs == inputs {
+            return .success(Outcome(rendered: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shares.count, timings: clock.laps))
+        }
+        let prepared: Prepared
+        switch prepare() {
+        case .failure(let failure): return .failure(failure)
+        case .success(let value): prepared = value
+        }
+        clock.lap("load and validate")
+        let digests = Dictionary(uniqueKeysWithValues: prepared.loaded.projects.flatMap(\.shares).map { ($0.path, $0.digest) })
+        let global = globalKey(prepared, channel: channel)
+        let shares = prepared.validation.site.shares(in: channel)
+        var reusable: [String: [String]] = [:]
+        if let previous, previous.global == global {
+            for share in shares {
+                if let cached = previous.shares[share.sourceFile], cached.digest == digests[share.sourceFile] {
+                    reusable[share.sourceFile] = cached.outputs
+                }
+            }
+        }
+        let renderer = SiteRenderer(templates: prepared.templates)
+        let emitter = Emitter(fileSystem: fileSystem)
+        var rendered = renderer.render(prepared.validation.site, channel: channel, reusing: Set(reusable.keys))
+        clock.lap("render")
+        var report: EmitReport
+        do {
+            report = try emitter.emit(rendered.files, reusing: reusable.values.flatMap { $0 }.sorted(), to: output)
+        } catch .missingPrevious {
+            // The previous output was changed by hand: render everything.
+            reusable = [:]
+            rendered = renderer.render(prepared.validation.site, channel: channel)
             do {
-                let report = try Emitter(fileSystem: fileSystem).emit(rendered.files, to: output)
-                return .success(Outcome(rendered: rendered, report: report, diagnostics: diagnostics))
+                report = try emitter.emit(rendered.files, to: output)
             } catch {
                 return .failure(.output(error))
             }
+        } catch {
+            return .failure(.output(error))
+        }
+        clock.lap("emit")
+        var entries: [String: BuildCache.Share] = [:]
+        for share in shares {
+            guard let outputs = rendered.outputsBySource[share.sourceFile] ?? reusable[share.sourceFile],
+                  let digest = digests[share.sourceFile] else { continue }
+            entries[share.sourceFile] = BuildCache.Share(digest: digest, outputs: outputs)
+        }
+        if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
+            let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
+            writeCache(cache, to: cachePath)
+        }
+        clock.lap("cache")
+        return .success(Outcome(rendered: rendered, report: report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
+    }
+
+    /// Every input file's name and `stat` facts, hashed: equal means nothing changed.
+    private func inputFingerprint() -> UInt64 {
+        var paths = SiteLoader(fileSystem: fileSystem, root: root).inputPaths()
+        paths += templateFiles(TemplateSet.directory)
+        var text = ""
+        for path in paths {
+            text += path + "\t" + (FileFacts.describe(joinPath(root, path)) ?? "-") + "\n"
+        }
+        return fnv1a(Array(text.utf8))
+    }
+
+    private func templateFiles(_ directory: String) -> [String] {
+        guard let names = try? fileSystem.contentsOfDirectory(joinPath(root, directory)) else { return [] }
+        return names.flatMap { name -> [String] in
+            let path = joinPath(directory, name)
+            return fileSystem.resolvedKind(at: joinPath(root, path)) == .directory ? templateFiles(path) : [path]
+        }
+    }
+
+    /// What every rendered file depends on besides its own share.
+    private func globalKey(_ prepared: Prepared, channel: Channel) -> UInt64 {
+        var text = "\(FileFacts.tool)\n\(channel.rawValue)\n\(prepared.loaded.config?.digest ?? 0)\n"
+        for (path, source) in prepared.templates.sources.sorted(by: { $0.key < $1.key }) {
+            text += "\(path)\n\(fnv1a(Array(source.utf8)))\n"
+        }
+        return fnv1a(Array(text.utf8))
+    }
+
+    private func readCache(_ path: String) -> BuildCache? {
+        guard let bytes = try? fileSystem.readFile(path) else { return nil }
+        return BuildCache(text: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Best effort: a cache that cannot be written only makes the next build slower.
+    private func writeCache(_ cache: BuildCache, to path: String) {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        let temporary = path + ".tmp"
+        do {
+            if !directory.isEmpty { try fileSystem.createDirectory(directory) }
+            try fileSystem.writeFile(temporary, bytes: Array(cache.serialized().utf8))
+            try fileSystem.rename(temporary, to: path)
+        } catch {
+            try? fileSystem.removeTree(temporary)
+            try? fileSystem.removeTree(path)
         }
     }
 }

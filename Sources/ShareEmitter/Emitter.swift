@@ -8,6 +8,8 @@ public enum EmitError: Error, Sendable, CustomStringConvertible {
     /// The folder exists and does not look like sharegen output; replacing it could lose work.
     case notAnOutputFolder(String)
     case fileSystem(FileSystemError)
+    /// A file to reuse is missing from the previous output (it was changed by hand).
+    case missingPrevious(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum EmitError: Error, Sendable, CustomStringConvertible {
             return "refusing to replace \(path): it exists and is not a sharegen output folder (no manifest.json)"
         case .fileSystem(let error):
             return "cannot write output: \(error)"
+        case .missingPrevious(let path):
+            return "cannot reuse \(path) from the previous output: it is missing"
         }
     }
 }
@@ -46,7 +50,9 @@ public struct Emitter: Sendable {
         self.fileSystem = fileSystem
     }
 
-    public func emit(_ files: [OutputFile], to output: String) throws(EmitError) -> EmitReport {
+    /// Writes `files` as the new content of `output`, plus the files at `reusing` (paths
+    /// relative to `output`) carried over unchanged from the previous output.
+    public func emit(_ files: [OutputFile], reusing: [String] = [], to output: String) throws(EmitError) -> EmitReport {
         let output = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
         let existing = fileSystem.kind(at: output)
         if let existing {
@@ -60,17 +66,41 @@ public struct Emitter: Sendable {
         let staging = joinPath(parent, ".\(name).staging-\(getpid())")
         do {
             try fileSystem.removeTree(staging)
-            let report = try writeTree(files, into: staging, previous: existing == nil ? nil : output)
+            if !reusing.isEmpty, existing == nil { throw EmitError.missingPrevious(reusing[0]) }
+            var report = try writeTree(files, into: staging, previous: existing == nil ? nil : output)
+            report.unchanged += try linkReused(reusing, from: output, into: staging)
             if existing == nil {
                 try fileSystem.rename(staging, to: output)
             } else {
                 try swapIn(staging, output)
             }
             return report
-        } catch {
+        } catch let error as EmitError {
+            try? fileSystem.removeTree(staging)
+            throw error
+        } catch let error as FileSystemError {
             try? fileSystem.removeTree(staging)
             throw .fileSystem(error)
+        } catch {
+            try? fileSystem.removeTree(staging)
+            throw .fileSystem(FileSystemError(path: output, reason: "\(error)"))
         }
+    }
+
+    /// Hard-links files the build did not render again from the previous output.
+    private func linkReused(_ paths: [String], from previous: String, into staging: String) throws(EmitError) -> Int {
+        for path in paths {
+            let source = joinPath(previous, path)
+            guard fileSystem.kind(at: source) == .file else { throw .missingPrevious(path) }
+            let target = joinPath(staging, path)
+            do {
+                try fileSystem.createDirectory(String(target[..<target.lastIndex(of: "/")!]))
+                try fileSystem.linkFile(source, to: target)
+            } catch {
+                throw .fileSystem(error)
+            }
+        }
+        return paths.count
     }
 
     private func split(_ path: String) -> (String, String) {
@@ -89,23 +119,38 @@ public struct Emitter: Sendable {
     private func writeTree(_ files: [OutputFile], into staging: String, previous: String?) throws(FileSystemError) -> EmitReport {
         try fileSystem.createDirectory(staging)
         var directories: Set<String> = [staging]
-        var report = EmitReport(written: 0, unchanged: 0)
         for file in files {
             let target = joinPath(staging, file.path)
             let directory = String(target[..<target.lastIndex(of: "/")!])
             if directories.insert(directory).inserted { try fileSystem.createDirectory(directory) }
-            if let previous, unchanged(file, at: joinPath(previous, file.path)) {
-                try fileSystem.linkFile(joinPath(previous, file.path), to: target)
-                report.unchanged += 1
-            } else {
+        }
+        // Each file is its own open/write/close: system-call bound, so spread over the cores.
+        let fileSystem = fileSystem
+        let outcomes = files.parallelMap { file -> Result<Bool, FileSystemError> in
+            let target = joinPath(staging, file.path)
+            do throws(FileSystemError) {
+                if let previous, Emitter.unchanged(file, at: joinPath(previous, file.path), fileSystem) {
+                    try fileSystem.linkFile(joinPath(previous, file.path), to: target)
+                    return .success(false)
+                }
                 try fileSystem.writeFile(target, bytes: file.bytes)
-                report.written += 1
+                return .success(true)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var report = EmitReport(written: 0, unchanged: 0)
+        for outcome in outcomes {
+            switch outcome {
+            case .success(true): report.written += 1
+            case .success(false): report.unchanged += 1
+            case .failure(let error): throw error
             }
         }
         return report
     }
 
-    private func unchanged(_ file: OutputFile, at path: String) -> Bool {
+    private static func unchanged(_ file: OutputFile, at path: String, _ fileSystem: any WritableFileSystem) -> Bool {
         guard fileSystem.kind(at: path) == .file, let bytes = try? fileSystem.readFile(path) else { return false }
         return bytes == file.bytes
     }

@@ -11,13 +11,17 @@ public struct SourceDocument: Sendable {
     /// 1-based line where the body starts.
     public var bodyLine: Int
     public var format: ShareFormat
+    /// FNV-1a hash of the file's bytes: the key under which a build may reuse what it
+    /// rendered from this file last time.
+    public var digest: UInt64
 
-    public init(path: String, value: SourceValue?, body: String? = nil, bodyLine: Int = 1, format: ShareFormat = .json) {
+    public init(path: String, value: SourceValue?, body: String? = nil, bodyLine: Int = 1, format: ShareFormat = .json, digest: UInt64 = 0) {
         self.path = path
         self.value = value
         self.body = body
         self.bodyLine = bodyLine
         self.format = format
+        self.digest = digest
     }
 }
 
@@ -67,7 +71,8 @@ public struct SiteLoader: Sendable {
         var project: Int?
     }
 
-    public func load() -> LoadedSite {
+    /// The input files, found by walking the folders without reading any file.
+    private func discover() -> (pending: [PendingFile], projects: [LoadedProject], diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var pending: [PendingFile] = []
         var projects: [LoadedProject] = []
@@ -77,20 +82,40 @@ public struct SiteLoader: Sendable {
         }
         let content = SiteLoader.contentDirectory
         if fileSystem.resolvedKind(at: absolute(content)) == .directory {
-            for name in listing(content, &diagnostics) where !name.hasPrefix(".") {
+            // Listing thousands of project folders is system-call bound: spread it over the cores.
+            let names = listing(content, &diagnostics).filter { !$0.hasPrefix(".") }
+            let walked = names.parallelMap { name -> (String, [PendingFile]?, [Diagnostic]) in
                 let projectPath = joinPath(content, name)
+                var found: [Diagnostic] = []
                 guard fileSystem.resolvedKind(at: absolute(projectPath)) == .directory else {
-                    diagnostics.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
-                    continue
+                    found.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
+                    return (projectPath, nil, found)
                 }
+                return (projectPath, projectFiles(projectPath, &found), found)
+            }
+            for (projectPath, files, found) in walked {
+                diagnostics += found
+                guard let files else { continue }
                 let index = projects.count
-                projects.append(LoadedProject(id: name, path: projectPath, projectFile: nil, shares: [], credentials: []))
-                pending += projectFiles(projectPath, index: index, &diagnostics)
+                projects.append(LoadedProject(id: String(projectPath.dropFirst(content.count + 1)), path: projectPath, projectFile: nil, shares: [], credentials: []))
+                pending += files.map { PendingFile(path: $0.path, role: $0.role, project: index) }
             }
         } else {
             diagnostics.append(.error("site.content-missing", "no content/ folder: share definitions live in content/<project>/shares/", at: SourceLocation(file: content)))
         }
 
+        return (pending, projects, diagnostics)
+    }
+
+    /// Paths (relative to the root) of every file `load()` would read, in a stable order.
+    public func inputPaths() -> [String] {
+        discover().pending.map(\.path)
+    }
+
+    public func load() -> LoadedSite {
+        let (pending, discovered, found) = discover()
+        var projects = discovered
+        var diagnostics = found
         let parsed = pending.parallelMap { file in (file, parse(file)) }
         var config: SourceDocument?
         for (file, (document, fileDiagnostics)) in parsed {
@@ -118,21 +143,22 @@ public struct SiteLoader: Sendable {
         }
     }
 
-    private func projectFiles(_ projectPath: String, index: Int, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
+    /// The input files of one project folder; `project` is filled in by the caller.
+    private func projectFiles(_ projectPath: String, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
         var files: [PendingFile] = []
         for name in listing(projectPath, &diagnostics) where !name.hasPrefix(".") {
             let path = joinPath(projectPath, name)
             let kind = fileSystem.resolvedKind(at: absolute(path))
             switch (name, kind) {
             case ("project.json", .file):
-                files.append(PendingFile(path: path, role: .project, project: index))
+                files.append(PendingFile(path: path, role: .project, project: nil))
             case ("shares", .directory):
                 for file in listing(path, &diagnostics) where !file.hasPrefix(".") {
                     let filePath = joinPath(path, file)
                     if file.hasSuffix(".json") {
-                        files.append(PendingFile(path: filePath, role: .share(.json), project: index))
+                        files.append(PendingFile(path: filePath, role: .share(.json), project: nil))
                     } else if file.hasSuffix(".md") {
-                        files.append(PendingFile(path: filePath, role: .share(.markdown), project: index))
+                        files.append(PendingFile(path: filePath, role: .share(.markdown), project: nil))
                     } else {
                         diagnostics.append(.warning("site.stray-file", "ignored: share files end in .json or .md", at: SourceLocation(file: filePath)))
                     }
@@ -141,7 +167,7 @@ public struct SiteLoader: Sendable {
                 for file in listing(path, &diagnostics) where !file.hasPrefix(".") {
                     let filePath = joinPath(path, file)
                     if file.hasSuffix(".json") {
-                        files.append(PendingFile(path: filePath, role: .credential, project: index))
+                        files.append(PendingFile(path: filePath, role: .credential, project: nil))
                     } else {
                         diagnostics.append(.warning("site.stray-file", "ignored: credential files end in .json", at: SourceLocation(file: filePath)))
                     }
@@ -165,12 +191,23 @@ public struct SiteLoader: Sendable {
             let message = "file is \(bytes.count) bytes; input files are limited to \(SiteLoader.maxFileSize) bytes"
             return (SourceDocument(path: file.path, value: nil), [.error("source.too-large", message, at: location)])
         }
+        let digest = fnv1a(bytes)
         if case .share(.markdown) = file.role {
             let result = FrontMatterParser.parse(bytes, file: file.path)
-            let document = SourceDocument(path: file.path, value: result.value, body: result.body, bodyLine: result.bodyLine, format: .markdown)
+            let document = SourceDocument(path: file.path, value: result.value, body: result.body, bodyLine: result.bodyLine, format: .markdown, digest: digest)
             return (document, result.diagnostics)
         }
         let (value, diagnostics) = LocatedJSONParser.parse(bytes, file: file.path)
-        return (SourceDocument(path: file.path, value: value), diagnostics)
+        return (SourceDocument(path: file.path, value: value, digest: digest), diagnostics)
     }
+}
+
+/// 64-bit FNV-1a: cheap and stable across runs (Swift's `Hasher` is seeded per process).
+public func fnv1a(_ bytes: [UInt8], seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    var hash = seed
+    for byte in bytes {
+        hash ^= UInt64(byte)
+        hash &*= 0x0000_0100_0000_01B3
+    }
+    return hash
 }

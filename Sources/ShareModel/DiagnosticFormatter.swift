@@ -48,19 +48,22 @@ public struct DiagnosticFormatter: Sendable {
     }
 
     public func json(_ diagnostics: [Diagnostic]) -> String {
-        let items = diagnostics.map { diagnostic -> JSONValue in
-            .object([
-                ("file", .string(diagnostic.file)), ("line", .number(diagnostic.line)), ("column", .number(diagnostic.column)),
-                ("severity", .string(diagnostic.severity.rawValue)), ("rule", .string(diagnostic.rule)),
-                ("message", .string(diagnostic.message)),
-                ("related", .array(diagnostic.related.map { .object([("file", .string($0.file)), ("line", .number($0.line)), ("column", .number($0.column))]) })),
-            ])
-        }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let summary = JSONValue.object([
-            ("errors", .number(errors)), ("warnings", .number(diagnostics.count - errors)), ("diagnostics", .array(items)),
+            ("errors", .number(errors)), ("warnings", .number(diagnostics.count - errors)),
+            ("diagnostics", .array(diagnostics.map(DiagnosticFormatter.jsonValue))),
         ])
         return summary.serialized(pretty: true) + "\n"
+    }
+
+    /// One diagnostic as the JSON formats write it, for reports that embed diagnostics.
+    public static func jsonValue(_ diagnostic: Diagnostic) -> JSONValue {
+        .object([
+            ("file", .string(diagnostic.file)), ("line", .number(diagnostic.line)), ("column", .number(diagnostic.column)),
+            ("severity", .string(diagnostic.severity.rawValue)), ("rule", .string(diagnostic.rule)),
+            ("message", .string(diagnostic.message)),
+            ("related", .array(diagnostic.related.map { .object([("file", .string($0.file)), ("line", .number($0.line)), ("column", .number($0.column))]) })),
+        ])
     }
 
     /// Escapes by scalar: as a Character, "\r\n" would match neither "\r" nor "\n".

@@ -80,23 +80,43 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     static func writeString(_ value: String, to out: inout String, escapeForHTML: Bool) {
         out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<" where escapeForHTML, ">" where escapeForHTML, "&" where escapeForHTML,
-                 "'" where escapeForHTML, "\u{2028}", "\u{2029}":
-                out += unicodeEscape(scalar.value)
-            default:
-                if scalar.value < 0x20 {
-                    out += unicodeEscape(scalar.value)
+        var value = value
+        value.withUTF8 { bytes in
+            // Copies runs of bytes that need no escape in one append each.
+            var runStart = 0
+            var index = 0
+            func flush(_ end: Int) {
+                if end > runStart { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                var escape: String?
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "'"):
+                    if escapeForHTML { escape = unicodeEscape(UInt32(byte)) }
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    // U+2028 and U+2029 end lines in JavaScript.
+                    escape = unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    width = 3
+                default:
+                    if byte < 0x20 { escape = unicodeEscape(UInt32(byte)) }
+                }
+                if let escape {
+                    flush(index)
+                    out += escape
+                    index += width
+                    runStart = index
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    index += 1
                 }
             }
+            flush(bytes.count)
         }
         out += "\""
     }

@@ -4,6 +4,8 @@ import ShareModel
 public struct RenderedSite: Sendable {
     public var channel: Channel
     public var files: [OutputFile]
+    /// The paths rendered from each share's source file, for the build cache.
+    public var outputsBySource: [String: [String]]
     /// Landing pages of Enabled shares.
     public var pageCount: Int
     /// Disabled, gone and redirect stubs.

@@ -10,20 +10,32 @@ public struct SiteRenderer: Sendable {
         self.templates = templates
     }
 
-    public func render(_ site: Site, channel: Channel) -> RenderedSite {
+    /// Renders every file of `channel`, except the pages and stubs of the shares whose
+    /// source files are in `reusing` (an incremental build links those from the last output).
+    public func render(_ site: Site, channel: Channel, reusing: Set<String> = []) -> RenderedSite {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
-        let perShare = shares.parallelMap { share in renderShare(share, context) }
+        // The manifest is one more work item, so its encoding overlaps page rendering.
+        let work: [Share?] = shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some) + [nil]
+        let perShare = work.parallelMap { share -> [OutputFile] in
+            guard let share else {
+                return [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
+            }
+            return renderShare(share, context)
+        }
+        var outputsBySource: [String: [String]] = [:]
+        for (share, files) in zip(work, perShare) {
+            if let share { outputsBySource[share.sourceFile] = files.map(\.path) }
+        }
         var files = perShare.flatMap { $0 }
         files += context.assetFiles
         files.append(OutputFile(path: "site/404.html", text: notFoundPage(context)))
         let maps = RedirectMaps(shares: shares, context: context)
         files += maps.files()
-        files.append(OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context)))
         files.sort { $0.path < $1.path }
         let pages = shares.filter { $0.status == .enabled }.count
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
-        return RenderedSite(channel: channel, files: files, pageCount: pages, stubCount: stubs)
+        return RenderedSite(channel: channel, files: files, outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs)
     }
 
     /// The page, oEmbed document and stubs of one share.

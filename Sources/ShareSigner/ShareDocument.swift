@@ -35,9 +35,6 @@ struct ShareDocument: Sendable {
     /// Media paths' directories that tokens of this share cover.
     let signedDirectories: [String]
 
-    /// Whether answers carry signed URLs that expire.
-    var isSigned: Bool { !media.isEmpty }
-
     init(_ share: Manifest.Share, mediaBase: MediaBase?) throws(ManifestError) {
         var directories: [String] = []
         var media: [SignableMedia] = []

@@ -145,7 +145,7 @@ public struct SignerRoutes: Sendable {
             }
         } catch let error as SignerError {
             throw error
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw .bodyTooLarge
         } catch {
             throw .badRequest("the request body could not be read")

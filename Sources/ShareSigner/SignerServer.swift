@@ -58,7 +58,7 @@ public enum SignerServer {
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("signer listening", metadata: [
                     "host": "\(configuration.host)", "port": "\(port)", "manifest": "\(store.path)", "digest": "\(catalog.digest)",
-                    "shares": "\(catalog.shareCount)", "activeKey": "\(keys.activeKeyID)",
+                    "shares": "\(catalog.shareCount)", "activeKey": "\(keys.activeKeyID)", "keys": "\(keys.keyIDs.joined(separator: ","))",
                 ])
                 await onServerRunning(port)
             },

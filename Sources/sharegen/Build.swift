@@ -20,11 +20,17 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Treat warnings as failures.")
     var strict = false
 
+    @Flag(help: "Ignore the build cache and render every file.")
+    var force = false
+
+    @Flag(help: "Print how long each stage took.")
+    var timings = false
+
     func run() async throws {
         let session = try SiteSession(root: site.root)
         let output = out.hasPrefix("/") ? out : joinPath(site.root, out)
         let start = monotonicSeconds()
-        switch SiteBuild(root: site.root).run(channel: channel, output: output) {
+        switch SiteBuild(root: site.root).run(channel: channel, output: output, incremental: !force) {
         case .failure(.invalid(let diagnostics)):
             printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(diagnostics), terminator: "")
             printError("build failed: \(DiagnosticFormatter.summary(diagnostics)); \(output) was not changed")
@@ -38,8 +44,15 @@ struct Build: AsyncParsableCommand {
                 printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(outcome.diagnostics), terminator: "")
             }
             let elapsed = Int((monotonicSeconds() - start) * 1000)
-            let rendered = outcome.rendered
-            printError("built \(channel.rawValue): \(rendered.pageCount) pages, \(rendered.stubCount) stubs, \(rendered.files.count) files (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged) in \(elapsed) ms → \(output)")
+            if timings {
+                printError(outcome.timings.map { "\($0.stage): \(Int($0.seconds * 1000)) ms" }.joined(separator: ", "))
+            }
+            guard let rendered = outcome.rendered else {
+                printError("\(output) is up to date: no input changed since the last build (\(elapsed) ms)")
+                return
+            }
+            let files = outcome.report.written + outcome.report.unchanged
+            printError("built \(channel.rawValue): \(rendered.pageCount) pages, \(rendered.stubCount) stubs, \(files) files (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged, \(outcome.reusedShares) shares reused) in \(elapsed) ms → \(output)")
             if strict && !outcome.diagnostics.isEmpty { throw Exit.invalidContent }
         }
     }

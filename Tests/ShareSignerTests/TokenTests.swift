@@ -124,6 +124,10 @@ struct TokenTests {
         #expect(Data(base64Encoded: encoded)?.count == 32)
         #expect(try SigningKeySet(json: Array(first.utf8)).activeKeyID == active)
         #expect(SigningKeySet.generateFile() != SigningKeySet.generateFile())
+        // The preview server's key: one random key that signs and verifies.
+        let throwaway = SigningKeySet.throwaway()
+        #expect(throwaway.keyIDs == [throwaway.activeKeyID])
+        #expect(throwaway.rejection(of: throwaway.token(mediaPath: "/v/a.ts", expires: 10), now: 10, leeway: 0) == nil)
     }
 
     @Test("UTC timestamps", arguments: [

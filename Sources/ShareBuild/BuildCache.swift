@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ShareLoader
+import ShareModel
+
+/// What the last successful build of one output folder was made from. It lets the next
+/// build skip everything when no input changed, and re-render only the shares whose
+/// source files changed otherwise. It lives beside the output
+/// (`.sharegen-cache/<output name>-<channel>`), so the output itself stays byte-identical
+/// to a clean build; a missing, stale or damaged cache only costs a full build.
+struct BuildCache: Equatable {
+    static let formatLine = "sharegen-cache 1"
+
+    /// Identity of the sharegen binary: a new binary renders from scratch.
+    var tool: String
+    var channel: Channel
+    /// Hash of the name, size, modification time and inode of every input file.
+    var inputs: UInt64
+    /// Hash of what every page depends on besides its own share: configuration,
+    /// templates, channel and tool.
+    var global: UInt64
+    /// The output's `manifest.json` (inode and modification time) when the cache was
+    /// written: anything else means the output was replaced since.
+    var outputMarker: String
+    /// Per share source file: the digest of its bytes and the files rendered from it.
+    var shares: [String: Share]
+
+    struct Share: Equatable {
+        var digest: UInt64
+        var outputs: [String]
+    }
+
+    /// The cache file of an output folder, e.g. `site/.sharegen-cache/dist-PROD`.
+    static func path(for output: String, channel: Channel) -> String {
+        let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output
+        let slash = trimmed.lastIndex(of: "/")
+        let parent = slash.map { String(trimmed[..<$0]) } ?? ""
+        let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
+        return joinPath(parent, ".sharegen-cache", "\(name)-\(channel.rawValue)")
+    }
+
+    /// Line-based text: reading it must cost far less than the build it saves.
+    func serialized() -> String {
+        var out = "\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\n"
+        for (source, share) in shares.sorted(by: { $0.key < $1.key }) {
+            out += "share \(share.digest)\t\(source)\t\(share.outputs.joined(separator: "\t"))\n"
+        }
+        return out
+    }
+
+    init(tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, shares: [String: Share]) {
+        self.tool = tool
+        self.channel = channel
+        self.inputs = inputs
+        self.global = global
+        self.outputMarker = outputMarker
+        self.shares = shares
+    }
+
+    /// Parses a cache file; nil for anything unexpected.
+    init?(text: String) {
+        var header: [String: String] = [:]
+        var shares: [String: Share] = [:]
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        guard lines.first == Substring(BuildCache.formatLine) else { return nil }
+        for line in lines.dropFirst() {
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            let key = String(line[..<space])
+            let value = line[line.index(after: space)...]
+            if key == "share" {
+                let fields = value.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                guard fields.count >= 2, let digest = UInt64(fields[0]) else { return nil }
+                shares[fields[1]] = Share(digest: digest, outputs: Array(fields.dropFirst(2)).filter { !$0.isEmpty })
+            } else {
+                header[key] = String(value)
+            }
+        }
+        guard let tool = header["tool"], let channel = header["channel"].flatMap(Channel.init(rawValue:)),
+              let inputs = header["inputs"].flatMap(UInt64.init), let global = header["global"].flatMap(UInt64.init),
+              let marker = header["output"] else { return nil }
+        self.init(tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: shares)
+    }
+}
+
+/// File facts from `stat`, for fingerprints.
+enum FileFacts {
+    /// `size:mtime-ns:inode`, or nil when the path is absent.
+    static func describe(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_size):\(info.st_mtim.tv_sec)\(info.st_mtim.tv_nsec):\(info.st_ino)"
+    }
+
+    /// The running binary, so that rebuilding sharegen invalidates every cache.
+    static let tool: String = {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let path = count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+        return "\(SiteBuild.version)/\(describe(path) ?? "unknown")"
+    }()
+}
+
+/// Wall-clock laps of the build stages.
+struct StageClock {
+    private(set) var laps: [(stage: String, seconds: Double)] = []
+    private var last = StageClock.now()
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    mutating func lap(_ stage: String) {
+        let now = StageClock.now()
+        laps.append((stage, now - last))
+        last = now
+    }
+}

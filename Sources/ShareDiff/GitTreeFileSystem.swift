@@ -1,0 +1,106 @@
+import ShareModel
+
+/// The files of a Git commit (or any tree-ish) as a read-only `FileSystem`, so the loader
+/// reads a site as it was at a ref without checking anything out.
+///
+/// Everything is read up front with one `git ls-tree` and one `git cat-file --batch`, then
+/// answered from memory: the loader reads files from several threads, and one batch is far
+/// faster than a `git show` per file.
+public struct GitTreeFileSystem: FileSystem {
+    private enum Node: Sendable {
+        case file([UInt8])
+        /// The link's target, as stored in the blob.
+        case symlink(String)
+        case directory([String])
+        /// A submodule: present, but neither file nor folder here.
+        case other
+    }
+
+    /// Paths relative to the directory the tree was read for; the root is "".
+    private let nodes: [String: Node]
+    /// The tree the files come from, as resolved when they were read.
+    public let tree: String
+
+    /// Reads the entries under `paths` (relative to `directory`) of `ref`. `directory` may be
+    /// a subfolder of the repository: paths stay relative to it, as in the working tree.
+    public init(directory: String, ref: String, paths: [String]) throws(GitError) {
+        let git = Git(directory: directory)
+        let prefix = try git.prefix()
+        tree = try git.tree(ref)
+        let entries = try git.listTree(tree, paths: paths.map { prefix + $0 })
+        let blobs = try git.readBlobs(entries.filter { $0.type == "blob" }.map(\.object))
+
+        var nodes: [String: Node] = [:]
+        var children: [String: Set<String>] = ["": []]
+        for entry in entries {
+            let path = String(entry.path.dropFirst(prefix.count))
+            switch (entry.type, entry.mode) {
+            case ("blob", "120000"): nodes[path] = .symlink(String(decoding: blobs[entry.object] ?? [], as: UTF8.self))
+            case ("blob", _): nodes[path] = .file(blobs[entry.object] ?? [])
+            default: nodes[path] = .other
+            }
+            var components = path.split(separator: "/").map(String.init)
+            while let name = components.popLast() {
+                children[components.joined(separator: "/"), default: []].insert(name)
+            }
+        }
+        for (directory, names) in children {
+            nodes[directory] = .directory(names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+        self.nodes = nodes
+    }
+
+    public func kind(at path: String) -> FileKind? {
+        switch nodes[normalize(path)] {
+        case .file: return .file
+        case .symlink: return .symlink
+        case .directory: return .directory
+        case .other: return .other
+        case nil: return nil
+        }
+    }
+
+    public func contentsOfDirectory(_ path: String) throws(FileSystemError) -> [String] {
+        let (resolved, node) = try follow(path)
+        guard case .directory(let names) = node else { throw FileSystemError(path: resolved, reason: "Not a directory", code: 20) }
+        return names
+    }
+
+    public func readFile(_ path: String) throws(FileSystemError) -> [UInt8] {
+        let (resolved, node) = try follow(path)
+        guard case .file(let bytes) = node else { throw FileSystemError(path: resolved, reason: "not a regular file", code: 21) }
+        return bytes
+    }
+
+    /// The node at `path` after following symlinks, as the working tree would.
+    private func follow(_ path: String) throws(FileSystemError) -> (String, Node) {
+        var path = normalize(path)
+        for _ in 0..<40 {
+            guard let node = nodes[path] else { throw FileSystemError(path: path, reason: "No such file or directory", code: 2) }
+            guard case .symlink(let target) = node else { return (path, node) }
+            // An absolute target or one that climbs out of the tree has no answer in it.
+            guard !target.hasPrefix("/"), let next = resolve(target, from: path) else {
+                throw FileSystemError(path: path, reason: "symbolic link leads outside the tree", code: 2)
+            }
+            path = next
+        }
+        throw FileSystemError(path: path, reason: "Too many levels of symbolic links", code: 40)
+    }
+
+    /// `target` taken relative to the folder of `link`, or nil if it leaves the tree.
+    private func resolve(_ target: String, from link: String) -> String? {
+        var components = link.split(separator: "/").dropLast().map(String.init)
+        for part in target.split(separator: "/") where part != "." {
+            if part == ".." {
+                guard components.popLast() != nil else { return nil }
+            } else {
+                components.append(String(part))
+            }
+        }
+        return components.joined(separator: "/")
+    }
+
+    private func normalize(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+}

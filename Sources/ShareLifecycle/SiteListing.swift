@@ -1,0 +1,52 @@
+import ShareLoader
+import ShareModel
+import ShareValidator
+
+/// One line of `sharegen list`.
+public struct ListedShare: Sendable, Hashable {
+    public var project: String
+    public var channel: Channel
+    public var visibility: Visibility
+    public var status: ShareStatus
+    public var slug: String
+    public var url: String
+    public var file: String
+
+    public var json: JSONValue {
+        .object([
+            ("project", .string(project)), ("channel", .string(channel.rawValue)), ("visibility", .string(visibility.rawValue)),
+            ("status", .string(status.rawValue)), ("slug", .string(slug)), ("url", .string(url)), ("file", .string(file)),
+        ])
+    }
+}
+
+/// The shares and credentials of a site, for `list` and `credentials list`. Files with
+/// errors are left out; `errorCount` says how many errors the site has.
+public struct SiteListing: Sendable {
+    public var shares: [ListedShare]
+    public var credentials: [Credential]
+    public var errorCount: Int
+
+    /// Reads and validates the site at `root`, keeping what matches the filters.
+    public init(root: String, channel: Channel? = nil, project: String? = nil) {
+        let result = SiteValidator().validate(SiteLoader(fileSystem: LocalFileSystem(), root: root).load())
+        shares = result.site.shares
+            .filter { (channel == nil || $0.channel == channel) && (project == nil || $0.project == project) }
+            .map { share in
+                ListedShare(
+                    project: share.project, channel: share.channel, visibility: share.video.visibility, status: share.status,
+                    slug: share.slug, url: result.site.config.url(of: share.slug, in: share.channel), file: share.sourceFile)
+            }
+            .sorted { ($0.project, $0.channel, $0.visibility.rawValue) < ($1.project, $1.channel, $1.visibility.rawValue) }
+        credentials = result.site.credentials.filter { project == nil || $0.project == project }
+            .sorted { ($0.project, $0.createdAt, $0.id) < ($1.project, $1.createdAt, $1.id) }
+        errorCount = result.diagnostics.filter { $0.severity == .error }.count
+    }
+}
+
+extension SiteConfig {
+    /// The page URL of a slug: the channel's base URL, then `/<slug>/`.
+    func url(of slug: String, in channel: Channel) -> String {
+        baseURL(for: channel) + "/" + slug + "/"
+    }
+}

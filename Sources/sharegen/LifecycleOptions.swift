@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import ShareLifecycle
+import ShareModel
+
+/// Options of the commands that edit files: the site and who is acting.
+struct LifecycleOptions: ParsableArguments {
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "Who to record in the audit trail (default: git config user.email in --root, else $USER).")
+    var actor: String?
+
+    /// Checks the root and resolves the actor; exit 2 when either is missing.
+    func lifecycle() throws -> SiteLifecycle {
+        _ = try SiteSession(root: site.root)
+        let environment = ProcessInfo.processInfo.environment
+        guard let actor = LifecycleEnvironment.resolveActor(explicit: actor, root: site.root, environment: environment) else {
+            printError("error: cannot tell who is acting: pass --actor, set git config user.email, or set $USER")
+            throw Exit.badUsage
+        }
+        return SiteLifecycle(root: site.root, environment: LifecycleEnvironment(actor: actor))
+    }
+}
+
+/// `<project> <channel> [--visibility]`: which share a command acts on.
+struct ShareArguments: ParsableArguments {
+    @Argument(help: "The project id: its folder under content/.")
+    var project: String
+
+    @Argument(help: "The channel: DEV, STAGING or PROD.")
+    var channel: Channel
+
+    @Option(help: "public or private: which share, when the project has both in the channel.")
+    var visibility: Visibility?
+
+    var selector: ShareSelector { ShareSelector(project: project, channel: channel, visibility: visibility) }
+}
+
+extension Visibility: ExpressibleByArgument {}
+extension ShareStatus: ExpressibleByArgument {}
+extension VideoStatus: ExpressibleByArgument {}
+
+/// Runs a lifecycle operation and maps a refusal to SPEC §3's exit statuses, printing its
+/// diagnostics the way `check` does (excerpts come from the refused text).
+func runLifecycle<T>(root: String, _ operation: () throws(LifecycleError) -> T) throws -> T {
+    do {
+        return try operation()
+    } catch {
+        switch error {
+        case .usage(let message):
+            printError("error: \(message)")
+            throw Exit.badUsage
+        case .invalid(let message, let diagnostics, let proposed):
+            printDiagnostics(diagnostics, root: root, proposed: proposed)
+            printError("error: \(message)")
+            throw Exit.invalidContent
+        case .io(let failure):
+            printError("error: \(failure)")
+            throw Exit.ioFailure
+        }
+    }
+}
+
+/// Prints diagnostics to standard error with source excerpts, preferring `proposed` text
+/// (what a refused edit would have written) over the file on disk.
+func printDiagnostics(_ diagnostics: [Diagnostic], root: String, proposed: [String: [UInt8]] = [:]) {
+    guard !diagnostics.isEmpty else { return }
+    let fileSystem = LocalFileSystem()
+    let sourceLines: DiagnosticFormatter.SourceLines = { file, line in
+        guard let bytes = proposed[file] ?? (try? fileSystem.readFile(joinPath(root, file))) else { return nil }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        return String(lines[line - 1].hasSuffix("\r") ? lines[line - 1].dropLast() : lines[line - 1])
+    }
+    printError(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(diagnostics), terminator: "")
+}
+
+/// What an edit of a share file says on standard output.
+func report(_ change: ShareChange, verb: String, root: String) {
+    printDiagnostics(change.warnings, root: root)
+    switch change.kind {
+    case .created: print("created \(change.file): \(change.url ?? change.slug)")
+    case .updated: print("\(verb) \(change.file): \(change.url ?? change.slug)")
+    case .unchanged: print("no change: \(change.file) already says so; nothing written")
+    }
+}

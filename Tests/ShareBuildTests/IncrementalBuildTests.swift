@@ -1,0 +1,122 @@
+import Foundation
+import ShareBuild
+import ShareModel
+import Testing
+
+/// Incremental builds must give exactly the output of a clean build.
+@Suite("Incremental builds")
+struct IncrementalBuildTests {
+    /// A small deterministic generator, so a failing sequence can be replayed.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state ^ (state >> 29)
+        }
+    }
+
+    static let fixture: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/Tests/EndToEndTests/Fixtures/site"
+    }()
+
+    /// Every file under `path` with its bytes.
+    func tree(_ path: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for sub in try FileManager.default.subpathsOfDirectory(atPath: path) {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path + "/" + sub, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { result[sub] = FileManager.default.contents(atPath: path + "/" + sub) }
+        }
+        return result
+    }
+
+    /// Replaces a file through a new inode, as editors that save atomically do.
+    func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func build(_ root: String, into output: String, incremental: Bool) throws -> SiteBuild.Outcome {
+        switch SiteBuild(root: root).run(channel: .PROD, output: output, incremental: incremental) {
+        case .success(let outcome): return outcome
+        case .failure(let failure): throw TestFailure("\(failure)")
+        }
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test("random edit sequences: incremental output is byte-identical to a clean build", arguments: [1, 2, 3] as [UInt64])
+    func randomEdits(seed: UInt64) throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let site = work + "/site"
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
+        var random = SeededGenerator(state: seed)
+        let incrementalOutput = work + "/incremental"
+        _ = try build(site, into: incrementalOutput, incremental: true)
+        let noOp = try build(site, into: incrementalOutput, incremental: true)
+        #expect(noOp.rendered == nil, "a build with no change does nothing")
+        var reused = 0
+        var added: [String] = []
+        for step in 0..<12 {
+            let shareFiles = try FileManager.default.subpathsOfDirectory(atPath: site + "/content")
+                .filter { $0.hasSuffix(".json") && $0.contains("/shares/") }.sorted()
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0, 1:
+                // Edit one share's title.
+                let file = site + "/content/" + shareFiles.randomElement(using: &random)!
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                try write(text.replacingOccurrences(of: "\"publicTitle\": \"", with: "\"publicTitle\": \"Step \(step) "), to: file)
+            case 2:
+                // A new share in a new project.
+                let slug = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz234567".randomElement(using: &random)! })
+                let file = "content/new\(step)/shares/s.json"
+                try write(#"{"channel": "PROD", "slug": "\#(slug)", "publicTitle": "New \#(step)", "video": {"id": "new-\#(step)", "mp4Url": "https://cdn.example.com/n.mp4"}}"#, to: site + "/" + file)
+                added.append(file)
+            case 3:
+                // Remove a share added earlier (or toggle the site name when none is left).
+                if let file = added.popLast() {
+                    try FileManager.default.removeItem(atPath: site + "/" + file)
+                } else {
+                    let config = site + "/sharegen.json"
+                    let text = try String(contentsOfFile: config, encoding: .utf8)
+                    try write(text.replacingOccurrences(of: "\"siteName\": \"", with: "\"siteName\": \"X"), to: config)
+                }
+            case 4:
+                // A template override changes every page.
+                try write(#"{"notFoundTitle": "Missing \#(step)"}"#, to: site + "/templates/locales/en.json")
+            default:
+                // The same bytes written again: a new inode, nothing to render.
+                let file = site + "/content/" + shareFiles.randomElement(using: &random)!
+                try write(try String(contentsOfFile: file, encoding: .utf8), to: file)
+            }
+            let incremental = try build(site, into: incrementalOutput, incremental: true)
+            reused += incremental.reusedShares
+            let cleanOutput = work + "/clean-\(step)"
+            _ = try build(site, into: cleanOutput, incremental: false)
+            let same = try tree(incrementalOutput) == tree(cleanOutput)
+            #expect(same, "step \(step) (seed \(seed)): incremental output differs from a clean build")
+        }
+        #expect(reused > 0, "some steps reused unchanged shares")
+    }
+
+    @Test("a hand-edited output is noticed: the cache is ignored and the output rebuilt")
+    func replacedOutputIsRebuilt() throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let output = work + "/dist"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        _ = try build(Self.fixture, into: output, incremental: true)
+        let clean = try tree(output)
+        // Replacing manifest.json (a new inode) marks the output as changed by hand.
+        try write("{}", to: output + "/manifest.json")
+        let rebuilt = try build(Self.fixture, into: output, incremental: true)
+        #expect(rebuilt.rendered != nil)
+        #expect(try tree(output) == clean)
+    }
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: wrk on loopback against the signer's GET /v1/shares/{slug} for a
+# private share (a credential check, two HMACs and a JSON answer per request), and against
+# nginx serving a small static file in the same run, as a yardstick for the machine.
+#
+#   bench/signer-wrk.sh            DURATION=20s CONNECTIONS=128 THREADS=2 bench/signer-wrk.sh
+#
+# Needs wrk and nginx (apt-get install -y wrk nginx). Prints requests/s and p99 for both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+SIGNER_PORT=${SIGNER_PORT:-18481}
+NGINX_PORT=${NGINX_PORT:-18482}
+SLUG=bench-private-share
+
+for tool in wrk nginx curl sha256sum; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "error: $tool is not installed (apt-get install -y wrk nginx curl)" >&2; exit 2; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+echo "building sharegen (release)…" >&2
+swift build -c release --scratch-path .build-bench --product sharegen >&2
+BIN=.build-bench/release/sharegen
+
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A manifest with one private share and the credential that may read it. The secret is
+# random per run and only its hash is in the manifest, as in production.
+SECRET="sk_bench_$(head -c 32 /dev/urandom | sha256sum | cut -c1-43)"
+HASH=$(printf %s "$SECRET" | sha256sum | cut -d' ' -f1)
+cat > "$WORK/manifest.json" <<EOF
+{
+  "version": 1, "channel": "PROD", "baseURL": "https://watch.example.com", "siteName": "Bench",
+  "signing": {"mediaBaseURL": "https://media.example.com", "defaultTTLSeconds": 300, "maxTTLSeconds": 3600},
+  "shares": [{
+    "id": "7d1c3a52-0000-4000-8000-000000000001", "project": "bench", "slug": "$SLUG", "path": "/$SLUG/",
+    "url": "https://watch.example.com/$SLUG/", "status": "Enabled", "visibility": "private",
+    "video": {"id": "0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b", "status": "completed",
+              "hlsUrl": "https://media.example.com/videos/0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b/index.m3u8",
+              "mp4Url": "https://media.example.com/videos/0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b/1080p.mp4",
+              "thumbnailUrl": "https://media.example.com/videos/0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b/poster.jpg"},
+    "locale": "en-US", "title": "A message from your advisor",
+    "description": "This video walks through your year in *three minutes*.\n\n- how your portfolio did\n- fees you paid\n",
+    "metadata": {"program": "annual-review"}, "createdAt": "2026-02-24T09:00:00Z", "sourceFile": "content/bench/shares/a.json"
+  }],
+  "redirects": [], "gone": [],
+  "credentials": [{"id": "5f0c2d1e-0000-4000-8000-000000000002", "project": "bench", "apiKey": "pk_bench",
+                   "secretHash": "sha256:$HASH", "status": "active"}]
+}
+EOF
+"$BIN" keys generate > "$WORK/keys.json"
+
+"$BIN" signer --manifest "$WORK/manifest.json" --keys "$WORK/keys.json" --port "$SIGNER_PORT" --log-level warning &
+PIDS+=($!)
+
+mkdir -p "$WORK/static" "$WORK/nginx"
+head -c 1024 /dev/urandom | base64 > "$WORK/static/small.txt"
+cat > "$WORK/nginx/nginx.conf" <<EOF
+daemon off;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/static;
+  }
+}
+EOF
+"$NGINX" -p "$WORK/nginx/" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+PIDS+=($!)
+
+wait_for() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$@" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "error: no answer from $*" >&2
+  exit 1
+}
+wait_for -H "x-api-key: $SECRET" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
+wait_for "http://127.0.0.1:$NGINX_PORT/small.txt"
+
+# wrk sets headers from Lua; the secret stays out of the process list.
+cat > "$WORK/auth.lua" <<EOF
+wrk.headers["x-api-key"] = "$SECRET"
+EOF
+
+run() {
+  local name=$1; shift
+  local out="$WORK/wrk-$RANDOM.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" > "$out"
+  local rps p99 non2xx errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+  p99=$(awk '$1 == "99%" {print $2}' "$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out")
+  errors=$(awk '/Socket errors:/ {print $0}' "$out")
+  printf '%-28s %12s req/s   p99 %8s   non-2xx %s %s\n' "$name" "$rps" "$p99" "${non2xx:-0}" "${errors}"
+}
+
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
+curl -fsS -o "$WORK/sample.json" -H "x-api-key: $SECRET" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
+echo "signed answer: $(wc -c < "$WORK/sample.json") bytes"
+run "signer GET /v1/shares/{slug}" -s "$WORK/auth.lua" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
+run "nginx static 1.4 KB file" "http://127.0.0.1:$NGINX_PORT/small.txt"
