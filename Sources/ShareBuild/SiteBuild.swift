@@ -19,7 +19,7 @@ public struct SiteBuild: Sendable {
 
     public struct Outcome: Sendable {
         /// What was rendered this time; nil when no input changed since the last build.
-        public var rendered: RenderedSite?
+        public var summary: RenderSummary?
         public var report: EmitReport
         /// Warnings (the build succeeded).
         public var diagnostics: [Diagnostic]
@@ -76,7 +76,7 @@ public struct SiteBuild: Sendable {
         } : nil
         clock.lap("fingerprint")
         if let previous, previous.inputs == inputs {
-            return .success(Outcome(rendered: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shares.count, timings: clock.laps))
+            return .success(Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shares.count, timings: clock.laps))
         }
         let prepared: Prepared
         switch prepare() {
@@ -96,28 +96,25 @@ public struct SiteBuild: Sendable {
             }
         }
         let renderer = SiteRenderer(templates: prepared.templates)
-        let emitter = Emitter(fileSystem: fileSystem)
-        var rendered = renderer.render(prepared.validation.site, channel: channel, reusing: Set(reusable.keys))
-        clock.lap("render")
+        var summary: RenderSummary
         var report: EmitReport
         do {
-            report = try emitter.emit(rendered.files, reusing: reusable.values.flatMap { $0 }.sorted(), to: output)
+            (summary, report) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output)
         } catch .missingPrevious {
             // The previous output was changed by hand: render everything.
             reusable = [:]
-            rendered = renderer.render(prepared.validation.site, channel: channel)
             do {
-                report = try emitter.emit(rendered.files, to: output)
+                (summary, report) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output)
             } catch {
                 return .failure(.output(error))
             }
         } catch {
             return .failure(.output(error))
         }
-        clock.lap("emit")
+        clock.lap("render and emit")
         var entries: [String: BuildCache.Share] = [:]
         for share in shares {
-            guard let outputs = rendered.outputsBySource[share.sourceFile] ?? reusable[share.sourceFile],
+            guard let outputs = summary.outputsBySource[share.sourceFile] ?? reusable[share.sourceFile],
                   let digest = digests[share.sourceFile] else { continue }
             entries[share.sourceFile] = BuildCache.Share(digest: digest, outputs: outputs)
         }
@@ -126,7 +123,17 @@ public struct SiteBuild: Sendable {
             writeCache(cache, to: cachePath)
         }
         clock.lap("cache")
-        return .success(Outcome(rendered: rendered, report: report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
+        return .success(Outcome(summary: summary, report: report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
+    }
+
+    /// Streams rendered files straight into a new output tree, then swaps it in.
+    private func renderAndEmit(
+        _ renderer: SiteRenderer, _ site: Site, _ channel: Channel, _ reusable: [String: [String]], _ output: String
+    ) throws(EmitError) -> (RenderSummary, EmitReport) {
+        let transaction = try Emitter(fileSystem: fileSystem).begin(output)
+        let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys)) { transaction.write($0) }
+        transaction.reuse(reusable.values.flatMap { $0 }.sorted())
+        return (summary, try transaction.commit())
     }
 
     /// Every input file's name and `stat` facts, hashed: equal means nothing changed.

@@ -71,7 +71,7 @@ public struct DiffRenderer: Sendable {
         if !report.workingTreeIsValid {
             status = "❌ **The working tree is invalid** (\(DiagnosticFormatter.summary(report.diagnostics))); nothing was compared. Run `sharegen check`."
         } else if errors > 0 {
-            status = "❌ **\(DiagnosticFormatter.summary(report.diagnostics)): this change breaks published URLs**"
+            status = "❌ **\(DiagnosticFormatter.summary(report.diagnostics)): this change breaks the contract with viewers**"
         } else {
             status = "✅ **No blocking problems**"
         }

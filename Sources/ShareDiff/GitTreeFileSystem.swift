@@ -51,7 +51,7 @@ public struct GitTreeFileSystem: FileSystem {
     }
 
     public func kind(at path: String) -> FileKind? {
-        switch nodes[normalize(path)] {
+        switch try? lookup(path, followingLast: false).node {
         case .file: return .file
         case .symlink: return .symlink
         case .directory: return .directory
@@ -61,43 +61,43 @@ public struct GitTreeFileSystem: FileSystem {
     }
 
     public func contentsOfDirectory(_ path: String) throws(FileSystemError) -> [String] {
-        let (resolved, node) = try follow(path)
+        let (resolved, node) = try lookup(path, followingLast: true)
         guard case .directory(let names) = node else { throw FileSystemError(path: resolved, reason: "Not a directory", code: 20) }
         return names
     }
 
     public func readFile(_ path: String) throws(FileSystemError) -> [UInt8] {
-        let (resolved, node) = try follow(path)
+        let (resolved, node) = try lookup(path, followingLast: true)
         guard case .file(let bytes) = node else { throw FileSystemError(path: resolved, reason: "not a regular file", code: 21) }
         return bytes
     }
 
-    /// The node at `path` after following symlinks, as the working tree would.
-    private func follow(_ path: String) throws(FileSystemError) -> (String, Node) {
-        var path = normalize(path)
-        for _ in 0..<40 {
-            guard let node = nodes[path] else { throw FileSystemError(path: path, reason: "No such file or directory", code: 2) }
-            guard case .symlink(let target) = node else { return (path, node) }
-            // An absolute target or one that climbs out of the tree has no answer in it.
-            guard !target.hasPrefix("/"), let next = resolve(target, from: path) else {
-                throw FileSystemError(path: path, reason: "symbolic link leads outside the tree", code: 2)
+    /// The node at `path`, resolved as the kernel would: symlinks among the folders are always
+    /// followed, the last component's only when `followingLast`.
+    private func lookup(_ path: String, followingLast: Bool) throws(FileSystemError) -> (path: String, node: Node) {
+        var resolved: [String] = []
+        var pending = ArraySlice(normalize(path).split(separator: "/").map(String.init))
+        var hops = 0
+        while let name = pending.popFirst() {
+            if name == ".." {
+                // Climbing out of the tree has no answer in it.
+                guard resolved.popLast() != nil else { throw FileSystemError(path: path, reason: "leads outside the tree", code: 2) }
+                continue
             }
-            path = next
-        }
-        throw FileSystemError(path: path, reason: "Too many levels of symbolic links", code: 40)
-    }
-
-    /// `target` taken relative to the folder of `link`, or nil if it leaves the tree.
-    private func resolve(_ target: String, from link: String) -> String? {
-        var components = link.split(separator: "/").dropLast().map(String.init)
-        for part in target.split(separator: "/") where part != "." {
-            if part == ".." {
-                guard components.popLast() != nil else { return nil }
-            } else {
-                components.append(String(part))
+            resolved.append(name)
+            guard let node = nodes[resolved.joined(separator: "/")] else {
+                throw FileSystemError(path: path, reason: "No such file or directory", code: 2)
             }
+            guard case .symlink(let target) = node, followingLast || !pending.isEmpty else { continue }
+            hops += 1
+            guard hops <= 40 else { throw FileSystemError(path: path, reason: "Too many levels of symbolic links", code: 40) }
+            guard !target.hasPrefix("/") else { throw FileSystemError(path: path, reason: "leads outside the tree", code: 2) }
+            resolved.removeLast()
+            pending = ArraySlice(normalize(target).split(separator: "/").map(String.init)) + pending
         }
-        return components.joined(separator: "/")
+        let final = resolved.joined(separator: "/")
+        guard let node = nodes[final] else { throw FileSystemError(path: path, reason: "No such file or directory", code: 2) }
+        return (final, node)
     }
 
     private func normalize(_ path: String) -> String {

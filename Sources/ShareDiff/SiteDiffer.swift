@@ -86,6 +86,8 @@ private struct Matching {
             unmatched = stillUnmatched
         }
         added = unmatched
+        // The passes found pairs out of order; list them as the site lists shares.
+        pairs.sort { ($0.new.channel, $0.new.project, $0.new.slug) < ($1.new.channel, $1.new.project, $1.new.slug) }
     }
 }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ShareModel
+import Synchronization
 
 /// Why an output folder was not written. The previous output is untouched in every case.
 public enum EmitError: Error, Sendable, CustomStringConvertible {
@@ -53,6 +54,14 @@ public struct Emitter: Sendable {
     /// Writes `files` as the new content of `output`, plus the files at `reusing` (paths
     /// relative to `output`) carried over unchanged from the previous output.
     public func emit(_ files: [OutputFile], reusing: [String] = [], to output: String) throws(EmitError) -> EmitReport {
+        let transaction = try begin(output)
+        _ = files.parallelMap { transaction.write($0) }
+        transaction.reuse(reusing)
+        return try transaction.commit()
+    }
+
+    /// Starts a new output tree for `output`; nothing is visible until `commit()`.
+    public func begin(_ output: String) throws(EmitError) -> EmitTransaction {
         let output = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
         let existing = fileSystem.kind(at: output)
         if let existing {
@@ -61,51 +70,16 @@ public struct Emitter: Sendable {
                 throw .notAnOutputFolder(output)
             }
         }
-        let (parent, name) = split(output)
+        let (parent, name) = EmitTransaction.split(output)
         removeStaleStaging(parent: parent, name: name)
         let staging = joinPath(parent, ".\(name).staging-\(getpid())")
         do {
             try fileSystem.removeTree(staging)
-            if !reusing.isEmpty, existing == nil { throw EmitError.missingPrevious(reusing[0]) }
-            var report = try writeTree(files, into: staging, previous: existing == nil ? nil : output)
-            report.unchanged += try linkReused(reusing, from: output, into: staging)
-            if existing == nil {
-                try fileSystem.rename(staging, to: output)
-            } else {
-                try swapIn(staging, output)
-            }
-            return report
-        } catch let error as EmitError {
-            try? fileSystem.removeTree(staging)
-            throw error
-        } catch let error as FileSystemError {
-            try? fileSystem.removeTree(staging)
-            throw .fileSystem(error)
+            try fileSystem.createDirectory(staging)
         } catch {
-            try? fileSystem.removeTree(staging)
-            throw .fileSystem(FileSystemError(path: output, reason: "\(error)"))
+            throw .fileSystem(error)
         }
-    }
-
-    /// Hard-links files the build did not render again from the previous output.
-    private func linkReused(_ paths: [String], from previous: String, into staging: String) throws(EmitError) -> Int {
-        for path in paths {
-            let source = joinPath(previous, path)
-            guard fileSystem.kind(at: source) == .file else { throw .missingPrevious(path) }
-            let target = joinPath(staging, path)
-            do {
-                try fileSystem.createDirectory(String(target[..<target.lastIndex(of: "/")!]))
-                try fileSystem.linkFile(source, to: target)
-            } catch {
-                throw .fileSystem(error)
-            }
-        }
-        return paths.count
-    }
-
-    private func split(_ path: String) -> (String, String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
-        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+        return EmitTransaction(fileSystem: fileSystem, output: output, staging: staging, hasPrevious: existing != nil)
     }
 
     /// Staging folders left by builds that were killed.
@@ -115,54 +89,132 @@ public struct Emitter: Sendable {
             try? fileSystem.removeTree(joinPath(parent, entry))
         }
     }
+}
 
-    private func writeTree(_ files: [OutputFile], into staging: String, previous: String?) throws(FileSystemError) -> EmitReport {
-        try fileSystem.createDirectory(staging)
-        var directories: Set<String> = [staging]
-        for file in files {
-            let target = joinPath(staging, file.path)
-            let directory = String(target[..<target.lastIndex(of: "/")!])
-            if directories.insert(directory).inserted { try fileSystem.createDirectory(directory) }
-        }
-        // Each file is its own open/write/close: system-call bound, so spread over the cores.
-        let fileSystem = fileSystem
-        let outcomes = files.parallelMap { file -> Result<Bool, FileSystemError> in
-            let target = joinPath(staging, file.path)
-            do throws(FileSystemError) {
-                if let previous, Emitter.unchanged(file, at: joinPath(previous, file.path), fileSystem) {
-                    try fileSystem.linkFile(joinPath(previous, file.path), to: target)
-                    return .success(false)
-                }
-                try fileSystem.writeFile(target, bytes: file.bytes)
-                return .success(true)
-            } catch {
-                return .failure(error)
-            }
-        }
+/// One new output tree being written. `write` may be called from many threads as
+/// files are rendered; the first failure is kept and reported by `commit()`, which
+/// otherwise swaps the tree in. Dropping a transaction without committing leaves a
+/// staging folder that the next build removes; call `abort()` to remove it now.
+public final class EmitTransaction: Sendable {
+    private struct State {
+        var directories: Set<String> = []
         var report = EmitReport(written: 0, unchanged: 0)
-        for outcome in outcomes {
-            switch outcome {
-            case .success(true): report.written += 1
-            case .success(false): report.unchanged += 1
-            case .failure(let error): throw error
+        var failure: EmitError?
+        var finished = false
+    }
+
+    private let fileSystem: any WritableFileSystem
+    private let output: String
+    private let staging: String
+    private let hasPrevious: Bool
+    private let state = Mutex(State())
+
+    init(fileSystem: any WritableFileSystem, output: String, staging: String, hasPrevious: Bool) {
+        self.fileSystem = fileSystem
+        self.output = output
+        self.staging = staging
+        self.hasPrevious = hasPrevious
+        state.withLock { $0.directories.insert(staging) }
+    }
+
+    /// Adds one file; identical bytes in the previous output are linked, not written.
+    public func write(_ file: OutputFile) {
+        let target = joinPath(staging, file.path)
+        let previous = joinPath(output, file.path)
+        record {
+            () throws(FileSystemError) -> Bool in
+            try makeParent(of: target)
+            if hasPrevious, Self.sameBytes(file.bytes, at: previous, fileSystem) {
+                try fileSystem.linkFile(previous, to: target)
+                return false
             }
+            try fileSystem.writeFile(target, bytes: file.bytes)
+            return true
+        }
+    }
+
+    /// Carries files over from the previous output without rendering them again.
+    public func reuse(_ paths: [String]) {
+        for path in paths {
+            let source = joinPath(output, path)
+            guard hasPrevious, fileSystem.kind(at: source) == .file else {
+                state.withLock { if $0.failure == nil { $0.failure = .missingPrevious(path) } }
+                return
+            }
+            let target = joinPath(staging, path)
+            record { () throws(FileSystemError) -> Bool in
+                try makeParent(of: target)
+                try fileSystem.linkFile(source, to: target)
+                return false
+            }
+        }
+    }
+
+    /// Swaps the new tree in, or removes it and throws the first failure.
+    public func commit() throws(EmitError) -> EmitReport {
+        let (failure, report) = state.withLock { state in
+            state.finished = true
+            return (state.failure, state.report)
+        }
+        if let failure {
+            abort()
+            throw failure
+        }
+        do {
+            if hasPrevious {
+                try swapIn()
+            } else {
+                try fileSystem.rename(staging, to: output)
+            }
+        } catch {
+            abort()
+            throw .fileSystem(error)
         }
         return report
     }
 
-    private static func unchanged(_ file: OutputFile, at path: String, _ fileSystem: any WritableFileSystem) -> Bool {
-        guard fileSystem.kind(at: path) == .file, let bytes = try? fileSystem.readFile(path) else { return false }
-        return bytes == file.bytes
+    /// Removes the staging tree; the previous output is untouched.
+    public func abort() {
+        state.withLock { $0.finished = true }
+        try? fileSystem.removeTree(staging)
+    }
+
+    private func record(_ work: () throws(FileSystemError) -> Bool) {
+        guard state.withLock({ $0.failure == nil && !$0.finished }) else { return }
+        do {
+            let written = try work()
+            state.withLock { written ? ($0.report.written += 1) : ($0.report.unchanged += 1) }
+        } catch {
+            state.withLock { if $0.failure == nil { $0.failure = .fileSystem(error) } }
+        }
+    }
+
+    private func makeParent(of target: String) throws(FileSystemError) {
+        let directory = String(target[..<target.lastIndex(of: "/")!])
+        guard state.withLock({ !$0.directories.contains(directory) }) else { return }
+        try fileSystem.createDirectory(directory)
+        state.withLock { _ = $0.directories.insert(directory) }
+    }
+
+    private static func sameBytes(_ bytes: [UInt8], at path: String, _ fileSystem: any WritableFileSystem) -> Bool {
+        guard fileSystem.kind(at: path) == .file, let existing = try? fileSystem.readFile(path) else { return false }
+        return existing == bytes
+    }
+
+    static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 
     /// Exchanges the new tree with the old in one step where the system can; elsewhere
     /// renames the old away first (a window of microseconds without output).
-    private func swapIn(_ staging: String, _ output: String) throws(FileSystemError) {
+    private func swapIn() throws(FileSystemError) {
         do {
             try fileSystem.exchange(staging, output)
-            try fileSystem.removeTree(staging)
+            // The new output is in place; failing to delete the old one is not a failed build.
+            try? fileSystem.removeTree(staging)
         } catch let error where error.code == EINVAL || error.code == ENOSYS {
-            let (parent, name) = split(output)
+            let (parent, name) = Self.split(output)
             let previous = joinPath(parent, ".\(name).previous-\(getpid())")
             try fileSystem.rename(output, to: previous)
             do {
@@ -171,7 +223,7 @@ public struct Emitter: Sendable {
                 try? fileSystem.rename(previous, to: output)
                 throw error
             }
-            try fileSystem.removeTree(previous)
+            try? fileSystem.removeTree(previous)
         }
     }
 }

@@ -187,7 +187,7 @@ struct DocumentEditor {
             return
         }
         if list.layout == .bracketed {
-            let gap = parsed.text.whitespace(before: last.span.lowerBound)
+            let gap = separator(before: last.span.lowerBound, isFirst: list.elements.count == 1, parsed.text)
             let text: String
             if format == .markdown {
                 text = parsed.yaml.flow(element)
@@ -258,7 +258,7 @@ struct DocumentEditor {
             }
         }
         if parent.layout == .bracketed {
-            let gap = String(decoding: parsed.text.whitespace(before: anchor.keyStart), as: UTF8.self)
+            let gap = String(decoding: separator(before: anchor.keyStart, isFirst: anchor.keyStart == parent.members[0].keyStart, parsed.text), as: UTF8.self)
             let colon = String(decoding: bytes[keyEnd(anchor, parsed.locator)..<anchor.node.span.lowerBound], as: UTF8.self)
             let member: String
             if format == .json {
@@ -312,6 +312,13 @@ struct DocumentEditor {
         var end = start
         while end < offset, bytes[end] == .space || bytes[end] == .tab { end += 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The whitespace that separates entries of a bracketed collection: what precedes an
+    /// entry, except that the first entry of a one-line collection may hug its bracket.
+    private func separator(before offset: Int, isFirst: Bool, _ text: SourceText) -> [UInt8] {
+        let gap = text.whitespace(before: offset)
+        return isFirst && !gap.contains(.newline) ? [.space] : gap
     }
 
     private static func indentation(afterLastNewlineIn gap: [UInt8]) -> String {

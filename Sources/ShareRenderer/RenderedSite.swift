@@ -11,3 +11,13 @@ public struct RenderedSite: Sendable {
     /// Disabled, gone and redirect stubs.
     public var stubCount: Int
 }
+
+/// What a streaming render produced besides the files themselves.
+public struct RenderSummary: Sendable {
+    /// The paths rendered from each share's source file, for the build cache.
+    public var outputsBySource: [String: [String]]
+    /// Landing pages of Enabled shares.
+    public var pageCount: Int
+    /// Disabled, gone and redirect stubs.
+    public var stubCount: Int
+}

@@ -1,5 +1,6 @@
 import Crypto
 import ShareModel
+import Synchronization
 
 /// Turns a validated site into the output files of one channel (SPEC §4).
 /// Rendering is pure: the same site and templates give byte-identical files.
@@ -10,32 +11,40 @@ public struct SiteRenderer: Sendable {
         self.templates = templates
     }
 
-    /// Renders every file of `channel`, except the pages and stubs of the shares whose
-    /// source files are in `reusing` (an incremental build links those from the last output).
+    /// Renders every file of `channel` into memory, sorted by path.
     public func render(_ site: Site, channel: Channel, reusing: Set<String> = []) -> RenderedSite {
+        let collected = Mutex<[OutputFile]>([])
+        let summary = render(site, channel: channel, reusing: reusing) { file in collected.withLock { $0.append(file) } }
+        let files = collected.withLock { $0 }.sorted { $0.path < $1.path }
+        return RenderedSite(channel: channel, files: files, outputsBySource: summary.outputsBySource, pageCount: summary.pageCount, stubCount: summary.stubCount)
+    }
+
+    /// Renders every file of `channel` on all cores, handing each to `sink` as soon as it
+    /// exists, so a build never holds the whole site in memory. The pages and stubs of
+    /// shares whose source files are in `reusing` are skipped: an incremental build links
+    /// those from the last output.
+    public func render(_ site: Site, channel: Channel, reusing: Set<String> = [], sink: @Sendable (OutputFile) -> Void) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
         // The manifest is one more work item, so its encoding overlaps page rendering.
         let work: [Share?] = shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some) + [nil]
-        let perShare = work.parallelMap { share -> [OutputFile] in
-            guard let share else {
-                return [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
-            }
-            return renderShare(share, context)
+        let paths = work.parallelMap { share -> [String] in
+            let files = share.map { renderShare($0, context) }
+                ?? [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
+            for file in files { sink(file) }
+            return files.map(\.path)
         }
         var outputsBySource: [String: [String]] = [:]
-        for (share, files) in zip(work, perShare) {
-            if let share { outputsBySource[share.sourceFile] = files.map(\.path) }
+        for (share, paths) in zip(work, paths) {
+            if let share { outputsBySource[share.sourceFile] = paths }
         }
-        var files = perShare.flatMap { $0 }
-        files += context.assetFiles
-        files.append(OutputFile(path: "site/404.html", text: notFoundPage(context)))
-        let maps = RedirectMaps(shares: shares, context: context)
-        files += maps.files()
-        files.sort { $0.path < $1.path }
+        var shared = context.assetFiles
+        shared.append(OutputFile(path: "site/404.html", text: notFoundPage(context)))
+        shared += RedirectMaps(shares: shares, context: context).files()
+        for file in shared { sink(file) }
         let pages = shares.filter { $0.status == .enabled }.count
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
-        return RenderedSite(channel: channel, files: files, outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs)
+        return RenderSummary(outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs)
     }
 
     /// The page, oEmbed document and stubs of one share.

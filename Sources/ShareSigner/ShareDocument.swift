@@ -148,7 +148,7 @@ struct ShareDocument: Sendable {
 
     /// The active key's signature of each signed directory.
     private func signatures(keys: SigningKeySet, expires: Int64) -> [String] {
-        signedDirectories.map { MediaToken.signature(key: keys.activeKey, expires: expires, directory: $0) }
+        signedDirectories.map { MediaToken.signature(keyed: keys.activeKey, expires: expires, directory: $0) }
     }
 
     /// Joins adjacent literal text so that rendering appends as few pieces as possible.

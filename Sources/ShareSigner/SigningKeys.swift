@@ -11,8 +11,9 @@ public struct SigningKeySet: Sendable {
     public static let minimumKeyBytes = 32
 
     public let activeKeyID: String
-    let activeKey: SymmetricKey
-    private let keys: [String: SymmetricKey]
+    /// Keyed HMAC states, copied for each signature.
+    let activeKey: HMAC<SHA256>
+    private let keys: [String: HMAC<SHA256>]
 
     /// All listed key ids, sorted.
     public var keyIDs: [String] { keys.keys.sorted() }
@@ -29,7 +30,7 @@ public struct SigningKeySet: Sendable {
         } catch {
             throw SigningKeyError(#"not a key file: expected {"active": "<keyId>", "keys": {"<keyId>": "<base64>"}}"#)
         }
-        var keys: [String: SymmetricKey] = [:]
+        var keys: [String: HMAC<SHA256>] = [:]
         for (id, encoded) in file.keys {
             guard MediaToken.isValidKeyID(id) else {
                 throw SigningKeyError("key id \"\(id)\" must be 1 to 64 characters of A-Z, a-z, 0-9, - and _")
@@ -37,7 +38,7 @@ public struct SigningKeySet: Sendable {
             guard let bytes = Data(base64Encoded: encoded), bytes.count >= SigningKeySet.minimumKeyBytes else {
                 throw SigningKeyError("key \"\(id)\" must be base64 of at least \(SigningKeySet.minimumKeyBytes) random bytes")
             }
-            keys[id] = SymmetricKey(data: bytes)
+            keys[id] = HMAC(key: SymmetricKey(data: bytes))
         }
         guard let activeKey = keys[file.active] else {
             throw SigningKeyError("the active key \"\(file.active)\" is not listed in \"keys\"")
@@ -92,7 +93,7 @@ public struct SigningKeySet: Sendable {
     public func token(mediaPath: String, expires: Int64) -> MediaToken {
         MediaToken(
             expires: expires, keyID: activeKeyID,
-            signature: MediaToken.signature(key: activeKey, expires: expires, directory: MediaToken.directory(of: mediaPath)),
+            signature: MediaToken.signature(keyed: activeKey, expires: expires, directory: MediaToken.directory(of: mediaPath)),
             mediaPath: mediaPath)
     }
 
@@ -100,7 +101,7 @@ public struct SigningKeySet: Sendable {
     /// `leeway` seconds after it expires, for clocks that run apart.
     public func rejection(of token: MediaToken, now: Int64, leeway: Int64) -> TokenRejection? {
         guard let key = keys[token.keyID] else { return .unknownKey }
-        let expected = MediaToken.signature(key: key, expires: token.expires, directory: token.directory)
+        let expected = MediaToken.signature(keyed: key, expires: token.expires, directory: token.directory)
         guard constantTimeEquals(expected.utf8, token.signature.utf8) else { return .badSignature }
         // The signature is checked first so the answer never tells whether a forged token is expired.
         guard now <= token.expires + leeway else { return .expired }

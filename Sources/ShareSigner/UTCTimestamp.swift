@@ -1,12 +1,13 @@
 /// ISO 8601 UTC timestamps from Unix seconds, by arithmetic: every signed response carries
 /// one, and a `DateFormatter` per request would cost more than the signing itself.
 enum UTCTimestamp {
-    /// `YYYY-MM-DDThh:mm:ssZ`.
-    static func iso8601(_ unixSeconds: Int64) -> String {
+    /// `YYYY-MM-DDThh:mm:ssZ`, or `YYYY-MM-DDThh:mm:ss.mmmZ` with milliseconds.
+    static func iso8601(_ unixSeconds: Int64, milliseconds: Int? = nil) -> String {
         let days = unixSeconds.floorDivided(by: 86_400)
         let secondOfDay = unixSeconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        let fraction = milliseconds.map { "." + pad(Int64($0), 3) } ?? ""
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))\(fraction)Z"
     }
 
     /// Howard Hinnant's `civil_from_days`: the proleptic Gregorian date of a day count.

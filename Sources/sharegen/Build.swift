@@ -47,7 +47,7 @@ struct Build: AsyncParsableCommand {
             if timings {
                 printError(outcome.timings.map { "\($0.stage): \(Int($0.seconds * 1000)) ms" }.joined(separator: ", "))
             }
-            guard let rendered = outcome.rendered else {
+            guard let rendered = outcome.summary else {
                 printError("\(output) is up to date: no input changed since the last build (\(elapsed) ms)")
                 return
             }

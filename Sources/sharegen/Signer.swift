@@ -19,7 +19,7 @@ struct Signer: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8081
 
-    @Option(help: "The least severe log level written to standard error: trace, debug, info, notice, warning, error or critical.")
+    @Option(help: "The least severe log level written to standard error (as JSON lines): trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
     func run() async throws {
@@ -28,11 +28,7 @@ struct Signer: AsyncParsableCommand {
             throw Exit.badUsage
         }
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
         let logger = Logger(label: "sharegen.signer")
         let keySet: SigningKeySet
         let store: ManifestStore

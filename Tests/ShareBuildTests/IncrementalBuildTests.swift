@@ -60,7 +60,7 @@ struct IncrementalBuildTests {
         let incrementalOutput = work + "/incremental"
         _ = try build(site, into: incrementalOutput, incremental: true)
         let noOp = try build(site, into: incrementalOutput, incremental: true)
-        #expect(noOp.rendered == nil, "a build with no change does nothing")
+        #expect(noOp.summary == nil, "a build with no change does nothing")
         var reused = 0
         var added: [String] = []
         for step in 0..<12 {
@@ -116,7 +116,7 @@ struct IncrementalBuildTests {
         // Replacing manifest.json (a new inode) marks the output as changed by hand.
         try write("{}", to: output + "/manifest.json")
         let rebuilt = try build(Self.fixture, into: output, incremental: true)
-        #expect(rebuilt.rendered != nil)
+        #expect(rebuilt.summary != nil)
         #expect(try tree(output) == clean)
     }
 }

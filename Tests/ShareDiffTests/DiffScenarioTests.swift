@@ -12,7 +12,7 @@ struct DiffScenarioTests {
     // Slugs at the ref: current (S) and rotated away (P).
     static let welcome = "q7m2xk4pw9rtz3na", advisor = "h5v8nc2jd6ylr4ue", spring = "b3t6wq9zk2mfp7xc"
     static let launch = "n4r7ud2hs5gqz8wk", teaser = "e6y3pk8xa2mvt5jr", tour = "c2w5jn8fq3lzr6hd"
-    static let tourRotated = "k8d3xv6qm2tnw5ja", preview = "u5j2rt8mz6kcq3wy"
+    static let tourRotated = "k8d3xv6qm2tnw5ja", preview = "u5j2rt8mz6kcq3wy", briefing = "m8t3vq6zn2kxw5pe"
     // Slugs new in the working tree.
     static let welcomeNew = "r3x8kw5nq2dpz7mt", tourNext = "f6p2zc9mk4wqh7tb", tourLast = "y4g7tn2vx8kdm3qs"
     static let webinar = "j9s4mb7ex2nwk6rd"
@@ -36,6 +36,7 @@ struct DiffScenarioTests {
         "content/nile/credentials/\(legacyKey).json": SiteFiles.credential(legacyKey, name: "Legacy CRM", key: "pk_nileLegacy003", revoked: true),
         "content/andes/shares/tour.md": SiteFiles.markdownShare(slug: tour, title: "Patagonia in five days", previous: [(tourRotated, "redirect")]),
         "content/andes/shares/preview.json": SiteFiles.share("DEV", slug: preview, title: "Draft preview", video: SiteFiles.publicVideo("andes-preview")),
+        "content/orbit/shares/briefing.json": SiteFiles.share("PROD", slug: briefing, title: "Q3 briefing", video: SiteFiles.privateVideo("orbit-q3")),
     ]
 
     struct Scenario {
@@ -137,8 +138,8 @@ struct DiffScenarioTests {
         let web = worktree + "/web"
         try repository.write([
             // A private video made public.
-            "content/nile/shares/teaser.json": SiteFiles.share(
-                "PROD", slug: Self.teaser, title: "Coming soon", video: SiteFiles.privateVideo("nile-teaser", visibility: "public")),
+            "content/orbit/shares/briefing.json": SiteFiles.share(
+                "PROD", slug: Self.briefing, title: "Q3 briefing", video: SiteFiles.privateVideo("orbit-q3", visibility: "public")),
             // The deleted preview's slug taken by another project's share.
             "content/galil/shares/welcome.json": SiteFiles.share("DEV", slug: Self.preview, title: "Shalom", video: SiteFiles.publicVideo("galil-welcome")),
             // A rotated-away slug made current again.

@@ -23,7 +23,7 @@ struct GitTreeFileSystemTests {
         let tree = try GitTreeFileSystem(directory: web, ref: "HEAD", paths: ["sharegen.json", "content"])
         let disk = LocalFileSystem()
         let paths = [
-            "", ".", "sharegen.json", "content", "content/p", "content/p/shares", "content/p/shares/a.json", "content/p/shares/b.json",
+            "sharegen.json", "content", "content/p", "content/p/shares", "content/p/shares/a.json", "content/p/shares/b.json",
             "content/p/project.json", "content/q", "content/q/shares", "content/q/shares/b.json", "content/outside", "content/missing",
         ]
         for path in paths {
@@ -34,6 +34,10 @@ struct GitTreeFileSystemTests {
             #expect((try? tree.readFile(path)) == (try? disk.readFile(onDisk)), "contents of \(path)")
         }
         // Only the paths asked for are read.
+        for root in ["", ".", "content/.."] {
+            #expect(tree.kind(at: root) == .directory)
+            #expect(try tree.contentsOfDirectory(root) == ["content", "sharegen.json"])
+        }
         #expect(tree.kind(at: "templates") == nil)
     }
 

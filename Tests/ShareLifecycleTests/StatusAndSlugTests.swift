@@ -32,7 +32,7 @@ struct StatusAndSlugTests {
         #expect(diff == """
             @@ -3,0 +4 @@
             +    "status" : "Disabled",
-            @@ -13 +14,2 @@
+            @@ -12 +13,2 @@
             -        {"action" : "created", "at" : "2026-01-02T03:04:05Z", "by" : "ana@example.com"}
             +        {"action" : "created", "at" : "2026-01-02T03:04:05Z", "by" : "ana@example.com"},
             +        {"action" : "disabled", "at" : "2026-11-22T17:00:00Z", "by" : "tester@example.com"}
@@ -120,11 +120,11 @@ struct StatusAndSlugTests {
             @@ -3 +3 @@
             -    "slug" : "h3kd7wq2zx5mprta",
             +    "slug" : "abcdefghijklmnop",
-            @@ -11,0 +12,3 @@
+            @@ -10,0 +11,3 @@
             +    "previousSlugs" : [
             +        {"slug" : "h3kd7wq2zx5mprta", "rotatedAt" : "2026-11-22T17:00:00Z", "rotatedBy" : "tester@example.com", "mode" : "gone"}
             +    ],
-            @@ -13 +16,2 @@
+            @@ -12 +15,2 @@
             -        {"action" : "created", "at" : "2026-01-02T03:04:05Z", "by" : "ana@example.com"}
             +        {"action" : "created", "at" : "2026-01-02T03:04:05Z", "by" : "ana@example.com"},
             +        {"action" : "slug-rotated", "at" : "2026-11-22T17:00:00Z", "by" : "tester@example.com"}

@@ -73,7 +73,7 @@ struct CatalogTests {
         }
         let catalog = try Fixture.catalog(manifest)
         let body = try #require(catalog.shares["acme-private"]).document.render(keys: Fixture.keys, expires: Fixture.now)
-        let signature = MediaToken.signature(key: Fixture.keys.activeKey, expires: Fixture.now, directory: "/cdn/videos/priv/")
+        let signature = MediaToken.signature(key: Fixture.activeKey, expires: Fixture.now, directory: "/cdn/videos/priv/")
         #expect(body.contains(#""hlsUrl":"https://media.test/cdn/t/\#(Fixture.now)/k1/\#(signature)/cdn/videos/priv/index.m3u8""#))
         let uri = "/cdn/t/\(Fixture.now)/k1/\(signature)/cdn/videos/priv/seg-1.ts?x=1"
         #expect(catalog.rejection(ofOriginalURI: uri, keys: Fixture.keys, now: Fixture.now, leeway: 0) == nil)

@@ -19,6 +19,8 @@ enum Fixture {
                                    "k0": "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM="}}
         """#
     static let keys = try! SigningKeySet(json: Array(keysJSON.utf8))
+    /// `k1`'s bytes, to compute expected signatures apart from the key set.
+    static let activeKey = SymmetricKey(data: Array(0..<32 as Range<UInt8>))
     static let oldKeyOnly = try! SigningKeySet(json: Array(#"{"active": "k0", "keys": {"k0": "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM="}}"#.utf8))
 
     struct Caller: Sendable {

@@ -63,36 +63,23 @@ func replaceFile(_ path: String, with bytes: [UInt8]) throws {
     guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
 }
 
-/// Keeps every log line, for tests that read what the signer logs.
+/// Keeps every log line, as the signer writes them, for tests that read its logs.
 final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
 
     var all: [String] { lines.withLock { $0 } }
 
     func logger(level: Logger.Level = .trace) -> Logger {
-        var logger = Logger(label: "sharegen.signer.test") { _ in Handler(recorder: self) }
-        logger.logLevel = level
-        return logger
+        Logger(label: "sharegen.signer.test") { label in
+            JSONLogHandler(label: label, level: level) { line in self.lines.withLock { $0.append(line) } }
+        }
     }
 
     func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
 
-    private struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var metadataProvider: Logger.MetadataProvider?
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            let line = "\(event.level) \(event.message) \(fields.joined(separator: " "))"
-            recorder.lines.withLock { $0.append(line) }
-        }
+    /// The lines whose message is `message`, as JSON objects.
+    func entries(_ message: String) -> [[String: String]] {
+        all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }.filter { $0["message"] == message }
     }
 }
 

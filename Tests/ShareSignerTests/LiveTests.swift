@@ -49,7 +49,7 @@ struct LiveSignerTests {
                 return uri
             }
             #expect(recorder.contains("manifest loaded"))
-            #expect(recorder.contains("refused") && recorder.contains("reason=media of no enabled private share"))
+            #expect(recorder.entries("refused").contains { $0["route"] == "verify" && $0["reason"] == "media of no enabled private share" })
             // Logs name routes and reasons, never tokens, signatures or secrets.
             let signature = try #require(MediaToken(tokenPath: uri[...])).signature
             for line in recorder.all {
@@ -84,8 +84,9 @@ struct LiveSignerTests {
                 let goodDigest = try SignerCatalog(bytes: good).digest
                 try await eventually("the good manifest to serve") { try await Self.servedDigest(port) == goodDigest }
             }
-            let rejection = try #require(recorder.all.first { $0.contains("manifest rejected") })
-            #expect(rejection.hasPrefix("error ") && rejection.contains("reason=") && rejection.contains("serving=\(digest)"))
+            let rejection = try #require(recorder.entries("manifest rejected; the previous one keeps serving").first)
+            #expect(rejection["level"] == "error" && rejection["path"] == path && rejection["serving"] == digest)
+            #expect(rejection["reason"]?.contains("not valid JSON") == true)
         }
     }
 

@@ -45,7 +45,7 @@ struct RouteTests {
         try await withSignerRouter { client in
             let share = try await client.execute(uri: "/v1/shares/acme-private", method: .get, headers: Fixture.acme.basicHeader).object
             let expires = Fixture.now + 300
-            let token = "\(expires)/k1/" + MediaToken.signature(key: Fixture.keys.activeKey, expires: expires, directory: "/videos/priv/")
+            let token = "\(expires)/k1/" + MediaToken.signature(key: Fixture.activeKey, expires: expires, directory: "/videos/priv/")
             let hls = "https://media.test/t/\(token)/videos/priv/index.m3u8"
             let mp4 = "https://media.test/t/\(token)/videos/priv/720p.mp4"
             #expect(share["hlsUrl"] as? String == hls)
