@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "ShareModel", dependencies: ["CShims"], swiftSettings: strict),
         .target(name: "ShareLoader", dependencies: ["ShareModel", "Yams"], swiftSettings: strict),
         .target(name: "ShareValidator", dependencies: ["ShareModel", "ShareLoader"], swiftSettings: strict),
+        .executableTarget(name: "EmbedTemplatesTool", swiftSettings: strict),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["EmbedTemplatesTool"]),
         .target(
             name: "ShareRenderer",
             dependencies: [
@@ -31,7 +33,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["EmbedTemplates"]
         ),
         .target(name: "ShareEmitter", dependencies: ["ShareModel"], swiftSettings: strict),
         .target(

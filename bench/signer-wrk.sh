@@ -22,7 +22,8 @@ done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 echo "building sharegen (release)…" >&2
-swift build -c release --scratch-path .build-bench --product sharegen >&2
+mkdir -p .build-bench
+swift build -c release --scratch-path .build-bench --product sharegen > .build-bench/build.log 2>&1 || { cat .build-bench/build.log >&2; exit 1; }
 BIN=.build-bench/release/sharegen
 
 WORK=$(mktemp -d)
@@ -62,7 +63,8 @@ EOF
 "$BIN" keys generate > "$WORK/keys.json"
 
 "$BIN" signer --manifest "$WORK/manifest.json" --keys "$WORK/keys.json" --port "$SIGNER_PORT" --log-level warning &
-PIDS+=($!)
+SIGNER_PID=$!
+PIDS+=("$SIGNER_PID")
 
 mkdir -p "$WORK/static" "$WORK/nginx"
 head -c 1024 /dev/urandom | base64 > "$WORK/static/small.txt"
@@ -105,20 +107,32 @@ cat > "$WORK/auth.lua" <<EOF
 wrk.headers["x-api-key"] = "$SECRET"
 EOF
 
+# CPU seconds (user + system) the signer has used so far: the cost per request, unlike
+# requests/s, does not depend on what else the machine is doing.
+signer_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SIGNER_PID/stat"; }
+
 run() {
   local name=$1; shift
-  local out="$WORK/wrk-$RANDOM.txt"
+  local out="$WORK/wrk-$RANDOM.txt" before after
+  before=$(signer_cpu_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" > "$out"
-  local rps p99 non2xx errors
+  after=$(signer_cpu_ticks)
+  local rps p99 requests non2xx errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   p99=$(awk '$1 == "99%" {print $2}' "$out")
+  requests=$(awk '/requests in/ {print $1}' "$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out")
   errors=$(awk '/Socket errors:/ {print $0}' "$out")
-  printf '%-28s %12s req/s   p99 %8s   non-2xx %s %s\n' "$name" "$rps" "$p99" "${non2xx:-0}" "${errors}"
+  printf '%-30s %10s req/s   p99 %8s   non-2xx %s %s\n' "$name" "$rps" "$p99" "${non2xx:-0}" "$errors"
+  if [ "${CPU:-}" = signer ]; then
+    awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%-30s %10.1f µs of signer CPU per request\n", "", t / hz * 1e6 / n }'
+  fi
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
 curl -fsS -o "$WORK/sample.json" -H "x-api-key: $SECRET" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
 echo "signed answer: $(wc -c < "$WORK/sample.json") bytes"
-run "signer GET /v1/shares/{slug}" -s "$WORK/auth.lua" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
+CPU=signer run "signer GET /v1/shares/{slug}" -s "$WORK/auth.lua" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
 run "nginx static 1.4 KB file" "http://127.0.0.1:$NGINX_PORT/small.txt"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine lowers the requests/s)"

@@ -31,6 +31,31 @@ struct BuildCache: Equatable {
         var outputs: [String]
     }
 
+    /// The outputs of the shares among `shares` whose source files are byte for byte those
+    /// `previous` rendered from, by source file: files to carry over instead of rendering.
+    /// The caller checks first that nothing global changed.
+    static func reusable(_ shares: [ShareModel.Share], digests: [String: UInt64], previous: [String: Share]) -> [String: [String]] {
+        var reusable: [String: [String]] = [:]
+        for share in shares {
+            if let cached = previous[share.sourceFile], cached.digest == digests[share.sourceFile] {
+                reusable[share.sourceFile] = cached.outputs
+            }
+        }
+        return reusable
+    }
+
+    /// The entries after a build that rendered `rendered` and carried over `reused`.
+    static func entries(
+        _ shares: [ShareModel.Share], digests: [String: UInt64], rendered: [String: [String]], reused: [String: [String]]
+    ) -> [String: Share] {
+        var entries: [String: Share] = [:]
+        for share in shares {
+            guard let outputs = rendered[share.sourceFile] ?? reused[share.sourceFile], let digest = digests[share.sourceFile] else { continue }
+            entries[share.sourceFile] = Share(digest: digest, outputs: outputs)
+        }
+        return entries
+    }
+
     /// The cache file of an output folder, e.g. `site/.sharegen-cache/dist-PROD`.
     static func path(for output: String, channel: Channel) -> String {
         let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output

@@ -37,7 +37,7 @@ public struct SiteBuild: Sendable {
         self.fileSystem = fileSystem
     }
 
-    private struct Prepared {
+    struct Prepared {
         var loaded: LoadedSite
         var validation: ValidationResult
         var templates: TemplateSet
@@ -45,9 +45,12 @@ public struct SiteBuild: Sendable {
     }
 
     private func prepare() -> Result<Prepared, Failure> {
-        let loaded = SiteLoader(fileSystem: fileSystem, root: root).load()
+        SiteBuild.prepare(SiteLoader(fileSystem: fileSystem, root: root).load(), TemplateSet.load(fileSystem: fileSystem, root: root))
+    }
+
+    /// Validates loaded input and templates: an error in either fails the build.
+    static func prepare(_ loaded: LoadedSite, _ templates: Result<TemplateSet, DiagnosticList>) -> Result<Prepared, Failure> {
         let validation = SiteValidator().validate(loaded)
-        let templates = TemplateSet.load(fileSystem: fileSystem, root: root)
         var diagnostics = validation.diagnostics
         if case .failure(let problems) = templates { diagnostics += problems.diagnostics }
         guard !diagnostics.hasErrors, case .success(let templates) = templates else {
@@ -84,17 +87,11 @@ public struct SiteBuild: Sendable {
         case .success(let value): prepared = value
         }
         clock.lap("load and validate")
-        let digests = Dictionary(uniqueKeysWithValues: prepared.loaded.projects.flatMap(\.shares).map { ($0.path, $0.digest) })
-        let global = globalKey(prepared, channel: channel)
+        let digests = prepared.loaded.shareDigests
+        let global = prepared.globalKey(channel: channel)
         let shares = prepared.validation.site.shares(in: channel)
         var reusable: [String: [String]] = [:]
-        if let previous, previous.global == global {
-            for share in shares {
-                if let cached = previous.shares[share.sourceFile], cached.digest == digests[share.sourceFile] {
-                    reusable[share.sourceFile] = cached.outputs
-                }
-            }
-        }
+        if let previous, previous.global == global { reusable = BuildCache.reusable(shares, digests: digests, previous: previous.shares) }
         let renderer = SiteRenderer(templates: prepared.templates)
         var summary: RenderSummary
         var report: EmitReport
@@ -112,12 +109,7 @@ public struct SiteBuild: Sendable {
             return .failure(.output(error))
         }
         clock.lap("render and emit")
-        var entries: [String: BuildCache.Share] = [:]
-        for share in shares {
-            guard let outputs = summary.outputsBySource[share.sourceFile] ?? reusable[share.sourceFile],
-                  let digest = digests[share.sourceFile] else { continue }
-            entries[share.sourceFile] = BuildCache.Share(digest: digest, outputs: outputs)
-        }
+        let entries = BuildCache.entries(shares, digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
             let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
             writeCache(cache, to: cachePath)
@@ -155,15 +147,6 @@ public struct SiteBuild: Sendable {
         }
     }
 
-    /// What every rendered file depends on besides its own share.
-    private func globalKey(_ prepared: Prepared, channel: Channel) -> UInt64 {
-        var text = "\(FileFacts.tool)\n\(channel.rawValue)\n\(prepared.loaded.config?.digest ?? 0)\n"
-        for (path, source) in prepared.templates.sources.sorted(by: { $0.key < $1.key }) {
-            text += "\(path)\n\(fnv1a(Array(source.utf8)))\n"
-        }
-        return fnv1a(Array(text.utf8))
-    }
-
     private func readCache(_ path: String) -> BuildCache? {
         guard let bytes = try? fileSystem.readFile(path) else { return nil }
         return BuildCache(text: String(decoding: bytes, as: UTF8.self))
@@ -181,5 +164,23 @@ public struct SiteBuild: Sendable {
             try? fileSystem.removeTree(temporary)
             try? fileSystem.removeTree(path)
         }
+    }
+}
+
+extension SiteBuild.Prepared {
+    /// What every rendered file depends on besides its own share.
+    func globalKey(channel: Channel) -> UInt64 {
+        var text = "\(FileFacts.tool)\n\(channel.rawValue)\n\(loaded.config?.digest ?? 0)\n"
+        for (path, source) in templates.sources.sorted(by: { $0.key < $1.key }) {
+            text += "\(path)\n\(fnv1a(Array(source.utf8)))\n"
+        }
+        return fnv1a(Array(text.utf8))
+    }
+}
+
+extension LoadedSite {
+    /// The digest of every share file's bytes, by path.
+    var shareDigests: [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: projects.flatMap(\.shares).map { ($0.path, $0.digest) })
     }
 }

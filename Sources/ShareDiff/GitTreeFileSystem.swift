@@ -18,15 +18,13 @@ public struct GitTreeFileSystem: FileSystem {
 
     /// Paths relative to the directory the tree was read for; the root is "".
     private let nodes: [String: Node]
-    /// The tree the files come from, as resolved when they were read.
-    public let tree: String
 
     /// Reads the entries under `paths` (relative to `directory`) of `ref`. `directory` may be
     /// a subfolder of the repository: paths stay relative to it, as in the working tree.
     public init(directory: String, ref: String, paths: [String]) throws(GitError) {
         let git = Git(directory: directory)
         let prefix = try git.prefix()
-        tree = try git.tree(ref)
+        let tree = try git.tree(ref)
         let entries = try git.listTree(tree, paths: paths.map { prefix + $0 })
         let blobs = try git.readBlobs(entries.filter { $0.type == "blob" }.map(\.object))
 

@@ -130,6 +130,43 @@ public struct SiteLoader: Sendable {
         return LoadedSite(config: config, projects: projects, diagnostics: diagnostics)
     }
 
+    /// `site` with the files at `paths` (relative to the root) read and parsed again, so that a
+    /// watcher that knows which files changed does not walk and parse the whole site. Paths
+    /// that are not input files and no longer exist are skipped (an editor's temporary files).
+    /// Nil when the set of input files may have changed — a file added, removed or renamed,
+    /// a folder, a stray file: then only `load()` gives what a fresh build would see.
+    public func reload(_ paths: Set<String>, in site: LoadedSite) -> LoadedSite? {
+        var site = site
+        var roles: [String: Role] = [:]
+        if let config = site.config, paths.contains(config.path) { roles[config.path] = .config }
+        for project in site.projects {
+            if let file = project.projectFile, paths.contains(file.path) { roles[file.path] = .project }
+            for share in project.shares where paths.contains(share.path) { roles[share.path] = .share(share.format) }
+            for credential in project.credentials where paths.contains(credential.path) { roles[credential.path] = .credential }
+        }
+        let mentioned = Set(site.diagnostics.map(\.file))
+        for path in paths where roles[path] == nil {
+            if fileSystem.kind(at: absolute(path)) != nil || mentioned.contains(path) { return nil }
+        }
+        for path in roles.keys where fileSystem.resolvedKind(at: absolute(path)) != .file { return nil }
+        let parsed = roles.map { PendingFile(path: $0.key, role: $0.value) }.parallelMap { file in parse(file) }
+        var documents: [String: SourceDocument] = [:]
+        site.diagnostics.removeAll { roles[$0.file] != nil }
+        for (document, diagnostics) in parsed {
+            documents[document.path] = document
+            site.diagnostics += diagnostics
+        }
+        if let config = site.config, let document = documents[config.path] { site.config = document }
+        for index in site.projects.indices {
+            let project = site.projects[index]
+            guard documents.keys.contains(where: { $0.hasPrefix(project.path + "/") }) else { continue }
+            site.projects[index].projectFile = project.projectFile.map { documents[$0.path] ?? $0 }
+            site.projects[index].shares = project.shares.map { documents[$0.path] ?? $0 }
+            site.projects[index].credentials = project.credentials.map { documents[$0.path] ?? $0 }
+        }
+        return site
+    }
+
     private func absolute(_ path: String) -> String {
         joinPath(root, path)
     }

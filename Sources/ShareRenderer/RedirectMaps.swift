@@ -1,5 +1,17 @@
 import ShareModel
 
+/// One entry of `redirects/redirects.json`: a slug path that production answers with
+/// something other than a page, so that a server answering from memory (`sharegen serve`)
+/// reads the same rules the maps for static hosts are written from.
+public struct RedirectRule: Sendable, Hashable {
+    /// The slug's site path, e.g. `/abc/`, under the base URL's path.
+    public var from: String
+    /// The target path of a 301.
+    public var to: String?
+    /// 301 (redirect rotation), 410 (gone rotation) or 404 (disabled share).
+    public var status: Int
+}
+
 /// The status of every path that does not answer 200, in the forms static hosts read:
 /// Netlify `_redirects`, an nginx include, a JSON list, and `_headers`.
 struct RedirectMaps {
@@ -106,12 +118,17 @@ struct RedirectMaps {
         return out
     }
 
-    func json() -> String {
-        let entries = rules.map { rule -> JSONValue in
+    /// The rules as `redirects.json` lists them.
+    var published: [RedirectRule] {
+        rules.map { rule in
             let to: String? = if case .redirect(_, let target) = rule { context.path(of: target) } else { nil }
-            return .compactObject([
-                ("from", .string(context.path(of: rule.slug))), ("to", to.map(JSONValue.string)), ("status", .number(rule.status)),
-            ])
+            return RedirectRule(from: context.path(of: rule.slug), to: to, status: rule.status)
+        }
+    }
+
+    func json() -> String {
+        let entries = published.map { rule -> JSONValue in
+            .compactObject([("from", .string(rule.from)), ("to", rule.to.map(JSONValue.string)), ("status", .number(rule.status))])
         }
         return JSONValue.array(entries).serialized(pretty: true) + "\n"
     }

@@ -20,4 +20,8 @@ public struct RenderSummary: Sendable {
     public var pageCount: Int
     /// Disabled, gone and redirect stubs.
     public var stubCount: Int
+    /// The entries of `redirects/redirects.json`.
+    public var redirects: [RedirectRule]
+    /// The base URL's path ("" or e.g. `/watch`), under which every site path lies.
+    public var basePath: String
 }

@@ -40,11 +40,13 @@ public struct SiteRenderer: Sendable {
         }
         var shared = context.assetFiles
         shared.append(OutputFile(path: "site/404.html", text: notFoundPage(context)))
-        shared += RedirectMaps(shares: shares, context: context).files()
+        let maps = RedirectMaps(shares: shares, context: context)
+        shared += maps.files()
         for file in shared { sink(file) }
         let pages = shares.filter { $0.status == .enabled }.count
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
-        return RenderSummary(outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs)
+        return RenderSummary(
+            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: maps.published, basePath: context.basePath)
     }
 
     /// The page, oEmbed document and stubs of one share.

@@ -98,9 +98,9 @@ struct DiffScenarioTests {
         let worktree = try repository.worktree("changes", from: "base")
         let web = worktree + "/web"
         try repository.write([
-            // Rotated (gone) and retitled.
+            // Rotated (gone) and retitled, with text that Markdown must show literally.
             "content/acme/shares/welcome.json": SiteFiles.share(
-                "PROD", slug: Self.welcomeNew, title: "Welcome to Acme Bank", video: SiteFiles.publicVideo("acme-welcome"),
+                "PROD", slug: Self.welcomeNew, title: "Welcome to *Acme* | <b>Bank</b> @acme-team", video: SiteFiles.publicVideo("acme-welcome"),
                 previous: [(Self.welcome, "gone")]),
             // A subtitle appears.
             "content/acme/shares/advisor.json": SiteFiles.share(
