@@ -60,10 +60,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ShareDiff", dependencies: ["ShareModel", "ShareLoader", "ShareValidator"], swiftSettings: strict),
+        .target(
+            name: "SharePreview",
+            dependencies: [
+                "ShareBuild", "ShareModel", "ShareLoader", "ShareRenderer", "ShareSigner",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sharegen",
             dependencies: [
-                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild", "ShareSigner", "ShareLifecycle", "ShareDiff",
+                "ShareModel", "ShareLoader", "ShareValidator", "ShareBuild", "ShareSigner", "ShareLifecycle", "ShareDiff", "SharePreview",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -96,6 +106,22 @@ let package = Package(
         ),
         .testTarget(name: "ShareLifecycleTests", dependencies: ["ShareLifecycle", "ShareLoader", "ShareValidator", "ShareModel"], swiftSettings: strict),
         .testTarget(name: "ShareDiffTests", dependencies: ["ShareDiff", "ShareModel"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "SharePreviewTests",
+            dependencies: [
+                "SharePreview", "ShareBuild", "ShareModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["live_reload_check.py"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "HardeningTests",
+            dependencies: ["ShareBuild", "ShareLoader", "ShareValidator", "ShareModel"],
+            exclude: ["Fixtures", "injection_check.py"],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -89,7 +89,7 @@ public enum FrontMatterParser {
 
     /// The 1-based line (within `yaml`) where `key` is written again after its first
     /// occurrence at `mark`, in the same column; libyaml only reports the first.
-    static func repeatedKeyLine(_ key: String, after mark: Mark, in yaml: String) -> Int? {
+    static func repeatedKeyLine(_ key: String, after mark: SourcePosition, in yaml: String) -> Int? {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
         guard mark.line >= 1, mark.line < lines.count else { return nil }
         for index in mark.line..<lines.count {
@@ -163,10 +163,57 @@ public enum FrontMatterParser {
         return nil
     }
 
+    /// libyaml starts a line at CR, LF, CRLF, NEL, LS and PS; editors and the rest of
+    /// sharegen count LF only. Translates libyaml's marks and character offsets into
+    /// positions counted sharegen's way, so that a stray U+2028 or lone CR does not
+    /// shift every later diagnostic onto the wrong line.
+    struct LineMap {
+        /// Scalar offsets where LF-separated lines start.
+        private var starts: [Int] = [0]
+        /// Scalar offsets where libyaml's lines start, or nil when both counts agree.
+        private var yamlStarts: [Int]? = [0]
+
+        init(_ yaml: String) {
+            var previous: Unicode.Scalar = "\0"
+            for (index, scalar) in yaml.unicodeScalars.enumerated() {
+                switch scalar {
+                case "\n" where previous == "\r":
+                    starts.append(index + 1)
+                    yamlStarts![yamlStarts!.count - 1] = index + 1
+                case "\n":
+                    starts.append(index + 1)
+                    yamlStarts!.append(index + 1)
+                case "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                    yamlStarts!.append(index + 1)
+                default: break
+                }
+                previous = scalar
+            }
+            if yamlStarts == starts { yamlStarts = nil }
+        }
+
+        /// The position (within the YAML text) of libyaml's 1-based line and column.
+        func position(line: Int, column: Int) -> SourcePosition {
+            guard let yamlStarts else { return SourcePosition(line: line, column: column) }
+            return position(offset: yamlStarts[min(max(line, 1), yamlStarts.count) - 1] + column - 1)
+        }
+
+        /// The position (within the YAML text) of a scalar offset.
+        func position(offset: Int) -> SourcePosition {
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if starts[middle] <= offset { low = middle } else { high = middle - 1 }
+            }
+            return SourcePosition(line: low + 1, column: offset - starts[low] + 1)
+        }
+    }
+
     private struct NodeConverter {
         let file: String
         let lineOffset: Int
         let yaml: String
+        let lines: LineMap
         var diagnostics: [Diagnostic] = []
         var nodeCount = 0
         var tooLarge = false
@@ -175,11 +222,18 @@ public enum FrontMatterParser {
             self.file = file
             self.lineOffset = lineOffset
             self.yaml = yaml
+            lines = LineMap(yaml)
+        }
+
+        /// A mark's position within the YAML text (not yet offset to the file).
+        func yamlPosition(_ mark: Mark) -> SourcePosition {
+            lines.position(line: mark.line, column: mark.column)
         }
 
         func position(_ mark: Mark?) -> SourcePosition {
             guard let mark else { return SourcePosition(line: 1 + lineOffset, column: 1) }
-            return SourcePosition(line: mark.line + lineOffset, column: mark.column)
+            let position = yamlPosition(mark)
+            return SourcePosition(line: position.line + lineOffset, column: position.column)
         }
 
         func diagnostic(for error: YamlError) -> Diagnostic {
@@ -191,12 +245,19 @@ public enum FrontMatterParser {
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let names = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
                 let first = position(context.mark)
-                guard let key = duplicates.first, let line = FrontMatterParser.repeatedKeyLine(key, after: context.mark, in: yaml) else {
+                guard let key = duplicates.first, let line = FrontMatterParser.repeatedKeyLine(key, after: yamlPosition(context.mark), in: yaml) else {
                     return .error("yaml.duplicate-key", "duplicate key \(names) in mapping", at: SourceLocation(file: file, position: first))
                 }
                 return .error(
                     "yaml.duplicate-key", "duplicate key \(names) (first defined at line \(first.line), column \(first.column))",
                     at: SourceLocation(file: file, position: SourcePosition(line: line + lineOffset, column: first.column)))
+            case .reader(let problem, let offset, _, _):
+                // Yams gives the offset in Characters; positions count scalars.
+                guard let offset, let index = yaml.index(yaml.startIndex, offsetBy: offset, limitedBy: yaml.endIndex) else {
+                    return .error("yaml.syntax", "invalid YAML: \(problem)", at: SourceLocation(file: file, position: position(nil)))
+                }
+                let at = lines.position(offset: yaml.unicodeScalars.distance(from: yaml.startIndex, to: index))
+                return .error("yaml.syntax", "invalid YAML: \(problem)", at: SourceLocation(file: file, position: SourcePosition(line: at.line + lineOffset, column: at.column)))
             default:
                 return .error("yaml.syntax", "invalid YAML: \(error)", at: SourceLocation(file: file, position: position(nil)))
             }

@@ -167,6 +167,14 @@ public struct SiteLoader: Sendable {
         return site
     }
 
+    /// Reads source lines of the site's files for the excerpts under text diagnostics.
+    public var sourceLines: DiagnosticFormatter.SourceLines {
+        { [self] file, line in
+            guard let bytes = try? fileSystem.readFile(absolute(file)), bytes.count <= SiteLoader.maxFileSize else { return nil }
+            return DiagnosticFormatter.line(line, of: bytes)
+        }
+    }
+
     private func absolute(_ path: String) -> String {
         joinPath(root, path)
     }

@@ -83,6 +83,13 @@ public struct DiagnosticFormatter: Sendable {
         escape(text, ["%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"])
     }
 
+    /// Line `line` (1-based) of a file's bytes without its line ending, for `SourceLines`.
+    public static func line(_ line: Int, of bytes: [UInt8]) -> String? {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        return String(lines[line - 1].hasSuffix("\r") ? lines[line - 1].dropLast() : lines[line - 1])
+    }
+
     /// "2 errors, 1 warning" style summary.
     public static func summary(_ diagnostics: [Diagnostic]) -> String {
         let errors = diagnostics.filter { $0.severity == .error }.count

@@ -47,9 +47,7 @@ public struct SignerRoutes: Sendable {
     ) {
         let routes = SignerRoutes(provider: provider, keys: keys, options: options)
         router.get("/v1/shares/:slug") { request, context in
-            routes.answer("share", context.logger) { catalog throws(SignerError) in
-                try routes.share(slug: context.parameters.get("slug") ?? "", request: request, catalog: catalog)
-            }
+            routes.share(slug: context.parameters.get("slug") ?? "", request: request, logger: context.logger)
         }
         router.post("/v1/video/share") { request, context in
             await routes.videoShare(request, logger: context.logger)
@@ -64,27 +62,30 @@ public struct SignerRoutes: Sendable {
         }
     }
 
-    /// Runs a route against the current catalog, turns a refusal into its JSON answer, and logs
-    /// the outcome (never the request's credentials or URI).
-    private func answer(_ route: String, _ logger: Logger, _ body: (SignerCatalog) throws(SignerError) -> Response) -> Response {
-        let response: Response
-        do {
-            response = try body(provider.catalog)
-        } catch {
-            logger.debug("refused", metadata: ["route": "\(route)", "status": "\(error.status.code)", "reason": "\(error.code)"])
-            return error.response
-        }
-        logger.debug("answered", metadata: ["route": "\(route)", "status": "\(response.status.code)"])
-        return response
+    /// Logs a route's outcome at debug level: the route, the status and, for a refusal, why;
+    /// never the request's credentials or URI.
+    private static func log(_ logger: Logger, _ route: String, _ status: HTTPResponse.Status, refusal reason: String? = nil) {
+        // Checked first: building the metadata would cost every request even when not written.
+        guard logger.logLevel <= .debug else { return }
+        var metadata: Logger.Metadata = ["route": "\(route)", "status": "\(status.code)"]
+        metadata["reason"] = reason.map { "\($0)" }
+        logger.debug(reason == nil ? "answered" : "refused", metadata: metadata)
     }
 
     // MARK: GET /v1/shares/{slug}
 
-    private func share(slug: String, request: Request, catalog: SignerCatalog) throws(SignerError) -> Response {
-        let credential = try Authentication.caller(request.headers, in: catalog).get()
-        let ttl = try self.ttl(request, catalog: catalog)
-        let share = try self.share(slug: slug, of: credential.project, in: catalog)
-        return jsonResponse(share.document.render(keys: keys, expires: options.now() + ttl))
+    private func share(slug: String, request: Request, logger: Logger) -> Response {
+        let catalog = provider.catalog
+        do {
+            let credential = try Authentication.caller(request.headers, in: catalog).get()
+            let ttl = try self.ttl(request, catalog: catalog)
+            let share = try self.share(slug: slug, of: credential.project, in: catalog)
+            SignerRoutes.log(logger, "share", .ok)
+            return jsonResponse(share.document.render(keys: keys, expires: options.now() + ttl))
+        } catch {
+            SignerRoutes.log(logger, "share", error.status, refusal: error.code)
+            return error.response
+        }
     }
 
     /// `?ttl=S`: whole seconds from 1 to the manifest's maximum, else 400 — a caller that asks
@@ -113,16 +114,15 @@ public struct SignerRoutes: Sendable {
 
     private func videoShare(_ request: Request, logger: Logger) async -> Response {
         let catalog = provider.catalog
-        let route = "video_share"
         do {
             let credential = try Authentication.caller(request.headers, in: catalog).get()
             let videoID = try parseVideoID(try await body(of: request))
             let share = try self.share(video: videoID, of: credential.project, in: catalog)
             let url = share.document.shareURLJSON(keys: keys, expires: options.now() + catalog.defaultTTL)
-            logger.debug("answered", metadata: ["route": "\(route)", "status": "200"])
+            SignerRoutes.log(logger, "video_share", .ok)
             return jsonResponse(#"{"code":100,"data":"\#(url)","msg":null,"message":null}"#)
         } catch {
-            logger.debug("refused", metadata: ["route": "\(route)", "status": "\(error.status.code)", "reason": "\(error.code)"])
+            SignerRoutes.log(logger, "video_share", error.status, refusal: error.code)
             return error.heyGenResponse
         }
     }
@@ -184,10 +184,10 @@ public struct SignerRoutes: Sendable {
             provider.catalog.rejection(ofOriginalURI: $0, keys: keys, now: options.now(), leeway: options.clockSkewLeeway)
         } ?? .malformed
         guard let rejection else {
-            logger.debug("answered", metadata: ["route": "verify", "status": "204"])
+            SignerRoutes.log(logger, "verify", .noContent)
             return Response(status: .noContent)
         }
-        logger.debug("refused", metadata: ["route": "verify", "status": "403", "reason": "\(rejection.rawValue)"])
+        SignerRoutes.log(logger, "verify", .forbidden, refusal: rejection.rawValue)
         return SignerError.forbidden.response
     }
 }

@@ -68,9 +68,7 @@ func printDiagnostics(_ diagnostics: [Diagnostic], root: String, proposed: [Stri
     let fileSystem = LocalFileSystem()
     let sourceLines: DiagnosticFormatter.SourceLines = { file, line in
         guard let bytes = proposed[file] ?? (try? fileSystem.readFile(joinPath(root, file))) else { return nil }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard line >= 1, line <= lines.count else { return nil }
-        return String(lines[line - 1].hasSuffix("\r") ? lines[line - 1].dropLast() : lines[line - 1])
+        return DiagnosticFormatter.line(line, of: bytes)
     }
     printError(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(diagnostics), terminator: "")
 }

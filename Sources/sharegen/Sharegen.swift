@@ -6,7 +6,7 @@ struct Sharegen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sharegen",
         abstract: "Static site generator for video share landing pages.",
-        subcommands: [Build.self, Check.self, Diff.self, Signer.self, Keys.self, List.self, Put.self, Disable.self, Restore.self, RotateSlug.self, Credentials.self]
+        subcommands: [Build.self, Check.self, Serve.self, Diff.self, Signer.self, Keys.self, List.self, Put.self, Disable.self, Restore.self, RotateSlug.self, Credentials.self]
     )
 }
 

@@ -38,16 +38,7 @@ struct SiteSession {
 
     /// Reads source lines for the excerpts under text diagnostics.
     var sourceLines: DiagnosticFormatter.SourceLines {
-        let fileSystem = fileSystem
-        let root = root
-        return { file, line in
-            guard let bytes = try? fileSystem.readFile(joinPath(root, file)), bytes.count <= SiteLoader.maxFileSize else { return nil }
-            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            guard line >= 1, line <= lines.count else { return nil }
-            var text = lines[line - 1]
-            if text.hasSuffix("\r") { text.removeLast() }
-            return String(text)
-        }
+        SiteLoader(fileSystem: fileSystem, root: root).sourceLines
     }
 }
 

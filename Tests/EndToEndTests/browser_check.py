@@ -24,11 +24,12 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-def main():
-    base, shots, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+def start_chromium(recorder, extra_arguments=()):
+    """Headless Chromium through chromedriver, running `recorder` before any page script.
+    Also used by Tests/HardeningTests/injection_check.py."""
     options = Options()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1280,900", "--mute-audio"):
+                 "--window-size=1280,900", "--mute-audio") + tuple(extra_arguments):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     binary = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
@@ -37,7 +38,13 @@ def main():
     driver_path = next((p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
     driver = webdriver.Chrome(service=Service(driver_path) if driver_path else None, options=options)
     driver.set_page_load_timeout(20)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": recorder})
+    return driver
+
+
+def main():
+    base, shots, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+    driver = start_chromium(RECORDER)
     results = {}
     try:
         for index, path in enumerate(paths):

@@ -98,6 +98,9 @@ private let markdownCases: [MalformedCase] = [
     .init(markdown("unclosed flow sequence", "---\na: [b\n---\n"), "yaml.syntax", 3, 1),
     .init(markdown("unclosed quote", "---\na: \"b\n---\n"), "yaml.syntax", 3, 1),
     .init(markdown("bad indentation", "---\na: b\n  c: d\n---\n"), "yaml.syntax", 3, 4),
+    // libyaml also breaks lines at U+2028 (found by the hardening fuzzer): positions still count LF only.
+    .init(markdown("error after a line separator", "---\na: \"x\u{2028}y\"\nb: [c\n---\n"), "yaml.syntax", 4, 1),
+    .init(markdown("control character", "---\na: b\u{1}\n---\n"), "yaml.syntax", 2, 5, hint: "control characters are not allowed"),
 ]
 
 @Suite("Malformed input")

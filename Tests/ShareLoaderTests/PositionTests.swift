@@ -73,6 +73,12 @@ struct PositionTests {
         #expect(document.bodyLine == line)
     }
 
+    @Test("YAML line breaks other than LF do not shift positions", arguments: ["\u{2028}", "\u{2029}", "\u{85}", "\r"])
+    func yamlLineSeparators(separator: String) throws {
+        let value = try parsedValue(InputFile("separator", "a.md", "---\na: \"x\(separator)y\"\nb: 1\n---\n"))
+        #expect(value["b"]?.position == position(3, 4))
+    }
+
     @Test("CRLF front matter keeps its positions")
     func crlfFrontMatter() throws {
         let value = try parsedValue(InputFile("crlf", "a.md", "---\r\nchannel: PROD\r\nslug: abcd\r\n---\r\nHello\r\n"))

@@ -1,9 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Logging
-import ShareModel
-import Synchronization
 import Testing
 @testable import ShareSigner
 

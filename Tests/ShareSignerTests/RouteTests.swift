@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ShareModel
 import Testing
 @testable import ShareSigner
 

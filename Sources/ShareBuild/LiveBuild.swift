@@ -1,0 +1,134 @@
+import ShareLoader
+import ShareModel
+import ShareRenderer
+import Synchronization
+
+/// One channel of a site rendered into memory and kept up to date from the names of the files
+/// that changed: what `sharegen serve` answers from. Only the changed files are parsed again
+/// and only the shares whose source files changed are rendered again; the whole site is still
+/// validated every time, because cross-file rules (unique slugs, credentials) can make an
+/// edit in one file break another.
+public struct LiveBuild: Sendable {
+    /// A successful build, complete in memory.
+    public struct Output: Sendable {
+        public var channel: Channel
+        /// Every output file (`site/<slug>/index.html`, `manifest.json`, …) by path.
+        public var files: [String: [UInt8]]
+        /// The entries of `redirects/redirects.json`.
+        public var redirects: [RedirectRule]
+        /// The base URL's path ("" or e.g. `/watch`), under which every site path lies.
+        public var basePath: String
+        /// Landing pages of Enabled shares.
+        public var pageCount: Int
+        /// Disabled, gone and redirect stubs.
+        public var stubCount: Int
+        /// Slugs of the Enabled private shares with a playable video: their pages play only
+        /// from a signed link.
+        public var privateSlugs: Set<String>
+        /// Warnings: the build succeeded.
+        public var warnings: [Diagnostic]
+    }
+
+    /// What an update did, for progress lines and benchmarks.
+    public struct Report: Sendable {
+        /// Shares rendered this time.
+        public var renderedShares = 0
+        /// Shares whose files were carried over from the previous build.
+        public var reusedShares = 0
+        /// Whether every input file was read again (first build, or a file added or removed).
+        public var loadedEverything = false
+        /// Wall time of each stage in seconds, in order.
+        public var timings: [(stage: String, seconds: Double)] = []
+    }
+
+    public enum Outcome: Sendable {
+        case built(Output, Report)
+        /// The site or a template is invalid; every diagnostic, sorted.
+        case failed([Diagnostic], Report)
+    }
+
+    public let root: String
+    public let channel: Channel
+    private let fileSystem: any FileSystem
+    private var loaded: LoadedSite?
+    private var templates: Result<TemplateSet, DiagnosticList>?
+    /// The last successful build, to carry its files over.
+    private var previous: (output: Output, global: UInt64, shares: [String: BuildCache.Share])?
+
+    public init(root: String, channel: Channel, fileSystem: any FileSystem = LocalFileSystem()) {
+        self.root = root
+        self.channel = channel
+        self.fileSystem = fileSystem
+    }
+
+    /// Brings the build up to date after the files at `changed` (paths relative to the root,
+    /// as a watcher reports them) changed; nil means anything may have changed, and the first
+    /// update reads everything whatever it is given.
+    public mutating func update(changed: Set<String>?) -> Outcome {
+        var clock = StageClock()
+        var report = Report()
+        let isTemplate = { (path: String) in path == TemplateSet.directory || path.hasPrefix(TemplateSet.directory + "/") }
+        let templates: Result<TemplateSet, DiagnosticList>
+        if let current = self.templates, changed?.contains(where: isTemplate) == false {
+            templates = current
+        } else {
+            templates = TemplateSet.load(fileSystem: fileSystem, root: root)
+            self.templates = templates
+        }
+        let loader = SiteLoader(fileSystem: fileSystem, root: root)
+        let site: LoadedSite
+        if let loaded, let inputs = changed?.filter({ !isTemplate($0) }), let updated = inputs.isEmpty ? loaded : loader.reload(inputs, in: loaded) {
+            site = updated
+        } else {
+            site = loader.load()
+            report.loadedEverything = true
+        }
+        loaded = site
+        clock.lap("load")
+        let prepared: SiteBuild.Prepared
+        switch SiteBuild.prepare(site, templates) {
+        case .success(let value): prepared = value
+        case .failure(.invalid(let diagnostics)):
+            clock.lap("validate")
+            report.timings = clock.laps
+            return .failed(diagnostics, report)
+        case .failure(.output):
+            preconditionFailure("preparing a build writes nothing")
+        }
+        clock.lap("validate")
+
+        let digests = prepared.loaded.shareDigests
+        let global = prepared.globalKey(channel: channel)
+        let shares = prepared.validation.site.shares(in: channel)
+        var reused: [String: [String]] = [:]
+        if let previous, previous.global == global {
+            reused = BuildCache.reusable(shares, digests: digests, previous: previous.shares)
+        }
+        let rendered = Mutex<[OutputFile]>([])
+        let summary = SiteRenderer(templates: prepared.templates).render(prepared.validation.site, channel: channel, reusing: Set(reused.keys)) { file in
+            rendered.withLock { $0.append(file) }
+        }
+        clock.lap("render")
+
+        var files: [String: [UInt8]] = [:]
+        if let previous, !reused.isEmpty {
+            files = previous.output.files
+            // Drop what came from shares that changed, moved to another channel or went away.
+            for (source, share) in previous.shares where reused[source] == nil {
+                for path in share.outputs { files[path] = nil }
+            }
+        }
+        for file in rendered.withLock({ $0 }) { files[file.path] = file.bytes }
+        let output = Output(
+            channel: channel, files: files, redirects: summary.redirects, basePath: summary.basePath, pageCount: summary.pageCount,
+            stubCount: summary.stubCount,
+            privateSlugs: Set(shares.filter { $0.status == .enabled && $0.video.visibility == .private && $0.video.status == .completed }.map(\.slug)),
+            warnings: prepared.diagnostics)
+        previous = (output, global, BuildCache.entries(shares, digests: digests, rendered: summary.outputsBySource, reused: reused))
+        clock.lap("merge")
+        report.renderedShares = summary.outputsBySource.count
+        report.reusedShares = reused.count
+        report.timings = clock.laps
+        return .built(output, report)
+    }
+}

@@ -1,0 +1,73 @@
+import Glibc
+import ShareBuild
+import ShareModel
+
+/// The preview's terminal output: a progress line when a build starts, and one summary line
+/// when it ends (pages, stubs, time), with the diagnostics of a failed build. Colour only on a
+/// terminal, and never when `NO_COLOR` is set (https://no-color.org).
+public struct BuildReporter: Sendable {
+    public let colour: Bool
+    private let write: @Sendable (String) -> Void
+
+    public init(colour: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.colour = colour
+        self.write = write
+    }
+
+    /// Standard output, coloured when it is a terminal and `NO_COLOR` is unset or empty.
+    public static func standardOutput(environment: [String: String]) -> BuildReporter {
+        let colour = isatty(1) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
+        return BuildReporter(colour: colour) { text in
+            var bytes = Array(text.utf8)
+            _ = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+        }
+    }
+
+    private enum Style: String {
+        case dim = "2", bold = "1", red = "31", green = "32", yellow = "33", cyan = "36"
+    }
+
+    private func styled(_ text: String, _ style: Style) -> String {
+        colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    public func say(_ line: String) {
+        write(line + "\n")
+    }
+
+    public func warn(_ line: String) {
+        write(styled("warning: ", .yellow) + line + "\n")
+    }
+
+    public func building(_ channel: Channel, changes: SiteChanges?) {
+        let what: String
+        switch changes {
+        case nil: what = "building \(channel.rawValue)…"
+        case .everything: what = "rebuilding \(channel.rawValue): changes were missed, reading everything…"
+        case .files(let paths) where paths.count == 1: what = "rebuilding \(channel.rawValue): \(paths.first!) changed…"
+        case .files(let paths): what = "rebuilding \(channel.rawValue): \(paths.count) files changed…"
+        }
+        write(styled(what, .dim) + "\n")
+    }
+
+    public func finished(_ outcome: LiveBuild.Outcome, channel: Channel, seconds: Double, sourceLines: DiagnosticFormatter.SourceLines?) {
+        let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(Double(Int(seconds * 100)) / 100) s"
+        switch outcome {
+        case .built(let output, let report):
+            if !output.warnings.isEmpty { write(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(output.warnings)) }
+            let reuse = report.reusedShares > 0 ? " (\(report.renderedShares) rendered, \(report.reusedShares) unchanged)" : ""
+            let warnings = output.warnings.isEmpty ? "" : styled(", \(DiagnosticFormatter.summary(output.warnings))", .yellow)
+            write(styled("✓", .green) + " built \(styled(channel.rawValue, .bold)): \(output.pageCount) pages, \(output.stubCount) stubs\(warnings) in \(time)\(styled(reuse, .dim))\n")
+        case .failed(let diagnostics, _):
+            write(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(diagnostics))
+            write(styled("✗ build failed", .red) + ": \(DiagnosticFormatter.summary(diagnostics)) in \(time); the browser shows them until they are fixed\n")
+        }
+    }
+
+    /// The line that says where to look.
+    public func serving(_ channel: Channel, url: String, example: String?) {
+        let sample = example.map { " — e.g. " + styled(url + $0, .cyan) } ?? ""
+        write("serving \(channel.rawValue) at \(styled(url + "/", .cyan))\(sample)\n")
+        write(styled("watching content/, templates/ and sharegen.json; Ctrl-C stops", .dim) + "\n")
+    }
+}

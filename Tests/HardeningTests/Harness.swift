@@ -1,0 +1,116 @@
+import Foundation
+import ShareLoader
+import ShareModel
+import ShareValidator
+import Testing
+
+/// Paths, processes and checks the hardening suites share.
+enum Harness {
+    /// The repository root, found from this file's path.
+    static let repository: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static let fixtures = repository + "/Tests/HardeningTests/Fixtures"
+
+    /// The `sharegen` binary SwiftPM built beside this test bundle, whatever the build folder.
+    static var binary: String {
+        get throws {
+            let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let path = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("sharegen").path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw Failure("no sharegen binary beside the test bundle at \(path); run `swift build` first")
+            }
+            return path
+        }
+    }
+
+    /// A fresh temporary directory; remove it with `FileManager.removeItem` when done.
+    static func temporaryDirectory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "sharegen-hardening-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// An installed program from PATH or the system folders, or nil.
+    static func tool(_ name: String) -> String? {
+        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Writes `files` (paths relative to `root`) to disk, creating folders.
+    static func write(_ files: [String: String], under root: String) throws {
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: root + "/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+    }
+
+    /// Loads and validates a site held in memory, as `sharegen check` would on disk.
+    static func validate(_ fileSystem: InMemoryFileSystem) -> ValidationResult {
+        SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
+    }
+
+    /// Diagnostics that do not point at a real place: 1-based line and column in a named file.
+    static func unlocated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.filter { $0.file.isEmpty || $0.line < 1 || $0.column < 1 }
+    }
+}
+
+/// A child process with its output captured in files, which a test may kill.
+final class Child: @unchecked Sendable {
+    // Process is not Sendable; each test touches its children from one task only.
+    private let process = Process()
+    private let outputFiles: [String]
+
+    struct Outcome {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        let stem = NSTemporaryDirectory() + "sharegen-hardening-\(UUID().uuidString)"
+        outputFiles = [stem + ".out", stem + ".err"]
+        for file in outputFiles { _ = FileManager.default.createFile(atPath: file, contents: nil) }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFiles[0]))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFiles[1]))
+        try process.run()
+    }
+
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+    }
+
+    /// Waits for the exit, for at most `timeout` seconds (then kills the child and throws).
+    func finish(timeout: Double = 300) throws -> Outcome {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                kill()
+                process.waitUntilExit()
+                throw Failure("\(process.executableURL!.lastPathComponent) \(process.arguments!.joined(separator: " ")) did not finish in \(Int(timeout)) s")
+            }
+            usleep(5_000)
+        }
+        let texts = outputFiles.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
+        for file in outputFiles { try? FileManager.default.removeItem(atPath: file) }
+        return Outcome(status: process.terminationStatus, standardOutput: texts[0], standardError: texts[1])
+    }
+
+    /// Runs a program to completion.
+    static func run(_ executable: String, _ arguments: [String], timeout: Double = 300) throws -> Outcome {
+        try Child(executable, arguments).finish(timeout: timeout)
+    }
+}
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import ShareBuild
+import ShareModel
+import Testing
+
+/// Every payload of `Fixtures/payloads.json` goes into every field an author writes
+/// (text, Markdown, personalization and metadata keys and values, locale, URLs, site
+/// name, base URL), one field at a time: the validator either accepts it or rejects it
+/// with an error on the payload's own line. Then one site per payload carries it in
+/// every field that accepted it, is built by the real pipeline, and its pages are loaded
+/// in headless Chromium, which must see no script run, no CSP violation, no element or
+/// attribute the templates do not write, and every text exactly as written.
+@Suite("Injection corpus")
+struct InjectionTests {
+    /// The corpus by category, in a stable order.
+    static func corpus() throws -> [(category: String, payload: String)] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Harness.fixtures + "/payloads.json"))
+        let categories = try JSONDecoder().decode([String: [String]].self, from: data)
+        return categories.sorted { $0.key < $1.key }.flatMap { category, payloads in payloads.map { (category, $0) } }
+    }
+
+    /// What the validator did with one payload in one field.
+    struct Verdict {
+        var accepted: [Field: String] = [:]
+        var rejections = 0
+    }
+
+    @Test("the corpus is large and covers every category the issue names")
+    func corpusShape() throws {
+        let corpus = try Self.corpus()
+        #expect(corpus.count >= 100)
+        #expect(Set(corpus.map(\.payload)).count == corpus.count, "payloads repeat")
+        let categories = Set(corpus.map(\.category))
+        for required in ["script tags", "event handlers", "scheme URLs", "entity tricks", "breakouts", "direction overrides",
+                         "combining marks", "css", "svg and mathml", "template syntax", "json breakers", "control characters"] {
+            #expect(categories.contains(required), "no \(required) payloads")
+        }
+    }
+
+    @Test("a plain payload site is valid without a single diagnostic")
+    func baseline() {
+        let result = Harness.validate(InMemoryFileSystem(files: PayloadSite().files().files))
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+    }
+
+    @Test("every payload in every field: rejected on its own line, or built into pages Chromium finds inert")
+    func payloadsInEveryField() throws {
+        let corpus = try Self.corpus()
+        var verdicts: [Verdict] = []
+        var tried = 0
+        var rejectedRules: [String: Int] = [:]
+        for (_, payload) in corpus {
+            var verdict = Verdict()
+            for field in Field.allCases {
+                for variant in field.variants(of: payload) where verdict.accepted[field] == nil {
+                    tried += 1
+                    var site = PayloadSite()
+                    site.values[field] = variant
+                    let (files, lines) = site.files()
+                    let errors = Harness.validate(InMemoryFileSystem(files: files)).diagnostics.filter { $0.severity == .error }
+                    if errors.isEmpty {
+                        verdict.accepted[field] = variant
+                        continue
+                    }
+                    verdict.rejections += 1
+                    for error in errors {
+                        rejectedRules[error.rule, default: 0] += 1
+                        let onItsLine = error.file == field.file && lines[field]!.contains(error.line) && error.column >= 1
+                        #expect(onItsLine, "\(field) \(variant.debugDescription): \(error.file):\(error.line):\(error.column) \(error.message)")
+                    }
+                }
+            }
+            verdicts.append(verdict)
+        }
+
+        let directory = try Harness.temporaryDirectory("injection")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let template = try String(contentsOfFile: Harness.repository + "/templates/page.mustache", encoding: .utf8)
+        // The default page plus what a site template may add: a metadata value as text
+        // and the personalization as JSON, both through the default escaping.
+        let extra = """
+        <section id="data" hidden>
+        <p id="metadata-value">{{metadata.v}}</p>
+        <script type="application/json" id="personalization">{{{personalizationJSON}}}</script>
+        </section>
+        </main>
+        """
+        let pageTemplate = template.replacingOccurrences(of: "</main>", with: extra)
+        try #require(pageTemplate != template)
+
+        var expectations: [String: (PayloadSite, isMarkdown: Bool)] = [:]
+        var sites: [PayloadSite] = []
+        for (index, verdict) in verdicts.enumerated() {
+            var site = PayloadSite(values: verdict.accepted, baseURL: "https://watch.example.test/s\(index)")
+            let root = "\(directory)/sites/s\(index)", output = "\(directory)/out/s\(index)"
+            var files = site.files().files
+            files["templates/page.mustache"] = pageTemplate
+            try Harness.write(files, under: root)
+            let built = SiteBuild(root: root).run(channel: .PROD, output: output)
+            guard case .success = built else {
+                Issue.record("payload \(index) \(corpus[index].payload.debugDescription): the site of its accepted fields does not build: \(built)")
+                continue
+            }
+            try FileManager.default.createDirectory(atPath: directory + "/www", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/www/s\(index)", withDestinationPath: output + "/site")
+            try checkFiles(site, output: output)
+            if verdict.accepted[.baseURL] != nil { try checkNginxInclude(output) }
+            site.baseURL = "https://watch.example.test/s\(index)"
+            expectations["/s\(index)/\(PayloadSite.jsonSlug)/"] = (site, false)
+            expectations["/s\(index)/\(PayloadSite.markdownSlug)/"] = (site, true)
+            sites.append(site)
+        }
+
+        let report = try loadInChromium(root: directory + "/www", paths: expectations.keys.sorted())
+        #expect(report.pages.count == expectations.count)
+        for (path, page) in report.pages {
+            guard let (site, isMarkdown) = expectations[path] else { continue }
+            check(page, path: path, site: site, isMarkdown: isMarkdown)
+        }
+        let accepted = verdicts.reduce(0) { $0 + $1.accepted.count }
+        print("injection: \(corpus.count) payloads × \(Field.allCases.count) fields: \(tried) placements tried, \(accepted) accepted, "
+              + "\(verdicts.reduce(0) { $0 + $1.rejections }) rejected with a located error (\(rejectedRules.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
+              + "\(sites.count) sites built, \(report.pages.count) pages loaded in Chromium")
+    }
+
+    /// The files besides the pages: the manifest and oEmbed carry the values as JSON.
+    func checkFiles(_ site: PayloadSite, output: String) throws {
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/manifest.json"))) as? [String: Any]
+        #expect(manifest?["siteName"] as? String == site[.siteName])
+        let shares = manifest?["shares"] as? [[String: Any]] ?? []
+        let page = shares.first { $0["slug"] as? String == PayloadSite.jsonSlug }
+        #expect(page?["title"] as? String == site[.publicTitle])
+        #expect(page?["metadata"] as? [String: String] == [site[.metadataKey]: "key", "v": site[.metadataValue]])
+        #expect(page?["personalizationData"] as? [String: String] == [site[.personalizationKey]: "key", "v": site[.personalizationValue]])
+        let oembed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(output)/site/oembed/\(PayloadSite.jsonSlug).json"))) as? [String: Any]
+        #expect(oembed?["title"] as? String == site[.publicTitle])
+    }
+
+    /// A base URL's path is written into the nginx include: nginx must still accept it.
+    func checkNginxInclude(_ output: String) throws {
+        guard let nginx = Harness.tool("nginx") else { throw Failure("nginx is not installed; .ci/run installs it") }
+        let directory = output + "-nginx"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = """
+        pid \(directory)/nginx.pid;
+        error_log \(directory)/error.log;
+        events {}
+        http {
+            access_log off;
+            client_body_temp_path \(directory)/client_body;
+            proxy_temp_path \(directory)/proxy;
+            fastcgi_temp_path \(directory)/fastcgi;
+            uwsgi_temp_path \(directory)/uwsgi;
+            scgi_temp_path \(directory)/scgi;
+            server { listen 127.0.0.1:8; root \(output)/site; include \(output)/redirects/nginx.conf; }
+        }
+        """
+        try config.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
+        let result = try Child.run(nginx, ["-t", "-q", "-p", directory, "-c", directory + "/nginx.conf"], timeout: 60)
+        #expect(result.status == 0, "nginx rejects the include built from \(output): \(result.standardError)")
+    }
+
+    struct Report: Decodable {
+        struct Page: Decodable {
+            var hits: [String]
+            var url: String
+            var elements: [String]
+            var handlers: [String]
+            var schemes: [String]
+            var scripts: [String]
+            var meta: [String: String?]
+            var csp: [String]
+            var text: [String: Texts]
+            var media: Media
+        }
+
+        /// A text probe: a string, the personalization's members, or nothing.
+        enum Texts: Decodable, Equatable {
+            case text(String?)
+            case members([[String]])
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let members = try? container.decode([[String]].self) { self = .members(members) } else { self = .text(try container.decode(String?.self)) }
+            }
+        }
+
+        struct Media: Decodable {
+            var sources: [String?]
+            var tracks: [[String?]]
+            var iframes: [String?]
+            var poster: String?
+        }
+
+        var pages: [String: Page]
+    }
+
+    func loadInChromium(root: String, paths: [String]) throws -> Report {
+        guard let python = Harness.tool("python3") else { throw Failure("python3 is missing") }
+        let result = try Child.run(python, [Harness.repository + "/Tests/HardeningTests/injection_check.py", root] + paths, timeout: 900)
+        guard result.status == 0, let line = result.standardOutput.split(separator: "\n").last,
+              let report = try? JSONDecoder().decode(Report.self, from: Data(line.utf8)) else {
+            throw Failure("the Chromium check failed (.ci/run installs chromium, chromium-driver and selenium):\n\(result.standardError.suffix(3000))")
+        }
+        return report
+    }
+
+    func check(_ page: Report.Page, path: String, site: PayloadSite, isMarkdown: Bool) {
+        #expect(page.hits.isEmpty, "\(path): script ran or CSP fired: \(page.hits)")
+        #expect(page.url == path, "\(path): navigated to \(page.url)")
+        #expect(page.elements.isEmpty, "\(path): elements the templates never write: \(page.elements)")
+        #expect(page.handlers.isEmpty, "\(path): event handler attributes: \(page.handlers)")
+        #expect(page.schemes.isEmpty, "\(path): script URLs: \(page.schemes)")
+        #expect(page.scripts.sorted() == [" src", "application/json inline", "application/ld+json inline"], "\(path): scripts \(page.scripts)")
+        #expect(page.csp.count == 1 && page.csp.allSatisfy { Self.isWellFormedPolicy($0) }, "\(path): http-equiv metas \(page.csp)")
+        let text = { (key: String) in page.text[key] ?? .text(nil) }
+        #expect(text("site") == .text(Expected.body(site[.siteName])), "\(path): site name")
+        #expect(page.meta["og:site_name"] == Expected.attribute(site[.siteName]), "\(path): og:site_name")
+        let title = site[isMarkdown ? .markdownTitle : .publicTitle]
+        #expect(text("h1") == .text(Expected.body(title)), "\(path): h1")
+        #expect(text("title") == .text(Expected.documentTitle(title)), "\(path): title")
+        #expect(text("ldName") == .text(title), "\(path): JSON-LD name")
+        #expect(page.meta["og:title"] == Expected.attribute(title), "\(path): og:title")
+        if isMarkdown {
+            #expect(page.media.iframes == [Expected.attribute(site[.embedUrl])], "\(path): iframe")
+            return
+        }
+        #expect(text("subtitle") == .text(Expected.body(site[.publicSubtitle])), "\(path): subtitle")
+        #expect(page.meta["description"] == Expected.attribute(site[.publicSubtitle]), "\(path): description meta")
+        #expect(text("cta") == .text(Expected.body(site[.ctaLabel])), "\(path): CTA label")
+        #expect(text("ctaHref") == .text(Expected.attribute(site[.ctaUrl])), "\(path): CTA URL")
+        #expect(text("metadata") == .text(Expected.body(site[.metadataValue])), "\(path): metadata value")
+        #expect(text("lang") == .text(Expected.attribute(site[.locale])), "\(path): lang")
+        let language = site[.locale].prefix { $0 != "-" }.lowercased()
+        #expect(text("dir") == .text(["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr"), "\(path): dir")
+        if case .members(let members) = text("personalization") {
+            #expect(Set(members) == [[site[.personalizationKey], "key"], ["v", site[.personalizationValue]]], "\(path): personalization JSON")
+        } else {
+            Issue.record("\(path): personalization JSON does not parse: \(text("personalization"))")
+        }
+        #expect(page.media.sources == [site[.hlsUrl], site[.mp4Url]].map(Expected.attribute), "\(path): video sources")
+        #expect(page.media.poster == Expected.attribute(site[.thumbnailUrl]), "\(path): poster")
+        #expect(page.media.tracks == [[Expected.attribute(site[.captionLabel]), Expected.attribute(site[.captionSrc])]], "\(path): caption track")
+    }
+
+    /// One `Content-Security-Policy` meta whose directives are the known ones, each once:
+    /// a value that smuggled a `;` into the policy would add or repeat one.
+    static func isWellFormedPolicy(_ meta: String) -> Bool {
+        guard meta.hasPrefix("Content-Security-Policy: ") else { return false }
+        let names = meta.dropFirst("Content-Security-Policy: ".count).split(separator: ";").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        let known: Set = ["default-src", "script-src", "style-src", "img-src", "media-src", "frame-src", "base-uri", "form-action"]
+        return Set(names).count == names.count && Set(names).isSubset(of: known)
+    }
+}
+
+/// What the HTML parser makes of text the templates escaped correctly (HTML §13.2.3.5,
+/// §13.2.5): CR and CRLF become LF; NUL is dropped from text and replaced in attributes
+/// and titles; `document.title` also collapses ASCII white space.
+enum Expected {
+    static func newlines(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    static func body(_ text: String) -> String {
+        newlines(text).replacingOccurrences(of: "\u{0}", with: "")
+    }
+
+    static func attribute(_ text: String) -> String {
+        newlines(text).replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+    }
+
+    static func documentTitle(_ text: String) -> String {
+        let words = attribute(text).unicodeScalars.split { [" ", "\t", "\n", "\u{C}", "\r"].contains($0) }
+        return words.map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Opens one page of a running `sharegen serve` in headless Chromium and waits for it to
+reload itself with a new title after the calling test edits the share on disk.
+
+Usage: live_reload_check.py BASE_URL PATH OLD_TITLE NEW_TITLE TIMEOUT_SECONDS
+Prints "ready" once the page shows OLD_TITLE (the caller then edits the file), then one
+JSON object: {"title", "navigation", "errors", "violations"}. The harness navigates once;
+"navigation" is the page's own navigation type at the end: "reload" when the preview's script
+reloaded it. Errors are SEVERE console entries, ignoring the browser's /favicon.ico
+request (the preview answers it 404, as production would).
+"""
+import json
+import os
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+# Installed before any page script on every load, so the reloaded page records its own.
+RECORDER = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__violations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def browser():
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    binary = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
+    if binary:
+        options.binary_location = binary
+    driver_path = next((p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
+    return webdriver.Chrome(service=Service(driver_path) if driver_path else None, options=options)
+
+
+def heading(driver):
+    try:
+        return driver.execute_script("var h = document.querySelector('h1'); return h ? h.textContent : null")
+    except Exception:  # the page is between two loads
+        return None
+
+
+def wait_for(driver, title, deadline):
+    while time.monotonic() < deadline:
+        if heading(driver) == title:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def main():
+    base, path, old, new, timeout = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+    driver = browser()
+    driver.set_page_load_timeout(timeout)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    violations = []
+    errors = []
+    try:
+        driver.get(base + path)
+        deadline = time.monotonic() + timeout
+        if not wait_for(driver, old, deadline):
+            sys.exit("the page never showed %r (it shows %r)" % (old, heading(driver)))
+        print("ready", flush=True)
+        wait_for(driver, new, deadline)
+        # Let the reloaded page open its event stream before collecting its console.
+        time.sleep(1)
+        violations = driver.execute_script("return window.__violations || []")
+        for entry in driver.get_log("browser"):
+            message = entry.get("message", "")
+            if entry.get("level") == "SEVERE" and not message.startswith(base + "/favicon.ico "):
+                errors.append(message)
+        navigation = driver.execute_script("return performance.getEntriesByType('navigation')[0].type")
+        report = {"title": heading(driver), "navigation": navigation, "errors": errors, "violations": violations}
+    finally:
+        driver.quit()
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
