@@ -44,8 +44,9 @@ public struct SiteBuild: Sendable {
         var diagnostics: [Diagnostic]
     }
 
-    private func prepare() -> Result<Prepared, Failure> {
-        SiteBuild.prepare(SiteLoader(fileSystem: fileSystem, root: root).load(), TemplateSet.load(fileSystem: fileSystem, root: root))
+    private func prepare(_ discovery: SiteLoader.Discovery? = nil) -> Result<Prepared, Failure> {
+        let loader = SiteLoader(fileSystem: fileSystem, root: root)
+        return SiteBuild.prepare(loader.load(discovery ?? loader.discover()), TemplateSet.load(fileSystem: fileSystem, root: root))
     }
 
     /// Validates loaded input and templates: an error in either fails the build.
@@ -72,7 +73,9 @@ public struct SiteBuild: Sendable {
     public func run(channel: Channel, output: String, incremental: Bool = true) -> Result<Outcome, Failure> {
         var clock = StageClock()
         let cachePath = BuildCache.path(for: output, channel: channel)
-        let inputs = inputFingerprint()
+        // Walk once; stat before reading, so a file changed meanwhile is not taken for unchanged.
+        let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover()
+        let inputs = inputFingerprint(discovery)
         let marker = FileFacts.describe(joinPath(output, Emitter.marker))
         let previous = incremental ? readCache(cachePath).flatMap { cache in
             cache.tool == FileFacts.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
@@ -82,7 +85,7 @@ public struct SiteBuild: Sendable {
             return .success(Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shares.count, timings: clock.laps))
         }
         let prepared: Prepared
-        switch prepare() {
+        switch prepare(discovery) {
         case .failure(let failure): return .failure(failure)
         case .success(let value): prepared = value
         }
@@ -129,14 +132,11 @@ public struct SiteBuild: Sendable {
     }
 
     /// Every input file's name and `stat` facts, hashed: equal means nothing changed.
-    private func inputFingerprint() -> UInt64 {
-        var paths = SiteLoader(fileSystem: fileSystem, root: root).inputPaths()
-        paths += templateFiles(TemplateSet.directory)
-        var text = ""
-        for path in paths {
-            text += path + "\t" + (FileFacts.describe(joinPath(root, path)) ?? "-") + "\n"
-        }
-        return fnv1a(Array(text.utf8))
+    private func inputFingerprint(_ discovery: SiteLoader.Discovery) -> UInt64 {
+        let paths = discovery.inputPaths + templateFiles(TemplateSet.directory)
+        let root = root
+        let lines = paths.parallelMap { path in path + "\t" + (FileFacts.describe(joinPath(root, path)) ?? "-") + "\n" }
+        return fnv1a(Array(lines.joined().utf8))
     }
 
     private func templateFiles(_ directory: String) -> [String] {

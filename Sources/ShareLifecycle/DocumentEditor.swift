@@ -62,7 +62,7 @@ struct DocumentEditor {
             var yaml = YAMLLayout(unit: unit, sequenceIndent: unit, newline: newline)
             if let (member, last) = list {
                 yaml.flowEntries = last.layout == .bracketed
-                yaml.sequenceIndent = max(text.column(of: text.offset(of: member.node.value.position)) - text.column(of: member.keyStart), 0)
+                yaml.sequenceIndent = max(text.column(of: member.node.span.lowerBound) - text.column(of: member.keyStart), 0)
             }
             return Parsed(text: text, locator: locator, root: root, body: bodyStart..<bytes.count, bodyText: result.body, json: JSONLayout(newline: newline), yaml: yaml)
         }

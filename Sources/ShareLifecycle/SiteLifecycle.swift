@@ -95,6 +95,9 @@ public struct SiteLifecycle: Sendable {
         if let channel = patch["channel"], channel != .string(selector.channel.rawValue) {
             throw .usage("the body's channel \(channel.serialized()) differs from the command's channel \(selector.channel.rawValue)")
         }
+        if let description = patch["description"], description != .null, description.stringValue == nil {
+            throw .usage("description must be a string (Markdown), found \(description.serialized())")
+        }
         var selector = selector
         if let named = patch.value(at: ["video", "visibility"]) {
             guard let visibility = named.stringValue.flatMap(Visibility.init(rawValue:)) else {

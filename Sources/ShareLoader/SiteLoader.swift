@@ -61,18 +61,29 @@ public struct SiteLoader: Sendable {
         self.root = root
     }
 
-    private enum Role: Sendable {
+    fileprivate enum Role: Sendable {
         case config, project, share(ShareFormat), credential
     }
 
-    private struct PendingFile: Sendable {
+    fileprivate struct PendingFile: Sendable {
         var path: String
         var role: Role
         var project: Int?
     }
 
     /// The input files, found by walking the folders without reading any file.
-    private func discover() -> (pending: [PendingFile], projects: [LoadedProject], diagnostics: [Diagnostic]) {
+    /// The result of walking the folders, before any file is read; `load(_:)` reads
+    /// exactly these files, so a caller can fingerprint them first without a second walk.
+    public struct Discovery: Sendable {
+        fileprivate var pending: [PendingFile]
+        fileprivate var projects: [LoadedProject]
+        fileprivate var diagnostics: [Diagnostic]
+
+        /// Paths (relative to the root) of every file `load(_:)` reads, in a stable order.
+        public var inputPaths: [String] { pending.map(\.path) }
+    }
+
+    public func discover() -> Discovery {
         var diagnostics: [Diagnostic] = []
         var pending: [PendingFile] = []
         var projects: [LoadedProject] = []
@@ -104,18 +115,19 @@ public struct SiteLoader: Sendable {
             diagnostics.append(.error("site.content-missing", "no content/ folder: share definitions live in content/<project>/shares/", at: SourceLocation(file: content)))
         }
 
-        return (pending, projects, diagnostics)
+        return Discovery(pending: pending, projects: projects, diagnostics: diagnostics)
     }
 
-    /// Paths (relative to the root) of every file `load()` would read, in a stable order.
-    public func inputPaths() -> [String] {
-        discover().pending.map(\.path)
-    }
-
+    /// Walks the folders and reads and parses every input file.
     public func load() -> LoadedSite {
-        let (pending, discovered, found) = discover()
-        var projects = discovered
-        var diagnostics = found
+        load(discover())
+    }
+
+    /// Reads and parses the files of an earlier `discover()`.
+    public func load(_ discovery: Discovery) -> LoadedSite {
+        let pending = discovery.pending
+        var projects = discovery.projects
+        var diagnostics = discovery.diagnostics
         let parsed = pending.parallelMap { file in (file, parse(file)) }
         var config: SourceDocument?
         for (file, (document, fileDiagnostics)) in parsed {

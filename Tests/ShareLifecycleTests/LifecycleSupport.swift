@@ -11,16 +11,17 @@ let fixedDate = Date(timeIntervalSince1970: 1_795_366_800)
 let fixedTime = "2026-11-22T17:00:00Z"
 let actor = "tester@example.com"
 
-/// Random bytes that count up from where the last call stopped: slugs come out as
-/// "abcdefghijklmnop", then "qrstuvwxyz234567", and so on, distinct and predictable.
+/// Predictable random bytes: byte k is k + k/32 (mod 256), so slugs come out as
+/// "abcdefghijklmnop", then "qrstuvwxyz234567", then "bcdefghijklmnopq", …, 64 distinct
+/// slugs before they repeat.
 final class CountingBytes: Sendable {
-    private let next = Mutex<UInt8>(0)
+    private let next = Mutex<Int>(0)
 
     func callAsFunction(_ count: Int) -> [UInt8] {
         next.withLock { next in
             (0..<count).map { _ in
-                defer { next &+= 1 }
-                return next
+                defer { next += 1 }
+                return UInt8(truncatingIfNeeded: next + next / 32)
             }
         }
     }

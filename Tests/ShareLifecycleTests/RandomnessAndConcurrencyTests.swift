@@ -41,7 +41,7 @@ struct RandomnessAndConcurrencyTests {
 
     /// Commands on one file from many threads at once: each holds the site lock from
     /// reading to writing, so no update is lost.
-    @Test func concurrentCommandsOnOneFileLoseNoUpdate() throws {
+    @Test(.timeLimit(.minutes(1))) func concurrentCommandsOnOneFileLoseNoUpdate() throws {
         let site = try TestSite()
         let selector = ShareSelector(project: "acme", channel: .PROD, visibility: .public)
         let failures = Mutex<[String]>([])
