@@ -8,7 +8,8 @@ SITE is copied to a temporary folder first (content/, templates/ and sharegen.js
 that the original is never edited. Each run opens /__sharegen/events, saves one Enabled
 share of CHANNEL with a new title the way editors do (a temporary file renamed over the
 old one), and measures until `event: reload` arrives. Prints the median, minimum and
-maximum, and the server's own build time per rebuild (its "built ... in N ms" lines).
+maximum, the server's own time per rebuild (its "built ... in N ms" lines) and the
+stages of each rebuild (`--timings`).
 """
 import os
 import re
@@ -80,7 +81,7 @@ def main():
         share, original = pick_share(root, channel)
         port = free_port()
         log = open(os.path.join(root, "serve.log"), "w+")
-        server = subprocess.Popen([sharegen, "serve", "--root", root, "--channel", channel, "--port", str(port)],
+        server = subprocess.Popen([sharegen, "serve", "--root", root, "--channel", channel, "--port", str(port), "--timings"],
                                   stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
         try:
             started = time.monotonic()
@@ -104,13 +105,15 @@ def main():
         finally:
             server.terminate()
             server.wait()
-        builds = re.findall(r"built \S+: .* in (\d+) ms \((\d+) rendered", open(log.name).read())
+        builds = re.findall(r"built \S+: .* in (\S+ m?s) \((\d+) rendered", open(log.name).read())
         print("site: %s (%s), edited: %s" % (site, channel, os.path.relpath(share, root)))
         print("first build: %s" % (first_build[0] if first_build else "?"))
         print("save -> reload event, %d runs: median %.0f ms, min %.0f ms, max %.0f ms" % (
             runs, statistics.median(latencies), min(latencies), max(latencies)))
         print("  each: " + ", ".join("%.0f" % value for value in latencies))
         print("server build times (ms): " + ", ".join(ms for ms, _ in builds))
+        for line in re.findall(r"^load: .*$", open(log.name).read(), re.M)[1:]:
+            print("  stages: " + line)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -100,7 +100,8 @@ EOF
 mapfile -t TOKENS < "$WORK/tokens"
 
 BASIC=$(printf '%s:%s' "$API_KEY" "$SECRET" | base64 -w0)
-TAMPERED_BASIC=$(printf '%s:%sx' "$API_KEY" "${SECRET%?}" | base64 -w0)
+# The secret with its last character changed.
+TAMPERED_BASIC=$(printf '%s:%s%s' "$API_KEY" "${SECRET%?}" "$([ "${SECRET: -1}" = x ] && echo y || echo x)" | base64 -w0)
 BIG=$(head -c 49152 /dev/zero | base64 -w0)
 LONG=$(head -c 6000 /dev/zero | tr '\0' a)
 cat > "$WORK/abuse.lua" <<EOF

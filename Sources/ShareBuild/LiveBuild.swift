@@ -1,18 +1,20 @@
 import ShareLoader
 import ShareModel
 import ShareRenderer
+import ShareValidator
 import Synchronization
 
 /// One channel of a site rendered into memory and kept up to date from the names of the files
-/// that changed: what `sharegen serve` answers from. Only the changed files are parsed again
-/// and only the shares whose source files changed are rendered again; the whole site is still
-/// validated every time, because cross-file rules (unique slugs, credentials) can make an
-/// edit in one file break another.
+/// that changed: what `sharegen serve` answers from. Only the changed files are parsed and
+/// checked again, and only the shares whose source files changed are rendered again; the
+/// cross-file rules still run over the whole site, because an edit in one file (a slug, a
+/// credential) can break another.
 public struct LiveBuild: Sendable {
     /// A successful build, complete in memory.
     public struct Output: Sendable {
         public var channel: Channel
-        /// Every output file (`site/<slug>/index.html`, `manifest.json`, …) by path.
+        /// Every output file but `manifest.json` (`site/<slug>/index.html`, `redirects/…`) by
+        /// path. The manifest is made on demand: see `manifest()`.
         public var files: [String: [UInt8]]
         /// The entries of `redirects/redirects.json`.
         public var redirects: [RedirectRule]
@@ -27,6 +29,14 @@ public struct LiveBuild: Sendable {
         public var privateSlugs: Set<String>
         /// Warnings: the build succeeded.
         public var warnings: [Diagnostic]
+        fileprivate var site: Site
+        fileprivate var renderer: SiteRenderer
+
+        /// What `manifest.json` would hold. Encoding it is a large part of rendering a big
+        /// site, and the preview needs it only when it signs.
+        public func manifest() -> Manifest {
+            renderer.manifest(site, channel: channel)
+        }
     }
 
     /// What an update did, for progress lines and benchmarks.
@@ -52,6 +62,7 @@ public struct LiveBuild: Sendable {
     private let fileSystem: any FileSystem
     private var loaded: LoadedSite?
     private var templates: Result<TemplateSet, DiagnosticList>?
+    private var memo: ValidationMemo?
     /// The last successful build, to carry its files over.
     private var previous: (output: Output, global: UInt64, shares: [String: BuildCache.Share])?
 
@@ -86,7 +97,9 @@ public struct LiveBuild: Sendable {
         loaded = site
         clock.lap("load")
         let prepared: SiteBuild.Prepared
-        switch SiteBuild.prepare(site, templates) {
+        let (result, memo) = SiteBuild.prepare(site, templates, reusing: memo)
+        self.memo = memo
+        switch result {
         case .success(let value): prepared = value
         case .failure(.invalid(let diagnostics)):
             clock.lap("validate")
@@ -105,7 +118,8 @@ public struct LiveBuild: Sendable {
             reused = BuildCache.reusable(shares, digests: digests, previous: previous.shares)
         }
         let rendered = Mutex<[OutputFile]>([])
-        let summary = SiteRenderer(templates: prepared.templates).render(prepared.validation.site, channel: channel, reusing: Set(reused.keys)) { file in
+        let renderer = SiteRenderer(templates: prepared.templates)
+        let summary = renderer.render(prepared.validation.site, channel: channel, reusing: Set(reused.keys), manifest: false) { file in
             rendered.withLock { $0.append(file) }
         }
         clock.lap("render")
@@ -123,7 +137,7 @@ public struct LiveBuild: Sendable {
             channel: channel, files: files, redirects: summary.redirects, basePath: summary.basePath, pageCount: summary.pageCount,
             stubCount: summary.stubCount,
             privateSlugs: Set(shares.filter { $0.status == .enabled && $0.video.visibility == .private && $0.video.status == .completed }.map(\.slug)),
-            warnings: prepared.diagnostics)
+            warnings: prepared.diagnostics, site: prepared.validation.site, renderer: renderer)
         previous = (output, global, BuildCache.entries(shares, digests: digests, rendered: summary.outputsBySource, reused: reused))
         clock.lap("merge")
         report.renderedShares = summary.outputsBySource.count

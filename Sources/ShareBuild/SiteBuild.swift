@@ -46,18 +46,21 @@ public struct SiteBuild: Sendable {
 
     private func prepare(_ discovery: SiteLoader.Discovery? = nil) -> Result<Prepared, Failure> {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        return SiteBuild.prepare(loader.load(discovery ?? loader.discover()), TemplateSet.load(fileSystem: fileSystem, root: root))
+        return SiteBuild.prepare(loader.load(discovery ?? loader.discover()), TemplateSet.load(fileSystem: fileSystem, root: root)).result
     }
 
-    /// Validates loaded input and templates: an error in either fails the build.
-    static func prepare(_ loaded: LoadedSite, _ templates: Result<TemplateSet, DiagnosticList>) -> Result<Prepared, Failure> {
-        let validation = SiteValidator().validate(loaded)
+    /// Validates loaded input and templates: an error in either fails the build. The memo
+    /// lets the next validation of a slightly changed site skip the unchanged files.
+    static func prepare(
+        _ loaded: LoadedSite, _ templates: Result<TemplateSet, DiagnosticList>, reusing memo: ValidationMemo? = nil
+    ) -> (result: Result<Prepared, Failure>, memo: ValidationMemo) {
+        let (validation, memo) = SiteValidator().validate(loaded, reusing: memo)
         var diagnostics = validation.diagnostics
         if case .failure(let problems) = templates { diagnostics += problems.diagnostics }
         guard !diagnostics.hasErrors, case .success(let templates) = templates else {
-            return .failure(.invalid(diagnostics.sortedForOutput()))
+            return (.failure(.invalid(diagnostics.sortedForOutput())), memo)
         }
-        return .success(Prepared(loaded: loaded, validation: validation, templates: templates, diagnostics: diagnostics))
+        return (.success(Prepared(loaded: loaded, validation: validation, templates: templates, diagnostics: diagnostics)), memo)
     }
 
     /// Validates the site and renders `channel` without writing anything.

@@ -150,11 +150,11 @@ struct DocumentEditor {
         let parsed = try parse()
         guard let parent = parsed.root.descendant(path.dropLast()),
               let index = parent.members.firstIndex(where: { $0.key == path.last }) else { return }
-        intended = intended.removing(at: path)
         let member = parent.members[index]
         guard parent.members.count > 1 else {
             throw EditError(reason: "\(path.joined(separator: ".")) is the only field of its object")
         }
+        intended = intended.removing(at: path)
         if parent.layout == .bracketed {
             if index + 1 < parent.members.count {
                 splice(member.keyStart..<parent.members[index + 1].keyStart, "")

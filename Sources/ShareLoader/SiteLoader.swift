@@ -149,34 +149,45 @@ public struct SiteLoader: Sendable {
     /// a folder, a stray file: then only `load()` gives what a fresh build would see.
     public func reload(_ paths: Set<String>, in site: LoadedSite) -> LoadedSite? {
         var site = site
-        var roles: [String: Role] = [:]
-        if let config = site.config, paths.contains(config.path) { roles[config.path] = .config }
-        for project in site.projects {
-            if let file = project.projectFile, paths.contains(file.path) { roles[file.path] = .project }
-            for share in project.shares where paths.contains(share.path) { roles[share.path] = .share(share.format) }
-            for credential in project.credentials where paths.contains(credential.path) { roles[credential.path] = .credential }
-        }
         let mentioned = Set(site.diagnostics.map(\.file))
-        for path in paths where roles[path] == nil {
-            if fileSystem.kind(at: absolute(path)) != nil || mentioned.contains(path) { return nil }
+        var pending: [PendingFile] = []
+        for path in paths {
+            if let file = inputFile(path, in: site) {
+                guard fileSystem.resolvedKind(at: absolute(path)) == .file else { return nil }
+                pending.append(file)
+            } else if fileSystem.kind(at: absolute(path)) != nil || mentioned.contains(path) {
+                return nil
+            }
         }
-        for path in roles.keys where fileSystem.resolvedKind(at: absolute(path)) != .file { return nil }
-        let parsed = roles.map { PendingFile(path: $0.key, role: $0.value) }.parallelMap { file in parse(file) }
-        var documents: [String: SourceDocument] = [:]
-        site.diagnostics.removeAll { roles[$0.file] != nil }
-        for (document, diagnostics) in parsed {
-            documents[document.path] = document
+        let parsed = pending.parallelMap { file in parse(file) }
+        let reread = Set(pending.map(\.path))
+        site.diagnostics.removeAll { reread.contains($0.file) }
+        for (file, (document, diagnostics)) in zip(pending, parsed) {
             site.diagnostics += diagnostics
-        }
-        if let config = site.config, let document = documents[config.path] { site.config = document }
-        for index in site.projects.indices {
-            let project = site.projects[index]
-            guard documents.keys.contains(where: { $0.hasPrefix(project.path + "/") }) else { continue }
-            site.projects[index].projectFile = project.projectFile.map { documents[$0.path] ?? $0 }
-            site.projects[index].shares = project.shares.map { documents[$0.path] ?? $0 }
-            site.projects[index].credentials = project.credentials.map { documents[$0.path] ?? $0 }
+            switch (file.role, file.project) {
+            case (.config, _): site.config = document
+            case (.project, let project?): site.projects[project].projectFile = document
+            case (.share, let project?):
+                if let index = site.projects[project].shares.firstIndex(where: { $0.path == file.path }) { site.projects[project].shares[index] = document }
+            case (.credential, let project?):
+                if let index = site.projects[project].credentials.firstIndex(where: { $0.path == file.path }) { site.projects[project].credentials[index] = document }
+            default: return nil
+            }
         }
         return site
+    }
+
+    /// What `site` read from `path`, as a file to read again, or nil if it is not one of its inputs.
+    private func inputFile(_ path: String, in site: LoadedSite) -> PendingFile? {
+        if path == site.config?.path { return PendingFile(path: path, role: .config) }
+        let parts = path.split(separator: "/")
+        guard parts.count >= 3, parts[0] == SiteLoader.contentDirectory,
+              let index = site.projects.firstIndex(where: { parts[1] == $0.id }) else { return nil }
+        let project = site.projects[index]
+        if project.projectFile?.path == path { return PendingFile(path: path, role: .project, project: index) }
+        if let share = project.shares.first(where: { $0.path == path }) { return PendingFile(path: path, role: .share(share.format), project: index) }
+        if project.credentials.contains(where: { $0.path == path }) { return PendingFile(path: path, role: .credential, project: index) }
+        return nil
     }
 
     /// Reads source lines of the site's files for the excerpts under text diagnostics.

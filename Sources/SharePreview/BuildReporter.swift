@@ -7,17 +7,20 @@ import ShareModel
 /// terminal, and never when `NO_COLOR` is set (https://no-color.org).
 public struct BuildReporter: Sendable {
     public let colour: Bool
+    /// Whether each build also prints how long its stages took.
+    public let timings: Bool
     private let write: @Sendable (String) -> Void
 
-    public init(colour: Bool, write: @escaping @Sendable (String) -> Void) {
+    public init(colour: Bool, timings: Bool = false, write: @escaping @Sendable (String) -> Void) {
         self.colour = colour
+        self.timings = timings
         self.write = write
     }
 
     /// Standard output, coloured when it is a terminal and `NO_COLOR` is unset or empty.
-    public static func standardOutput(environment: [String: String]) -> BuildReporter {
+    public static func standardOutput(environment: [String: String], timings: Bool = false) -> BuildReporter {
         let colour = isatty(1) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
-        return BuildReporter(colour: colour) { text in
+        return BuildReporter(colour: colour, timings: timings) { text in
             var bytes = Array(text.utf8)
             _ = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress, $0.count) }
         }
@@ -52,6 +55,14 @@ public struct BuildReporter: Sendable {
 
     public func finished(_ outcome: LiveBuild.Outcome, channel: Channel, seconds: Double, sourceLines: DiagnosticFormatter.SourceLines?) {
         let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(Double(Int(seconds * 100)) / 100) s"
+        if timings {
+            let report: LiveBuild.Report
+            switch outcome {
+            case .built(_, let built): report = built
+            case .failed(_, let failed): report = failed
+            }
+            write(styled(report.timings.map { "\($0.stage): \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", "), .dim) + "\n")
+        }
         switch outcome {
         case .built(let output, let report):
             if !output.warnings.isEmpty { write(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(output.warnings)) }

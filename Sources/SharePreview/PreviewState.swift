@@ -31,7 +31,7 @@ final class PreviewState: SignerCatalogProvider {
         self.channel = channel
         // Versions differ across server restarts, so a page reconnecting to a new server reloads.
         instance = String(UInt32.random(in: .min ... .max), radix: 36)
-        let empty = LazyCatalog(manifest: nil, channel: channel)
+        let empty = LazyCatalog(nil, channel: channel, version: "")
         state = Mutex((PreviewState.snapshot(outcome, version: "\(instance)-1", previous: empty, channel: channel, sourceLines: sourceLines), 1))
     }
 
@@ -55,7 +55,7 @@ final class PreviewState: SignerCatalogProvider {
     ) -> Snapshot {
         switch outcome {
         case .built(let output, _):
-            return Snapshot(version: version, content: .site(PreviewSite(output)), catalog: LazyCatalog(manifest: output.files["manifest.json"], channel: channel))
+            return Snapshot(version: version, content: .site(PreviewSite(output)), catalog: LazyCatalog(output, channel: channel, version: version))
         case .failed(let diagnostics, _):
             return Snapshot(version: version, content: .failed(overlay: PreviewMarkup.overlay(diagnostics, sourceLines: sourceLines, version: version)), catalog: previous)
         }
@@ -63,21 +63,24 @@ final class PreviewState: SignerCatalogProvider {
 }
 
 /// The signer catalog of one build, made when first asked for: most builds are never asked
-/// to sign, and indexing a large manifest is not free.
+/// to sign, and making a large site's manifest is not free.
 final class LazyCatalog: Sendable {
-    private let manifest: [UInt8]?
+    private let output: LiveBuild.Output?
     private let channel: Channel
+    private let version: String
     private let made = Mutex<SignerCatalog?>(nil)
 
-    init(manifest: [UInt8]?, channel: Channel) {
-        self.manifest = manifest
+    init(_ output: LiveBuild.Output?, channel: Channel, version: String) {
+        self.output = output
         self.channel = channel
+        self.version = version
     }
 
     var value: SignerCatalog {
         made.withLock { made in
             if let made { return made }
-            let catalog = manifest.flatMap { try? SignerCatalog(bytes: $0) } ?? LazyCatalog.empty(channel)
+            // No manifest file exists: the build's version stands for its digest in `/healthz`.
+            let catalog = output.flatMap { try? SignerCatalog(manifest: $0.manifest(), digest: version) } ?? LazyCatalog.empty(channel)
             made = catalog
             return catalog
         }

@@ -5,6 +5,13 @@ import ShareModel
 /// Builds `manifest.json`, the signer's only input.
 enum ManifestBuilder {
     static func build(site: Site, shares: [Share], context: ChannelContext) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain Codable values cannot fail.
+        return Array(try! encoder.encode(manifest(site: site, shares: shares, context: context))) + [0x0A]
+    }
+
+    static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {
         var redirects: [Manifest.Redirect] = []
         var gone: [Manifest.Gone] = []
         let entries = shares.map { share -> Manifest.Share in
@@ -29,15 +36,11 @@ enum ManifestBuilder {
         let credentials = site.credentials.map {
             Manifest.Credential(id: $0.id, project: $0.project, apiKey: $0.apiKey, secretHash: $0.secretHash, status: $0.status)
         }
-        let manifest = Manifest(
+        return Manifest(
             channel: context.channel, baseURL: context.baseURL, siteName: context.siteName,
             signing: Manifest.Signing(site.config.signing), shares: entries,
             redirects: redirects.sorted { $0.from < $1.from }, gone: gone.sorted { $0.slug < $1.slug },
             credentials: credentials)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain Codable values cannot fail.
-        return Array(try! encoder.encode(manifest)) + [0x0A]
     }
 
     /// Stable across slug rotations and edits: one share per project, channel and visibility.

@@ -22,12 +22,15 @@ public struct SiteRenderer: Sendable {
     /// Renders every file of `channel` on all cores, handing each to `sink` as soon as it
     /// exists, so a build never holds the whole site in memory. The pages and stubs of
     /// shares whose source files are in `reusing` are skipped: an incremental build links
-    /// those from the last output.
-    public func render(_ site: Site, channel: Channel, reusing: Set<String> = [], sink: @Sendable (OutputFile) -> Void) -> RenderSummary {
+    /// those from the last output. Without `manifest`, `manifest.json` is left out, for a
+    /// preview that keeps its output in memory and rarely needs it (see `manifest(_:channel:)`).
+    public func render(
+        _ site: Site, channel: Channel, reusing: Set<String> = [], manifest: Bool = true, sink: @Sendable (OutputFile) -> Void
+    ) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
         // The manifest is one more work item, so its encoding overlaps page rendering.
-        let work: [Share?] = shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some) + [nil]
+        let work: [Share?] = shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some) + (manifest ? [nil] : [])
         let paths = work.parallelMap { share -> [String] in
             let files = share.map { renderShare($0, context) }
                 ?? [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
@@ -47,6 +50,11 @@ public struct SiteRenderer: Sendable {
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
         return RenderSummary(
             outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: maps.published, basePath: context.basePath)
+    }
+
+    /// What `manifest.json` holds for `channel`, as a value.
+    public func manifest(_ site: Site, channel: Channel) -> Manifest {
+        ManifestBuilder.manifest(site: site, shares: site.shares(in: channel), context: ChannelContext(site: site, channel: channel, templates: templates))
     }
 
     /// The page, oEmbed document and stubs of one share.

@@ -26,7 +26,7 @@ enum ConfigRules {
                 guard var channelReader = FieldReader(file: document.path, value: member.value, what: "channel \(channel.rawValue)", diagnostics: &reader.diagnostics) else { continue }
                 channelReader.rejectUnknownKeys(["baseURL"], in: "channel \(channel.rawValue)")
                 if let (url, position) = channelReader.string("baseURL", required: true) {
-                    if let problem = Formats.urlProblem(url, allowHTTP: true) {
+                    if let problem = Formats.urlProblem(url, allowHTTP: true) ?? Formats.basePathProblem(url) {
                         channelReader.error("config.base-url", "baseURL \(problem)", at: position)
                     } else if url.utf8.contains(UInt8(ascii: "?")) || url.utf8.contains(UInt8(ascii: "#")) {
                         channelReader.error("config.base-url", "baseURL must not have a query or fragment", at: position)

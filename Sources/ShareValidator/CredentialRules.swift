@@ -2,11 +2,19 @@ import ShareLoader
 import ShareModel
 
 /// A credential that passed its own rules, with the positions cross-file rules cite.
-struct CheckedCredential: Sendable {
-    var credential: Credential
-    var idPosition: SourcePosition
-    var apiKeyPosition: SourcePosition
-    var statusPosition: SourcePosition
+/// Immutable and shared by reference, like `CheckedShare`.
+final class CheckedCredential: Sendable {
+    let credential: Credential
+    let idPosition: SourcePosition
+    let apiKeyPosition: SourcePosition
+    let statusPosition: SourcePosition
+
+    init(credential: Credential, idPosition: SourcePosition, apiKeyPosition: SourcePosition, statusPosition: SourcePosition) {
+        self.credential = credential
+        self.idPosition = idPosition
+        self.apiKeyPosition = apiKeyPosition
+        self.statusPosition = statusPosition
+    }
 
     func location(_ position: SourcePosition) -> SourceLocation {
         SourceLocation(file: credential.sourceFile, position: position)

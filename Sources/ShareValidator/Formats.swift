@@ -142,8 +142,36 @@ public enum Formats {
         if authority.utf8.contains(UInt8(ascii: "@")) { return "must not contain user info (\"user@\")" }
         let host = authority.hasPrefix("[") ? authority : authority.split(separator: ":", maxSplits: 1).first ?? ""
         if host.isEmpty { return "has no host" }
+        // Origins are copied into Content-Security-Policy lists, where ';' or ',' would start
+        // another directive or policy (found by the hardening injection tests).
+        if !authority.hasPrefix("["), let bad = host.unicodeScalars.first(where: { $0.isASCII && !isHostCharacter($0) }) {
+            return "has the character '\(bad)' in its host name (use letters, digits, '-' and '.')"
+        }
         if authority.hasPrefix("[") == false, let port = authority.split(separator: ":", maxSplits: 1).dropFirst().first {
             guard let number = Int(port), (1...65535).contains(number) else { return "has an invalid port" }
+        }
+        return nil
+    }
+
+    /// ASCII characters of DNS host names (`_` too, which some CDN names use).
+    static func isHostCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-._".unicodeScalars.contains(scalar)
+    }
+
+    /// Why a base URL's path cannot be written into the generated server configuration
+    /// (nginx reads `;` as the end of a directive and `$` as a variable), or nil.
+    public static func basePathProblem(_ url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let afterScheme = url[scheme.upperBound...]
+        guard let slash = afterScheme.firstIndex(of: "/") else { return nil }
+        let path = afterScheme[slash...].prefix { $0 != "?" && $0 != "#" }
+        var rest = path.unicodeScalars[...]
+        while let scalar = rest.popFirst() {
+            if scalar == "%", rest.count >= 2, rest.prefix(2).allSatisfy({ $0.properties.isASCIIHexDigit }) {
+                rest = rest.dropFirst(2)
+            } else if !(isHostCharacter(scalar) || scalar == "~" || scalar == "/") {
+                return "has the character '\(scalar)' in its path (use letters, digits, '-', '.', '_', '~', '/' and %XX escapes)"
+            }
         }
         return nil
     }

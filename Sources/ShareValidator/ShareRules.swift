@@ -2,13 +2,27 @@ import ShareLoader
 import ShareModel
 
 /// A share that passed its own field rules, with the positions cross-file rules cite.
-struct CheckedShare: Sendable {
-    var share: Share
-    var documentPosition: SourcePosition
-    var slugPosition: SourcePosition
-    var previousSlugPositions: [SourcePosition]
-    var videoPosition: SourcePosition
-    var credentialPosition: SourcePosition?
+/// Immutable and shared by reference: every cross-file rule and the validation memo pass
+/// thousands of these around, and copying a struct this size retains every string in it.
+final class CheckedShare: Sendable {
+    let share: Share
+    let documentPosition: SourcePosition
+    let slugPosition: SourcePosition
+    let previousSlugPositions: [SourcePosition]
+    let videoPosition: SourcePosition
+    let credentialPosition: SourcePosition?
+
+    init(
+        share: Share, documentPosition: SourcePosition, slugPosition: SourcePosition, previousSlugPositions: [SourcePosition],
+        videoPosition: SourcePosition, credentialPosition: SourcePosition?
+    ) {
+        self.share = share
+        self.documentPosition = documentPosition
+        self.slugPosition = slugPosition
+        self.previousSlugPositions = previousSlugPositions
+        self.videoPosition = videoPosition
+        self.credentialPosition = credentialPosition
+    }
 }
 
 /// The field rules of one share definition (SPEC §2).

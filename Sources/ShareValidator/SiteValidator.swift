@@ -29,8 +29,17 @@ public struct SiteValidator: Sendable {
     public init() {}
 
     public func validate(_ loaded: LoadedSite) -> ValidationResult {
+        validate(loaded, reusing: nil).result
+    }
+
+    /// `validate(_:)` for a site that changed a little since `memo` was made (`sharegen serve`):
+    /// the rules of one file run again only for files whose bytes, project or configuration
+    /// changed; the cross-file rules run over everything, as always.
+    public func validate(_ loaded: LoadedSite, reusing memo: ValidationMemo?) -> (result: ValidationResult, memo: ValidationMemo) {
         var diagnostics = loaded.diagnostics
         let config = ConfigRules.validate(loaded.config, into: &diagnostics)
+        let memo = memo?.config == config ? memo : nil
+        var next = ValidationMemo(config: config)
 
         var projects: [Project] = []
         var credentials: [CheckedCredential] = []
@@ -42,35 +51,32 @@ public struct SiteValidator: Sendable {
             }
             projects.append(Project(id: project.id, name: projectName(project, into: &diagnostics)))
             for document in project.credentials {
-                if let credential = CredentialRules.validate(document, project: project.id, into: &diagnostics) {
-                    credentials.append(credential)
-                }
+                let (credential, found) = memo?.recall(\.credentials, document, project: project.id) ?? {
+                    var found: [Diagnostic] = []
+                    return (CredentialRules.validate(document, project: project.id, into: &found), found)
+                }()
+                next.credentials[document.path] = ValidationMemo.Entry(digest: document.digest, project: project.id, result: credential, diagnostics: found)
+                diagnostics += found
+                if let credential { credentials.append(credential) }
             }
         }
         CrossFileRules.checkCredentialUniqueness(credentials, into: &diagnostics)
 
         let work = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
         let results = work.parallelMap { project, document in
-            ShareRules.validate(document, context: ShareRules.Context(config: config, project: project))
+            memo?.recall(\.shares, document, project: project) ?? checkShare(document, config: config, project: project)
         }
         var checked: [CheckedShare] = []
-        for (share, shareDiagnostics) in results {
+        for ((project, document), (share, shareDiagnostics)) in zip(work, results) {
+            next.shares[document.path] = ValidationMemo.Entry(digest: document.digest, project: project, result: share, diagnostics: shareDiagnostics)
             diagnostics += shareDiagnostics
             if let share { checked.append(share) }
         }
-        for share in checked where share.share.status == .enabled && share.share.video.visibility == .public {
-            if let reason = Formats.guessableReason(share.share.slug) {
-                diagnostics.append(.warning(
-                    "slug.guessable",
-                    "public share slug \"\(share.share.slug)\" is guessable: \(reason). Anyone with the link can watch, so use a random slug (sharegen rotate-slug)",
-                    at: CrossFileRules.location(share, share.slugPosition)))
-            }
-        }
         CrossFileRules.check(checked, credentials: credentials, into: &diagnostics)
 
-        let shares = checked.map(\.share).sorted {
-            ($0.channel, $0.project, $0.slug) < ($1.channel, $1.project, $1.slug)
-        }
+        let shares = checked.sorted {
+            ($0.share.channel, $0.share.project, $0.share.slug) < ($1.share.channel, $1.share.project, $1.share.slug)
+        }.map(\.share)
         // Every file that names a valid channel, including files that break other rules,
         // so that `check --channel` does not show another channel's errors.
         var channelOfFile: [String: Channel] = [:]
@@ -78,7 +84,20 @@ public struct SiteValidator: Sendable {
             if let channel = document.value?["channel"]?.string.flatMap(Channel.init(rawValue:)) { channelOfFile[document.path] = channel }
         }
         let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.map(\.credential).sorted { $0.id < $1.id })
-        return ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile)
+        return (ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile), next)
+    }
+
+    /// The field rules of one share file, and the warning about a guessable slug, which
+    /// depends on that file alone.
+    private func checkShare(_ document: SourceDocument, config: SiteConfig, project: String) -> (CheckedShare?, [Diagnostic]) {
+        var (share, diagnostics) = ShareRules.validate(document, context: ShareRules.Context(config: config, project: project))
+        if let share, share.share.status == .enabled, share.share.video.visibility == .public, let reason = Formats.guessableReason(share.share.slug) {
+            diagnostics.append(.warning(
+                "slug.guessable",
+                "public share slug \"\(share.share.slug)\" is guessable: \(reason). Anyone with the link can watch, so use a random slug (sharegen rotate-slug)",
+                at: CrossFileRules.location(share, share.slugPosition)))
+        }
+        return (share, diagnostics)
     }
 
     private func projectName(_ project: LoadedProject, into diagnostics: inout [Diagnostic]) -> String {
@@ -94,5 +113,29 @@ public struct SiteValidator: Sendable {
             return project.id
         }
         return name
+    }
+}
+
+/// The per-file outcomes of one validation, for the next one to reuse.
+public struct ValidationMemo: Sendable {
+    struct Entry<Result: Sendable>: Sendable {
+        var digest: UInt64
+        var project: String
+        var result: Result?
+        var diagnostics: [Diagnostic]
+    }
+
+    /// Every per-file rule reads the configuration: another one invalidates everything.
+    let config: SiteConfig
+    var shares: [String: Entry<CheckedShare>] = [:]
+    var credentials: [String: Entry<CheckedCredential>] = [:]
+
+    /// The remembered outcome for `document`, unless its bytes or project changed. A
+    /// document never read has no digest, so it is always checked again.
+    func recall<Result>(_ entries: KeyPath<ValidationMemo, [String: Entry<Result>]>, _ document: SourceDocument, project: String) -> (Result?, [Diagnostic])? {
+        guard document.digest != 0, let entry = self[keyPath: entries][document.path], entry.digest == document.digest, entry.project == project else {
+            return nil
+        }
+        return (entry.result, entry.diagnostics)
     }
 }

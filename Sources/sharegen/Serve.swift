@@ -19,13 +19,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    @Flag(help: "Print how long each stage of each build took.")
+    var timings = false
+
     func run() async throws {
         _ = try SiteSession(root: site.root)
         guard (0...65535).contains(port) else {
             printError("error: --port \(port) is not a TCP port")
             throw Exit.badUsage
         }
-        let reporter = BuildReporter.standardOutput(environment: ProcessInfo.processInfo.environment)
+        let reporter = BuildReporter.standardOutput(environment: ProcessInfo.processInfo.environment, timings: timings)
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             reporter.warn("listening on \(host): anyone who can reach it sees unpublished content and gets signed links")
         }

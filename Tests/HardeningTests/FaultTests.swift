@@ -164,7 +164,8 @@ struct FaultTests {
             let (old, new) = (round % 2, (round + 1) % 2)
             try Harness.write(Self.site(shares: 300, version: versions[new]), under: root)
             let child = try Child(try Harness.binary, ["build", "--root", root, "--out", output])
-            let delay = Double.random(in: 0...(seconds * 1.2), using: &random)
+            // Up to half again a whole build, so that some kills land after the swap.
+            let delay = Double.random(in: 0...(seconds * 1.5), using: &random)
             usleep(UInt32(delay * 1_000_000))
             child.kill()
             _ = try child.finish()
@@ -176,7 +177,7 @@ struct FaultTests {
             #expect(Self.snapshot(output) == expected[new], "round \(round): the build after the kill differs from a clean build")
             #expect(Self.leftovers(in: directory).isEmpty, "\(Self.leftovers(in: directory))")
         }
-        print("faults: \(rounds) builds killed within \(Int(seconds * 1200)) ms: \(landed[0]) left the old output, \(landed[1]) the new one")
+        print("faults: \(rounds) builds killed within \(Int(seconds * 1500)) ms: \(landed[0]) left the old output, \(landed[1]) the new one")
     }
 
     @Test("symlink loops in content/ and templates/ give located diagnostics, not a hang")

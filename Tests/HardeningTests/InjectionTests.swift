@@ -124,16 +124,25 @@ struct InjectionTests {
     }
 
     /// The files besides the pages: the manifest and oEmbed carry the values as JSON.
+    /// (Decoded with JSONDecoder: Foundation's JSONSerialization drops a leading U+FEFF.)
     func checkFiles(_ site: PayloadSite, output: String) throws {
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/manifest.json"))) as? [String: Any]
-        #expect(manifest?["siteName"] as? String == site[.siteName])
-        let shares = manifest?["shares"] as? [[String: Any]] ?? []
-        let page = shares.first { $0["slug"] as? String == PayloadSite.jsonSlug }
-        #expect(page?["title"] as? String == site[.publicTitle])
-        #expect(page?["metadata"] as? [String: String] == [site[.metadataKey]: "key", "v": site[.metadataValue]])
-        #expect(page?["personalizationData"] as? [String: String] == [site[.personalizationKey]: "key", "v": site[.personalizationValue]])
-        let oembed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(output)/site/oembed/\(PayloadSite.jsonSlug).json"))) as? [String: Any]
-        #expect(oembed?["title"] as? String == site[.publicTitle])
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: output + "/manifest.json")))
+        #expect(manifest.siteName == site[.siteName])
+        let page = manifest.shares.first { $0.slug == PayloadSite.jsonSlug }
+        #expect(page?.title == site[.publicTitle])
+        #expect(page?.metadata.map(Self.strings) == [site[.metadataKey]: "key", "v": site[.metadataValue]])
+        #expect(page?.personalizationData.map(Self.strings) == [site[.personalizationKey]: "key", "v": site[.personalizationValue]])
+        struct OEmbed: Decodable { var title: String }
+        let oembed = try JSONDecoder().decode(OEmbed.self, from: Data(contentsOf: URL(fileURLWithPath: "\(output)/site/oembed/\(PayloadSite.jsonSlug).json")))
+        #expect(oembed.title == site[.publicTitle])
+    }
+
+    /// The string members of a JSON object.
+    static func strings(_ value: JSONValue) -> [String: String] {
+        guard case .object(let members) = value else { return [:] }
+        return Dictionary(members.compactMap { key, value in
+            if case .string(let text) = value { (key, text) } else { nil }
+        }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A base URL's path is written into the nginx include: nginx must still accept it.

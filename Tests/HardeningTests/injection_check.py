@@ -4,9 +4,9 @@
 Usage: injection_check.py ROOT PATH...
 Serves ROOT on a loopback port, loads each PATH with one driver and prints one JSON
 object: {"pages": {path: probe}}. Before any page script runs, a recorder replaces
-alert/confirm/prompt/print, eval, Function and string timers with functions that log
+alert/confirm/prompt/print, eval and string timers with functions that log
 their calls, traps assignments to window.__pwned (which the payloads set), and logs
-every `securitypolicyviolation`. After the load, the probe also lists what the DOM
+every `securitypolicyviolation`. (Function is left alone: chromedriver needs it.) After the load, the probe also lists what the DOM
 holds that the templates never write: event-handler attributes, script-like URL
 schemes, unknown elements and extra scripts, plus the texts and attribute values the
 test compares with the payloads. Every host but 127.0.0.1 fails to resolve, so media
@@ -31,7 +31,6 @@ RECORDER = r"""
     window[name] = function (message) { record(name, message); };
   });
   window.eval = function (code) { record('eval', code); };
-  window.Function = function () { record('Function', Array.prototype.join.call(arguments, ',')); return function () {}; };
   var setTimer = window.setTimeout;
   window.setTimeout = function (callback) {
     if (typeof callback === 'string') { record('setTimeout', callback); return 0; }

@@ -85,7 +85,7 @@ struct ListTests {
     @Test func oneEntryPerShareWithItsURL() throws {
         let site = try TestSite()
         let listing = SiteListing(root: site.root)
-        #expect(listing.shares.map { "\($0.project) \($0.channel) \($0.visibility) \($0.status) \($0.slug) \($0.url)" } == [
+        #expect(listing.shares.map { "\($0.project) \($0.channel.rawValue) \($0.visibility.rawValue) \($0.status.rawValue) \($0.slug) \($0.url)" } == [
             "acme STAGING public Disabled n5vcx4lq2wbtemhs https://watch.staging.example.com/n5vcx4lq2wbtemhs/",
             "acme PROD private Enabled h3kd7wq2zx5mprta https://watch.example.com/h3kd7wq2zx5mprta/",
             "acme PROD public Enabled q7mzk2vbx4ntr6wc https://watch.example.com/q7mzk2vbx4ntr6wc/",

@@ -94,6 +94,8 @@ private let shareRuleCases: [ShareRuleCase] = [
     .init("completed video without sources", [video(#""id": "v1""#)], "video.sources", json: At(5, 12), yaml: At(5, 8)),
     .init("null is no source", [video(#""id": "v1", "mp4Url": null"#)], "video.sources", json: At(5, 12), yaml: At(5, 8)),
     .init("ftp media URL", [video(#""id": "v1", "mp4Url": "ftp://cdn.example.com/v1.mp4""#)], "video.url", json: At(5, 35), yaml: At(5, 31)),
+    .init("media host with ';', which would add a CSP directive", [video(#""id": "v1", "mp4Url": "https://cdn.example.com;script-src/v1.mp4""#)],
+          "video.url", json: At(5, 35), yaml: At(5, 31), message: "host name"),
     .init("misspelt video status", [video(#""id": "v1", "status": "done""#)], "field.enum", json: At(5, 35), yaml: At(5, 31)),
     .init("misspelt visibility", [video(#""id": "v1", \#(mp4), "visibility": "Private""#)], "field.enum",
           json: At(5, 83), yaml: At(5, 79), message: #"did you mean "private"?"#),
