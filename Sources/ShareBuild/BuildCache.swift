@@ -36,9 +36,10 @@ struct BuildCache: Equatable {
     /// The caller checks first that nothing global changed.
     static func reusable(_ shares: [ShareModel.Share], digests: [String: UInt64], previous: [String: Share]) -> [String: [String]] {
         var reusable: [String: [String]] = [:]
-        for share in shares {
-            if let cached = previous[share.sourceFile], cached.digest == digests[share.sourceFile] {
-                reusable[share.sourceFile] = cached.outputs
+        // `map(\.sourceFile)` reads each share in place; a for-in loop would copy every share.
+        for source in shares.map(\.sourceFile) {
+            if let cached = previous[source], cached.digest == digests[source] {
+                reusable[source] = cached.outputs
             }
         }
         return reusable
@@ -49,9 +50,10 @@ struct BuildCache: Equatable {
         _ shares: [ShareModel.Share], digests: [String: UInt64], rendered: [String: [String]], reused: [String: [String]]
     ) -> [String: Share] {
         var entries: [String: Share] = [:]
-        for share in shares {
-            guard let outputs = rendered[share.sourceFile] ?? reused[share.sourceFile], let digest = digests[share.sourceFile] else { continue }
-            entries[share.sourceFile] = Share(digest: digest, outputs: outputs)
+        entries.reserveCapacity(shares.count)
+        for source in shares.map(\.sourceFile) {
+            guard let outputs = rendered[source] ?? reused[source], let digest = digests[source] else { continue }
+            entries[source] = Share(digest: digest, outputs: outputs)
         }
         return entries
     }

@@ -7,14 +7,18 @@ import ShareValidator
 /// A credential as `credentials create` issues it. The secret exists only in this value:
 /// the file holds its hash.
 public struct IssuedCredential: Sendable {
+    /// A version 4 UUID, also the file name.
     public var id: String
     public var project: String
     public var name: String
+    /// `pk_` and 32 base62 characters: public, it identifies the credential.
     public var apiKey: String
+    /// `sk_` and 43 base62 characters; shown once, never stored.
     public var apiSecret: String
     public var createdAt: String
     /// The credential file, relative to the site root.
     public var file: String
+    /// Warnings about the new file.
     public var warnings: [Diagnostic]
 
     /// The Credentials API's response: `{id, apiKey, apiSecret, name, createdAt}`.

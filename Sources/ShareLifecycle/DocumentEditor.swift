@@ -208,7 +208,7 @@ struct DocumentEditor {
         yaml.flowEntries = last.layout == .bracketed
         let entry = yaml.entry(element, dash: parsed.text.column(of: dash - 1), content: parsed.text.column(of: last.span.lowerBound))
         let at = parsed.text.nextLineStart(after: last.span.upperBound)
-        splice(at..<at, lineBreakIfNeeded(at) + entry + yaml.newline)
+        splice(at..<at, lineBreakIfNeeded(at, parsed) + entry + yaml.newline)
     }
 
     /// Replaces a Markdown file's body.
@@ -216,7 +216,7 @@ struct DocumentEditor {
         let parsed = try parse()
         guard let range = parsed.body else { throw EditError(reason: "a JSON file has no body") }
         intendedBody = body
-        splice(range, lineBreakIfNeeded(range.lowerBound) + body)
+        splice(range, lineBreakIfNeeded(range.lowerBound, parsed) + body)
     }
 
     // MARK: Splices
@@ -277,7 +277,7 @@ struct DocumentEditor {
         let column = parsed.text.column(of: anchor.keyStart)
         let line = String(repeating: " ", count: column) + parsed.yaml.key(key) + ":" + parsed.yaml.blockValue(value, indent: column) + parsed.yaml.newline
         let at = before ? parsed.text.lineStart(containing: anchor.keyStart) : parsed.text.nextLineStart(after: anchor.node.span.upperBound)
-        splice(at..<at, lineBreakIfNeeded(at) + line)
+        splice(at..<at, lineBreakIfNeeded(at, parsed) + line)
     }
 
     private mutating func splice(_ range: Range<Int>, _ text: String) {
@@ -285,8 +285,8 @@ struct DocumentEditor {
     }
 
     /// Text inserted at the very end of a file that lacks a final newline starts a new line.
-    private func lineBreakIfNeeded(_ offset: Int) -> String {
-        offset == bytes.count && offset > 0 && bytes[offset - 1] != .newline ? String(decoding: SourceText(bytes).newline, as: UTF8.self) : ""
+    private func lineBreakIfNeeded(_ offset: Int, _ parsed: Parsed) -> String {
+        offset == bytes.count && offset > 0 && bytes[offset - 1] != .newline ? parsed.yaml.newline : ""
     }
 
     // MARK: Reading the layout

@@ -5,10 +5,12 @@ import Foundation
 public struct LifecycleEnvironment: Sendable {
     /// Recorded as `by` in audit entries, `rotatedBy` and `revokedBy`.
     public var actor: String
+    /// The time recorded as `at`, `rotatedAt`, `createdAt` and `revokedAt`.
     public var clock: @Sendable () -> Date
     /// Fills a buffer with random bytes; slugs, keys, secrets and ids are drawn from it.
     public var randomBytes: @Sendable (Int) -> [UInt8]
 
+    /// The defaults are the real clock and the system's cryptographic generator.
     public init(
         actor: String,
         clock: @escaping @Sendable () -> Date = { Date() },

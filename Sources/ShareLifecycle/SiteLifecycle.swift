@@ -20,8 +20,10 @@ public struct ShareSelector: Sendable, Hashable {
 /// with single fields set on top. It is applied as an RFC 7396 merge patch: objects merge
 /// field by field, `null` removes a field.
 public struct SharePatch: Sendable {
+    /// The merge patch: a JSON object.
     public private(set) var body: JSONValue
 
+    /// An empty patch: it changes nothing.
     public init() {
         body = .object([])
     }
@@ -30,7 +32,7 @@ public struct SharePatch: Sendable {
     public init(json bytes: [UInt8], file: String) throws(LifecycleError) {
         let (value, diagnostics) = LocatedJSONParser.parse(bytes, file: file)
         if diagnostics.hasErrors || value == nil {
-            throw .usage("\(file) is not valid JSON:\n" + DiagnosticFormatter(format: .text).render(diagnostics.sortedForOutput()))
+            throw .usage("\(file) is not valid JSON:\n" + DiagnosticFormatter(format: .text).render(diagnostics.sortedForOutput()).dropLast())
         }
         guard let value, value.members != nil else { throw .usage("\(file) must hold a JSON object, the share's fields") }
         body = value.json
@@ -51,6 +53,7 @@ public struct ShareChange: Sendable {
         case unchanged
     }
 
+    /// What happened to the file.
     public var kind: Kind
     /// The share file, relative to the site root.
     public var file: String
@@ -69,6 +72,7 @@ public struct ShareChange: Sendable {
 /// validates the whole site as the edit would leave it, and writes atomically, or
 /// refuses and writes nothing.
 public struct SiteLifecycle: Sendable {
+    /// The site root: it holds `content/` and `sharegen.json`.
     public let root: String
     public let environment: LifecycleEnvironment
 
@@ -78,7 +82,7 @@ public struct SiteLifecycle: Sendable {
     }
 
     /// Fields only sharegen writes; a `put` body must leave them out.
-    public static let managedFields = ["slug", "previousSlugs", "audit"]
+    static let managedFields = ["slug", "previousSlugs", "audit"]
     static let shareFieldOrder: [[String]: [String]] = [[]: FieldOrder.share, ["video"]: FieldOrder.video]
 
     /// Creates the share, or updates the fields `patch` names (an RFC 7396 merge patch:
@@ -88,8 +92,7 @@ public struct SiteLifecycle: Sendable {
     /// `selector.visibility` or else the body's `video.visibility`.
     public func put(_ selector: ShareSelector, patch sharePatch: SharePatch) throws(LifecycleError) -> ShareChange {
         let patch = sharePatch.body
-        let fields = patch.objectMembers ?? []
-        for (key, _) in fields where Self.managedFields.contains(key) {
+        for (key, _) in patch.objectMembers ?? [] where Self.managedFields.contains(key) {
             throw .usage("\"\(key)\" is written by sharegen (rotate-slug and the audit trail); leave it out of the body")
         }
         if let channel = patch["channel"], channel != .string(selector.channel.rawValue) {
@@ -112,7 +115,7 @@ public struct SiteLifecycle: Sendable {
             guard let document = try SiteLifecycle.findShare(selector, in: site) else {
                 return try create(selector, patch: patch, in: site)
             }
-            return try edit(document, in: site) { editor throws(EditError) in
+            return try edit(document, in: site) { editor, _ throws(EditError) in
                 try editor.applyMergePatch(patch)
                 return .updated
             }
@@ -123,7 +126,7 @@ public struct SiteLifecycle: Sendable {
     /// is `.unchanged`, with no second audit entry.
     public func setStatus(_ status: ShareStatus, of selector: ShareSelector) throws(LifecycleError) -> ShareChange {
         try withShare(selector) { site, document throws(LifecycleError) in
-            try edit(document, in: site) { editor throws(EditError) in
+            try edit(document, in: site) { editor, _ throws(EditError) in
                 let current = editor.intended["status"]?.stringValue ?? ShareStatus.enabled.rawValue
                 guard current != status.rawValue else { return nil }
                 try editor.set(["status"], to: .string(status.rawValue))
@@ -137,11 +140,11 @@ public struct SiteLifecycle: Sendable {
     public func rotateSlug(of selector: ShareSelector, mode: RotationMode) throws(LifecycleError) -> ShareChange {
         try withShare(selector) { site, document throws(LifecycleError) in
             let slug = newSlug(in: site)
-            return try edit(document, in: site) { editor throws(EditError) in
+            return try edit(document, in: site) { editor, now throws(EditError) in
                 guard let previous = editor.intended["slug"]?.stringValue else { throw EditError(reason: "it has no slug to rotate") }
                 try editor.set(["slug"], to: .string(slug))
                 try editor.append(.object([
-                    ("slug", .string(previous)), ("rotatedAt", .string(environment.timestamp)),
+                    ("slug", .string(previous)), ("rotatedAt", .string(now)),
                     ("rotatedBy", .string(environment.actor)), ("mode", .string(mode.rawValue)),
                 ]), to: ["previousSlugs"])
                 return .slugRotated
@@ -182,6 +185,7 @@ public struct SiteLifecycle: Sendable {
         return matches.first
     }
 
+    /// The loaded project `id`; the usage error for an unknown one lists the projects.
     static func project(_ id: String, in site: SiteEdit) throws(LifecycleError) -> LoadedProject {
         guard let project = site.loaded.projects.first(where: { $0.id == id }) else {
             let known = site.loaded.projects.map(\.id).joined(separator: ", ")
@@ -191,17 +195,19 @@ public struct SiteLifecycle: Sendable {
     }
 
     /// Edits an existing share file. `body` makes the change and names the audit action,
-    /// or returns nil when there is nothing to do.
+    /// or returns nil when there is nothing to do; it gets the time to record, so that all
+    /// entries of one command carry the same.
     private func edit(
-        _ document: SourceDocument, in site: SiteEdit, _ body: (inout DocumentEditor) throws(EditError) -> AuditAction?
+        _ document: SourceDocument, in site: SiteEdit, _ body: (inout DocumentEditor, String) throws(EditError) -> AuditAction?
     ) throws(LifecycleError) -> ShareChange {
         let original = try site.read(document.path)
+        let now = environment.timestamp
         let previousSlug = document.value?["slug"]?.string
         let edited: (editor: DocumentEditor, action: AuditAction)?
         do throws(EditError) {
             var editor = try DocumentEditor(file: document.path, format: document.format, bytes: original, fieldOrder: Self.shareFieldOrder)
-            if let action = try body(&editor), editor.bytes != original {
-                try editor.append(auditEntry(action), to: ["audit"])
+            if let action = try body(&editor, now), editor.bytes != original {
+                try editor.append(auditEntry(action, at: now), to: ["audit"])
                 try editor.verify()
                 edited = (editor, action)
             } else {
@@ -237,14 +243,14 @@ public struct SiteLifecycle: Sendable {
         fields = fields.setting(.string(visibility.rawValue), at: ["video", "visibility"])
         fields = Self.ordered(fields, by: FieldOrder.share)
         if let video = fields["video"] { fields = fields.setting(Self.ordered(video, by: FieldOrder.video), at: ["video"]) }
-        fields = fields.setting(.array([auditEntry(.created)]), at: ["audit"])
+        fields = fields.setting(.array([auditEntry(.created, at: environment.timestamp)]), at: ["audit"])
         let bytes = Array((JSONLayout().render(fields, indent: "") + "\n").utf8)
         let commit = try site.commit([FileChange(path: path, bytes: bytes, isNew: true)])
         return ShareChange(kind: .created, file: path, slug: slug, url: url(slug, fields, commit.site), warnings: commit.warnings)
     }
 
-    func auditEntry(_ action: AuditAction) -> JSONValue {
-        .object([("action", .string(action.rawValue)), ("at", .string(environment.timestamp)), ("by", .string(environment.actor))])
+    private func auditEntry(_ action: AuditAction, at time: String) -> JSONValue {
+        .object([("action", .string(action.rawValue)), ("at", .string(time)), ("by", .string(environment.actor))])
     }
 
     /// A random slug no share of the site uses or used, and that the guessable-slug

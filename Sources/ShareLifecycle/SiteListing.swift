@@ -10,8 +10,10 @@ public struct ListedShare: Sendable, Hashable {
     public var status: ShareStatus
     public var slug: String
     public var url: String
+    /// The share file, relative to the site root.
     public var file: String
 
+    /// The entry as `list --json` prints it.
     public var json: JSONValue {
         .object([
             ("project", .string(project)), ("channel", .string(channel.rawValue)), ("visibility", .string(visibility.rawValue)),

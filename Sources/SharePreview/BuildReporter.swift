@@ -53,7 +53,10 @@ public struct BuildReporter: Sendable {
         write(styled(what, .dim) + "\n")
     }
 
-    public func finished(_ outcome: LiveBuild.Outcome, channel: Channel, seconds: Double, sourceLines: DiagnosticFormatter.SourceLines?) {
+    /// `seconds` of wall time; `cpuSeconds`, the process's processor time meanwhile, on all cores.
+    public func finished(
+        _ outcome: LiveBuild.Outcome, channel: Channel, seconds: Double, cpuSeconds: Double, sourceLines: DiagnosticFormatter.SourceLines?
+    ) {
         let time = seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(Double(Int(seconds * 100)) / 100) s"
         if timings {
             let report: LiveBuild.Report
@@ -61,7 +64,8 @@ public struct BuildReporter: Sendable {
             case .built(_, let built): report = built
             case .failed(_, let failed): report = failed
             }
-            write(styled(report.timings.map { "\($0.stage): \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", "), .dim) + "\n")
+            let stages = report.timings.map { "\($0.stage): \(Int(($0.seconds * 1000).rounded())) ms" }.joined(separator: ", ")
+            write(styled(stages + "; processor time: \(Int((cpuSeconds * 1000).rounded())) ms", .dim) + "\n")
         }
         switch outcome {
         case .built(let output, let report):

@@ -198,6 +198,7 @@ struct Rebuilder: Sendable {
     func update(_ build: LiveBuild, changes: SiteChanges?) async -> (LiveBuild, LiveBuild.Outcome) {
         reporter.building(channel, changes: changes)
         let start = ContinuousClock.now
+        let startCPU = Rebuilder.processorSeconds()
         let (updated, outcome) = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var build = build
@@ -205,8 +206,19 @@ struct Rebuilder: Sendable {
                 continuation.resume(returning: (build, outcome))
             }
         }
-        reporter.finished(outcome, channel: channel, seconds: (ContinuousClock.now - start) / .seconds(1), sourceLines: sourceLines)
+        reporter.finished(
+            outcome, channel: channel, seconds: (ContinuousClock.now - start) / .seconds(1), cpuSeconds: Rebuilder.processorSeconds() - startCPU,
+            sourceLines: sourceLines)
         return (updated, outcome)
+    }
+
+    /// User and system time of the whole process: on a busy machine, wall time says more about
+    /// the neighbours than about the build.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let total = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+        return Double(total) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
 

@@ -158,13 +158,20 @@ public enum Formats {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-._".unicodeScalars.contains(scalar)
     }
 
-    /// Why a base URL's path cannot be written into the generated server configuration
-    /// (nginx reads `;` as the end of a directive and `$` as a variable), or nil.
+    /// Why a base URL's path cannot prefix every link of a page and be written into the
+    /// generated server configuration, or nil. Found by the hardening injection tests: a
+    /// path starting `//` made asset links protocol-relative (`//evil.test/assets/share.js`),
+    /// and nginx reads `;` as the end of a directive and `$` as a variable.
     public static func basePathProblem(_ url: String) -> String? {
         guard let scheme = url.range(of: "://") else { return nil }
         let afterScheme = url[scheme.upperBound...]
         guard let slash = afterScheme.firstIndex(of: "/") else { return nil }
         let path = afterScheme[slash...].prefix { $0 != "?" && $0 != "#" }
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if segments.last == "" { segments.removeLast() }
+        if segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            return "has an empty, '.' or '..' segment in its path"
+        }
         var rest = path.unicodeScalars[...]
         while let scalar = rest.popFirst() {
             if scalar == "%", rest.count >= 2, rest.prefix(2).allSatisfy({ $0.properties.isASCIIHexDigit }) {

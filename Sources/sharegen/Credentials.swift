@@ -44,18 +44,11 @@ struct Credentials: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List credentials: id, project, status, apiKey, createdAt, name. Never a secret.")
 
-        @OptionGroup var site: SiteOptions
-
-        @Option(help: "Only this project.")
-        var project: String?
-
-        @Flag(help: "Print a JSON array.")
-        var json = false
+        @OptionGroup var options: ListingOptions
 
         func run() async throws {
-            _ = try SiteSession(root: site.root)
-            let listing = SiteListing(root: site.root, project: project)
-            if json {
+            let listing = try options.listing()
+            if options.json {
                 let items = listing.credentials.map { credential in
                     JSONValue.compactObject([
                         ("id", .string(credential.id)), ("project", .string(credential.project)), ("name", .string(credential.name)),

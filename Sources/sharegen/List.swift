@@ -6,26 +6,35 @@ struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List shares, one line each: project, channel, visibility, status, slug, URL.")
 
-    @OptionGroup var site: SiteOptions
+    @OptionGroup var options: ListingOptions
 
     @Option(help: "Only this channel.")
     var channel: Channel?
 
-    @Option(help: "Only this project.")
-    var project: String?
-
-    @Flag(help: "Print a JSON array of {project, channel, visibility, status, slug, url, file}.")
-    var json = false
-
     func run() async throws {
-        _ = try SiteSession(root: site.root)
-        let listing = SiteListing(root: site.root, channel: channel, project: project)
-        if json {
+        let listing = try options.listing(channel: channel)
+        if options.json {
             print(JSONValue.array(listing.shares.map(\.json)).serialized(pretty: true))
         } else {
             printColumns(listing.shares.map { [$0.project, $0.channel.rawValue, $0.visibility.rawValue, $0.status.rawValue, $0.slug, $0.url] })
         }
         noteErrors(listing)
+    }
+}
+
+/// Options of the listing commands.
+struct ListingOptions: ParsableArguments {
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "Only this project.")
+    var project: String?
+
+    @Flag(help: "Print a JSON array instead of aligned columns.")
+    var json = false
+
+    func listing(channel: Channel? = nil) throws -> SiteListing {
+        _ = try SiteSession(root: site.root)
+        return SiteListing(root: site.root, channel: channel, project: project)
     }
 }
 
@@ -41,9 +50,9 @@ func printColumns(_ rows: [[String]]) {
     }
 }
 
-/// Files with errors are not listed; say so rather than let a share silently go missing.
+/// Invalid files are not listed; say so rather than let a share silently go missing.
 func noteErrors(_ listing: SiteListing) {
     if listing.errorCount > 0 {
-        printError("note: the site has \(listing.errorCount) error\(listing.errorCount == 1 ? "" : "s"); files with errors are not listed (run sharegen check)")
+        printError("note: the site has \(listing.errorCount) error\(listing.errorCount == 1 ? "" : "s"); shares and credentials whose file has errors of its own are not listed (run sharegen check)")
     }
 }

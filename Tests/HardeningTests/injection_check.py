@@ -82,7 +82,7 @@ function parsed(selector) {
 var ld = parsed('script[type="application/ld+json"]');
 var personalization = parsed('#personalization');
 out.text = {
-  title: document.title, h1: text('h1'), subtitle: text('.subtitle'), site: text('.site'),
+  title: text('title'), h1: text('h1'), subtitle: text('.subtitle'), site: text('.site'),
   cta: text('.cta a'), ctaHref: attribute('.cta a', 'href'), metadata: text('#metadata-value'),
   lang: document.documentElement.getAttribute('lang'), dir: document.documentElement.getAttribute('dir'),
   ldName: typeof ld.name === 'string' ? ld.name : JSON.stringify(ld),

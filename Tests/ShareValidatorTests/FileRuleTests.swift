@@ -34,6 +34,8 @@ private let configCases: [FileRuleCase] = [
     configCase("baseURL with a query", #"{"channels": {"PROD": {"baseURL": "https://watch.example.com/?a=1"}}}"#, "config.base-url", 35),
     configCase("baseURL path that breaks the nginx include", #"{"channels": {"PROD": {"baseURL": "https://watch.example.com/a;b"}}}"#, "config.base-url", 35,
                message: "character ';'"),
+    configCase("baseURL path starting with //, which makes asset links protocol-relative",
+               #"{"channels": {"PROD": {"baseURL": "https://watch.example.com//evil.example/x"}}}"#, "config.base-url", 35, message: "empty"),
     configCase("baseURL path with an nginx variable", #"{"channels": {"PROD": {"baseURL": "https://watch.example.com/$host"}}}"#, "config.base-url", 35),
     configCase("http baseURL for PROD", #"{"channels": {"PROD": {"baseURL": "http://watch.example.com"}}}"#, "config.base-url-http", 35, .warning),
     FileRuleCase("misspelt baseURL", [config: #"{"channels": {"PROD": {"baseUrl": "https://watch.example.com"}}}"#],
