@@ -189,5 +189,7 @@ awk -F'|' '
   }' "$WORK/wrk.txt" && verdict=pass || verdict=FAIL
 grep -E "Requests/sec|requests in" "$WORK/wrk.txt" | sed 's/^ */  /'
 echo "manifest reloads: $(wc -l < "$WORK/reloads"); signer RSS: before ${RSS_BEFORE} KiB, max ${RSS_MAX} KiB, after ${RSS_AFTER} KiB"
+# Warm-up (allocator arenas, connection buffers) shows early; a leak keeps growing to the end.
+echo "RSS every 10 s (KiB): $(awk 'NR % 10 == 1' "$WORK/rss" | tr '\n' ' ')"
 echo "result: $verdict"
 [ "$verdict" = pass ]

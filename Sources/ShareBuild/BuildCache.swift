@@ -31,13 +31,12 @@ struct BuildCache: Equatable {
         var outputs: [String]
     }
 
-    /// The outputs of the shares among `shares` whose source files are byte for byte those
-    /// `previous` rendered from, by source file: files to carry over instead of rendering.
-    /// The caller checks first that nothing global changed.
-    static func reusable(_ shares: [ShareModel.Share], digests: [String: UInt64], previous: [String: Share]) -> [String: [String]] {
+    /// The outputs of the shares (by source file) whose files are byte for byte those
+    /// `previous` rendered from: files to carry over instead of rendering. The caller checks
+    /// first that nothing global changed.
+    static func reusable(_ sources: [String], digests: [String: UInt64], previous: [String: Share]) -> [String: [String]] {
         var reusable: [String: [String]] = [:]
-        // `map(\.sourceFile)` reads each share in place; a for-in loop would copy every share.
-        for source in shares.map(\.sourceFile) {
+        for source in sources {
             if let cached = previous[source], cached.digest == digests[source] {
                 reusable[source] = cached.outputs
             }
@@ -47,11 +46,11 @@ struct BuildCache: Equatable {
 
     /// The entries after a build that rendered `rendered` and carried over `reused`.
     static func entries(
-        _ shares: [ShareModel.Share], digests: [String: UInt64], rendered: [String: [String]], reused: [String: [String]]
+        _ sources: [String], digests: [String: UInt64], rendered: [String: [String]], reused: [String: [String]]
     ) -> [String: Share] {
         var entries: [String: Share] = [:]
-        entries.reserveCapacity(shares.count)
-        for source in shares.map(\.sourceFile) {
+        entries.reserveCapacity(sources.count)
+        for source in sources {
             guard let outputs = rendered[source] ?? reused[source], let digest = digests[source] else { continue }
             entries[source] = Share(digest: digest, outputs: outputs)
         }

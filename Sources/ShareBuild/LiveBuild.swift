@@ -112,10 +112,13 @@ public struct LiveBuild: Sendable {
 
         let digests = prepared.loaded.shareDigests
         let global = prepared.globalKey(channel: channel)
-        let shares = prepared.validation.site.shares(in: channel)
+        // Projections rather than `shares(in:)`: copying thousands of shares is a visible part of a rebuild.
+        let channel = channel
+        let inChannel = prepared.validation.site.shares.lazy.filter { $0.channel == channel }
+        let sources = Array(inChannel.map(\.sourceFile))
         var reused: [String: [String]] = [:]
         if let previous, previous.global == global {
-            reused = BuildCache.reusable(shares, digests: digests, previous: previous.shares)
+            reused = BuildCache.reusable(sources, digests: digests, previous: previous.shares)
         }
         let rendered = Mutex<[OutputFile]>([])
         let renderer = SiteRenderer(templates: prepared.templates)
@@ -136,9 +139,9 @@ public struct LiveBuild: Sendable {
         let output = Output(
             channel: channel, files: files, redirects: summary.redirects, basePath: summary.basePath, pageCount: summary.pageCount,
             stubCount: summary.stubCount,
-            privateSlugs: Set(shares.filter { $0.status == .enabled && $0.video.visibility == .private && $0.video.status == .completed }.map(\.slug)),
+            privateSlugs: Set(inChannel.filter { $0.status == .enabled && $0.video.visibility == .private && $0.video.status == .completed }.map(\.slug)),
             warnings: prepared.diagnostics, site: prepared.validation.site, renderer: renderer)
-        previous = (output, global, BuildCache.entries(shares, digests: digests, rendered: summary.outputsBySource, reused: reused))
+        previous = (output, global, BuildCache.entries(sources, digests: digests, rendered: summary.outputsBySource, reused: reused))
         clock.lap("merge")
         report.renderedShares = summary.outputsBySource.count
         report.reusedShares = reused.count

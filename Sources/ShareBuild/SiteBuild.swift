@@ -97,7 +97,7 @@ public struct SiteBuild: Sendable {
         let global = prepared.globalKey(channel: channel)
         let shares = prepared.validation.site.shares(in: channel)
         var reusable: [String: [String]] = [:]
-        if let previous, previous.global == global { reusable = BuildCache.reusable(shares, digests: digests, previous: previous.shares) }
+        if let previous, previous.global == global { reusable = BuildCache.reusable(shares.map(\.sourceFile), digests: digests, previous: previous.shares) }
         let renderer = SiteRenderer(templates: prepared.templates)
         var summary: RenderSummary
         var report: EmitReport
@@ -115,7 +115,7 @@ public struct SiteBuild: Sendable {
             return .failure(.output(error))
         }
         clock.lap("render and emit")
-        let entries = BuildCache.entries(shares, digests: digests, rendered: summary.outputsBySource, reused: reusable)
+        let entries = BuildCache.entries(shares.map(\.sourceFile), digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
             let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
             writeCache(cache, to: cachePath)

@@ -45,6 +45,12 @@ struct RedirectMaps {
     init(shares: [Share], context: ChannelContext) {
         var rules: [Rule] = []
         var media = Set<String>()
+        // Thousands of media URLs share a handful of origins: each distinct spelling is
+        // lowercased once.
+        var spellings = Set<Substring>()
+        func addOrigin(_ url: String?) {
+            if let url, let end = URLParts.originEnd(url), spellings.insert(url[..<end]).inserted { media.insert(url[..<end].lowercased()) }
+        }
         for share in shares {
             if share.status == .disabled { rules.append(.disabled(share.slug)) }
             // Every redirect leads straight to the current slug, so chains never form.
@@ -52,8 +58,8 @@ struct RedirectMaps {
                 rules.append(previous.mode == .redirect ? .redirect(from: previous.slug, to: share.slug) : .gone(previous.slug))
             }
             let video = share.video
-            let urls = [video.hlsUrl, video.mp4Url, video.embedUrl, video.thumbnailUrl].compactMap { $0 } + video.captions.map(\.src)
-            for url in urls { if let origin = URLParts.origin(url) { media.insert(origin) } }
+            for url in [video.hlsUrl, video.mp4Url, video.embedUrl, video.thumbnailUrl] { addOrigin(url) }
+            for caption in video.captions { addOrigin(caption.src) }
         }
         if let base = context.mediaBaseURL, let origin = URLParts.origin(base) { media.insert(origin) }
         self.rules = rules.sorted()

@@ -2,6 +2,11 @@
 enum URLParts {
     /// `scheme://host[:port]` of an absolute URL.
     static func origin(_ url: String) -> String? {
+        originEnd(url).map { url[..<$0].lowercased() }
+    }
+
+    /// Where the origin of an absolute URL ends, in its original spelling.
+    static func originEnd(_ url: String) -> String.Index? {
         // Bytes, not characters: a large site asks for the origin of every media URL on every
         // render, and Foundation's `range(of:)` and grapheme breaking dominated that.
         let bytes = url.utf8
@@ -10,8 +15,7 @@ enum URLParts {
         }
         let authority = bytes.index(colon, offsetBy: 3)
         let end = bytes[authority...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
-        guard end != authority else { return nil }
-        return url[..<end].lowercased()
+        return end == authority ? nil : end
     }
 
     /// The path of an absolute URL without a trailing slash ("" for the root).

@@ -19,14 +19,21 @@ enum CrossFileRules {
 
     /// A slug once used, current or previous, in any channel, is never used again.
     static func checkSlugs(_ shares: [CheckedShare], into diagnostics: inout [Diagnostic]) {
+        // Counting first: locations are gathered only for the rare slugs used twice.
+        var counts: [String: Int] = [:]
+        counts.reserveCapacity(shares.count)
+        for share in shares {
+            counts[share.share.slug, default: 0] += 1
+            for previous in share.share.previousSlugs { counts[previous.slug, default: 0] += 1 }
+        }
         var uses: [String: [SourceLocation]] = [:]
         for share in shares {
-            uses[share.share.slug, default: []].append(location(share, share.slugPosition))
-            for (previous, position) in zip(share.share.previousSlugs, share.previousSlugPositions) {
+            if counts[share.share.slug, default: 0] > 1 { uses[share.share.slug, default: []].append(location(share, share.slugPosition)) }
+            for (previous, position) in zip(share.share.previousSlugs, share.previousSlugPositions) where counts[previous.slug, default: 0] > 1 {
                 uses[previous.slug, default: []].append(location(share, position))
             }
         }
-        for (slug, locations) in uses where locations.count > 1 {
+        for (slug, locations) in uses {
             let sorted = locations.sorted()
             for (index, place) in sorted.enumerated() {
                 let others = sorted.enumerated().filter { $0.offset != index }.map(\.element)
@@ -39,7 +46,7 @@ enum CrossFileRules {
 
     /// At most one share per (project, channel, visibility).
     static func checkOnePerVisibility(_ shares: [CheckedShare], into diagnostics: inout [Diagnostic]) {
-        let groups = Dictionary(grouping: shares) { "\($0.share.project)\u{0}\($0.share.channel.rawValue)\u{0}\($0.share.video.visibility.rawValue)" }
+        let groups = Dictionary(grouping: shares) { GroupKey(first: $0.share.project, channel: $0.share.channel, visibility: $0.share.video.visibility) }
         for group in groups.values where group.count > 1 {
             let locations = group.map { location($0, $0.documentPosition) }.sorted()
             let first = group[0].share
@@ -56,7 +63,7 @@ enum CrossFileRules {
     /// At most one Enabled share per (video id, segment, visibility) in a channel, like HTTP 409.
     static func checkVideoConflicts(_ shares: [CheckedShare], into diagnostics: inout [Diagnostic]) {
         let enabled = shares.filter { $0.share.status == .enabled }
-        let byVideo = Dictionary(grouping: enabled) { "\($0.share.channel.rawValue)\u{0}\($0.share.video.visibility.rawValue)\u{0}\($0.share.video.id)" }
+        let byVideo = Dictionary(grouping: enabled) { GroupKey(first: $0.share.video.id, channel: $0.share.channel, visibility: $0.share.video.visibility) }
         for group in byVideo.values where group.count > 1 {
             var clusters: [[CheckedShare]] = []
             for share in group {
@@ -79,6 +86,14 @@ enum CrossFileRules {
                 }
             }
         }
+    }
+
+    /// A project or video id with a channel and visibility: hashing these is cheaper than
+    /// building a string of them for every share.
+    struct GroupKey: Hashable {
+        var first: String
+        var channel: Channel
+        var visibility: Visibility
     }
 
     static func sameSegment(_ a: Segment?, _ b: Segment?) -> Bool {

@@ -55,7 +55,7 @@ struct FaultTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.contains(".staging-") || $0.contains(".previous-") }
     }
 
-    /// A 512 KiB tmpfs at `path`, or nil (with a message) where mounting is not permitted.
+    /// Mounts a 512 KiB tmpfs at `path`; false (with a message) where mounting is not permitted.
     static func mountSmallDisk(at path: String) throws -> Bool {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let result = try mount(["-t", "tmpfs", "-o", "size=512k", "tmpfs", path])
@@ -119,14 +119,15 @@ struct FaultTests {
     func immutableOutput() throws {
         let directory = try Harness.temporaryDirectory("immutable")
         let output = directory + "/dist", root = directory + "/site"
+        let chattr = Harness.tool("chattr")
         defer {
-            _ = try? Child.run("/usr/bin/chattr", ["-i", output])
+            if let chattr { _ = try? Child.run(chattr, ["-i", output]) }
             try? FileManager.default.removeItem(atPath: directory)
         }
         try Harness.write(Self.site(shares: 3, version: "one"), under: root)
         #expect(try Self.build(root, output).status == 0)
         let before = Self.snapshot(output)
-        guard let chattr = Harness.tool("chattr"), try Child.run(chattr, ["+i", output]).status == 0 else {
+        guard let chattr, try Child.run(chattr, ["+i", output]).status == 0 else {
             print("skipped: chattr +i is not available here (root on a file system with attributes)")
             return
         }
@@ -145,24 +146,29 @@ struct FaultTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let root = directory + "/site", output = directory + "/dist"
         let versions = ["blue", "green"]
+        // Kills are timed against the fastest full build so far, as the machine's load varies.
+        var seconds = Double.infinity
+        func timedBuild(_ output: String) throws -> Child.Outcome {
+            let start = Date()
+            let outcome = try Self.build(root, output)
+            if outcome.standardError.contains("built PROD") { seconds = min(seconds, Date().timeIntervalSince(start)) }
+            return outcome
+        }
         var expected: [[String: Data]] = []
         for version in versions {
-            try Harness.write(Self.site(shares: 300, version: version), under: root)
-            #expect(try Self.build(root, directory + "/clean-" + version).status == 0)
+            try Harness.write(Self.site(shares: 150, version: version), under: root)
+            #expect(try timedBuild(directory + "/clean-" + version).status == 0)
             expected.append(Self.snapshot(directory + "/clean-" + version))
         }
         try #require(expected[0] != expected[1])
-        try Harness.write(Self.site(shares: 300, version: versions[0]), under: root)
-        // Kills are timed against the latest build that rendered, as the machine's load varies.
-        var start = Date()
-        #expect(try Self.build(root, output).status == 0)
-        var seconds = Date().timeIntervalSince(start)
+        try Harness.write(Self.site(shares: 150, version: versions[0]), under: root)
+        #expect(try timedBuild(output).status == 0)
         var random = SplitMix64(seed: 0xC0FFEE)
         var landed = [0, 0]
         let rounds = 8
         for round in 0..<rounds {
             let (old, new) = (round % 2, (round + 1) % 2)
-            try Harness.write(Self.site(shares: 300, version: versions[new]), under: root)
+            try Harness.write(Self.site(shares: 150, version: versions[new]), under: root)
             let child = try Child(try Harness.binary, ["build", "--root", root, "--out", output])
             // Up to half again a whole build, so that some kills land after the swap.
             let delay = Double.random(in: 0...(seconds * 1.5), using: &random)
@@ -172,9 +178,7 @@ struct FaultTests {
             let after = Self.snapshot(output)
             #expect(after == expected[old] || after == expected[new], "round \(round): killed after \(Int(delay * 1000)) ms, the output is a mix")
             landed[after == expected[new] ? 1 : 0] += 1
-            start = Date()
-            let rebuilt = try Self.build(root, output)
-            if rebuilt.standardError.contains("built PROD") { seconds = Date().timeIntervalSince(start) }
+            let rebuilt = try timedBuild(output)
             #expect(rebuilt.status == 0, "round \(round): \(rebuilt.standardError)")
             #expect(Self.snapshot(output) == expected[new], "round \(round): the build after the kill differs from a clean build")
             #expect(Self.leftovers(in: directory).isEmpty, "\(Self.leftovers(in: directory))")
@@ -245,6 +249,32 @@ struct FaultTests {
         let page = String(decoding: FileManager.default.contents(atPath: "\(output)/site/\(Self.slug(7))/index.html") ?? Data(), as: UTF8.self)
         #expect(page.contains("<h1>Share 7 v2</h1>"))
         print("faults: 6 builds during \(writer.writes) rewrites: \(outcomes["consistent"]!) consistent, \(outcomes["rejected"]!) rejected with a located error")
+    }
+}
+
+extension FaultTests {
+    @Test("an in-place edit of the same size that keeps its modification time (as `cp -p` does) is rebuilt")
+    func editWithRestoredModificationTime() throws {
+        let directory = try Harness.temporaryDirectory("restored-mtime")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let root = directory + "/site", output = directory + "/dist", target = "content/p0/shares/share.json"
+        try Harness.write(Self.site(shares: 1, version: "v1"), under: root)
+        #expect(try Self.build(root, output).status == 0)
+        var info = stat()
+        try #require(stat(root + "/" + target, &info) == 0)
+        // Same inode, same size, then the old timestamps back, to the nanosecond.
+        let fd = open(root + "/" + target, O_WRONLY)
+        try #require(fd >= 0)
+        let bytes = Array(Self.site(shares: 1, version: "v2")[target]!.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) }
+        close(fd)
+        let times = [info.st_atim, info.st_mtim]
+        try #require(utimensat(AT_FDCWD, root + "/" + target, times, 0) == 0)
+        #expect(try Self.build(root, output).status == 0)
+        let page = String(decoding: FileManager.default.contents(atPath: "\(output)/site/\(Self.slug(0))/index.html") ?? Data(), as: UTF8.self)
+        withKnownIssue("BuildCache fingerprints inputs by size, mtime and inode but not ctime, so the build says it is up to date") {
+            #expect(page.contains("<h1>Share 0 v2</h1>"))
+        }
     }
 }
 

@@ -54,9 +54,9 @@ enum Harness {
         SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
     }
 
-    /// Diagnostics that do not point at a real place: 1-based line and column in a named file.
-    static func unlocated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        diagnostics.filter { $0.file.isEmpty || $0.line < 1 || $0.column < 1 }
+    /// Whether a diagnostic names a file and a 1-based line and column.
+    static func isLocated(_ diagnostic: Diagnostic) -> Bool {
+        !diagnostic.file.isEmpty && diagnostic.line >= 1 && diagnostic.column >= 1
     }
 }
 
