@@ -112,6 +112,7 @@ let package = Package(
                 "SharePreview", "ShareBuild", "ShareModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["live_reload_check.py"],
             swiftSettings: strict

@@ -223,10 +223,10 @@ private struct Watches {
                 guard let folder = folders[event.wd], !name.isEmpty, !name.hasPrefix(".") else { continue }
                 if folder.isEmpty && !FileWatcher.watchedNames.contains(name) { continue }
                 let path = folder.isEmpty ? name : folder + "/" + name
-                if event.mask & UInt32(IN_ISDIR) != 0 {
-                    if event.mask & UInt32(IN_MOVED_FROM | IN_DELETE) != 0 { remove(path) }
-                    if event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { add(path) }
-                }
+                if event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_MOVED_FROM | IN_DELETE) != 0 { remove(path) }
+                // Whatever appears may be a folder, or a symlink to one (the loader follows
+                // those); for a plain file the watch just fails.
+                if event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { add(path) }
                 record(.files([path]))
             }
         }

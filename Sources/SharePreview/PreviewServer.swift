@@ -17,7 +17,7 @@ public enum PreviewServer {
         public var root: String
         public var channel: Channel
         public var host: String
-        /// 0 picks a free port; `onServerRunning` reports it.
+        /// 0 picks a free port; the `serving` line says which.
         public var port: Int
         /// How long file events must pause before a rebuild starts.
         public var debounce: Duration
@@ -37,12 +37,17 @@ public enum PreviewServer {
         }
     }
 
-    /// Builds the site once, then returns the application, ready to run as a service; its
-    /// watcher is already running, so no change made from now on is missed.
-    public static func makeApplication(
-        configuration: Configuration, reporter: BuildReporter, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async throws -> some ApplicationProtocol {
+    /// A built preview, not yet listening.
+    public struct Preview {
+        /// Answers requests: the site, the preview's own `/__sharegen/` routes and the signer's.
+        public let router: Router<BasicRequestContext>
+        /// Rebuilds after each batch of changes and tells open pages; ends at graceful shutdown.
+        public let rebuilds: any Service
+        let state: PreviewState
+    }
+
+    /// Builds the site once and starts watching it, so that no change made from now on is missed.
+    public static func prepare(configuration: Configuration, reporter: BuildReporter) async throws -> Preview {
         let sourceLines = SiteLoader(fileSystem: LocalFileSystem(), root: configuration.root).sourceLines
         let watcher = try FileWatcher(root: configuration.root, quiet: configuration.debounce) { reporter.warn($0) }
         watcher.start()
@@ -55,18 +60,26 @@ public enum PreviewServer {
         SignerRoutes.add(to: router, catalog: state, keys: keys)
         // Added after every route, the site middleware wraps only the router's not-found answer.
         router.add(middleware: SiteMiddleware(state: state, keys: keys))
-        let service = RebuildService(watcher: watcher, first: build, state: state, builder: builder)
+        let rebuilds = RebuildService(watcher: watcher, first: build, state: state, builder: builder)
+        return Preview(router: router, rebuilds: rebuilds, state: state)
+    }
+
+    /// The prepared preview as an application, ready to run as a service.
+    public static func makeApplication(
+        configuration: Configuration, reporter: BuildReporter, logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let preview = try await prepare(configuration: configuration, reporter: reporter)
+        let state = preview.state
         return Application(
-            router: router,
+            router: preview.router,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
-            services: [service],
+            services: [preview.rebuilds],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
                 var example: String?
                 if case .site(let site) = state.snapshot.content { example = site.examplePage }
                 reporter.serving(configuration.channel, url: "http://\(host):\(port)", example: example)
-                await onServerRunning(port)
             },
             logger: logger)
     }

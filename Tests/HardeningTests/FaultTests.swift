@@ -250,9 +250,7 @@ struct FaultTests {
         #expect(page.contains("<h1>Share 7 v2</h1>"))
         print("faults: 6 builds during \(writer.writes) rewrites: \(outcomes["consistent"]!) consistent, \(outcomes["rejected"]!) rejected with a located error")
     }
-}
 
-extension FaultTests {
     @Test("an in-place edit of the same size that keeps its modification time (as `cp -p` does) is rebuilt")
     func editWithRestoredModificationTime() throws {
         let directory = try Harness.temporaryDirectory("restored-mtime")

@@ -61,8 +61,7 @@ enum Harness {
 }
 
 /// A child process with its output captured in files, which a test may kill.
-final class Child: @unchecked Sendable {
-    // Process is not Sendable; each test touches its children from one task only.
+final class Child {
     private let process = Process()
     private let outputFiles: [String]
 
@@ -90,6 +89,7 @@ final class Child: @unchecked Sendable {
 
     /// Waits for the exit, for at most `timeout` seconds (then kills the child and throws).
     func finish(timeout: Double = 300) throws -> Outcome {
+        defer { for file in outputFiles { try? FileManager.default.removeItem(atPath: file) } }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() > deadline {
@@ -100,7 +100,6 @@ final class Child: @unchecked Sendable {
             usleep(5_000)
         }
         let texts = outputFiles.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }
-        for file in outputFiles { try? FileManager.default.removeItem(atPath: file) }
         return Outcome(status: process.terminationStatus, standardOutput: texts[0], standardError: texts[1])
     }
 

@@ -11,8 +11,7 @@ struct LiveTests {
     func rawRequests() async throws {
         let site = try TestSite()
         defer { site.remove() }
-        try await withPreview(site, setup: .live) { client in
-            let port = try #require(client.port)
+        try await withLivePreview(site) { port in
             let expected = [
                 ("/\(Fixture.page)/", 200), ("/\(Fixture.page)", 301), ("/\(Fixture.redirected)/", 301), ("/\(Fixture.disabled)/", 404),
                 ("/\(Fixture.gone)/", 410), ("/nothing/", 404),
@@ -33,8 +32,7 @@ struct LiveTests {
     func eventStream() async throws {
         let site = try TestSite()
         defer { site.remove() }
-        try await withPreview(site, setup: .live) { client in
-            let port = try #require(client.port)
+        try await withLivePreview(site) { port in
             let connection = try RawConnection(port: port)
             connection.send("/__sharegen/events")
             let head = try await offPool { connection.read { $0.contains(": waiting for changes\n\n") } }
@@ -51,8 +49,7 @@ struct LiveTests {
         guard let python = which("python3") else { throw RawError("python3 is missing") }
         let site = try TestSite()
         defer { site.remove() }
-        try await withPreview(site, setup: .live) { client in
-            let port = try #require(client.port)
+        try await withLivePreview(site) { port in
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("live_reload_check.py").path
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)

@@ -68,7 +68,7 @@ struct RebuildTests {
         let site = try TestSite()
         defer { site.remove() }
         let slug = "nw4k7q2mx5tpl3za"
-        let share = { (title: String) in
+        let share = { @Sendable (title: String) in
             #"{"channel": "DEV", "slug": "\#(slug)", "publicTitle": "\#(title)", "video": {"id": "vid-new", "status": "pending"}}"# + "\n"
         }
         try await withPreview(site) { client in

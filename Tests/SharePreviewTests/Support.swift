@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycle
 import ShareModel
 import Synchronization
 import Testing
@@ -123,16 +124,52 @@ final class Transcript: Sendable {
     var text: String { lines.withLock { $0.joined() } }
 }
 
-/// Runs `body` against a preview of `site`, through the router or a live socket.
+/// Runs `body` against a preview of `site` through HummingbirdTesting's router client.
+/// The rebuilds run in a service group of their own that traps no signal: other suites in
+/// this process send themselves SIGTERM, which would stop any group listening for it.
 func withPreview<Value: Sendable>(
-    _ site: TestSite, channel: Channel = .DEV, setup: TestingSetup = .router, transcript: Transcript = Transcript(),
-    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+    _ site: TestSite, transcript: Transcript = Transcript(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
+    let preview = try await PreviewServer.prepare(configuration: configuration(site), reporter: transcript.reporter())
+    let application = Application(router: preview.router)
+    return try await running([preview.rebuilds]) { try await application.test(.router, body) }
+}
+
+/// Runs `body` against a preview of `site` listening on a free loopback port.
+func withLivePreview<Value: Sendable>(_ site: TestSite, _ body: @escaping @Sendable (Int) async throws -> Value) async throws -> Value {
+    let preview = try await PreviewServer.prepare(configuration: configuration(site), reporter: Transcript().reporter())
+    let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+    let application = Application(
+        router: preview.router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { listening.yield($0.localAddress?.port ?? 0) }, logger: quietLogger)
+    return try await running([preview.rebuilds, application]) {
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw RawError("the server did not start") }
+        return try await body(port)
+    }
+}
+
+private func configuration(_ site: TestSite) -> PreviewServer.Configuration {
+    PreviewServer.Configuration(root: site.root, channel: .DEV, port: 0, debounce: .milliseconds(20))
+}
+
+private let quietLogger: Logger = {
     var logger = Logger(label: "sharegen.serve.test")
     logger.logLevel = .warning
-    let configuration = PreviewServer.Configuration(root: site.root, channel: channel, port: 0, debounce: .milliseconds(20))
-    let application = try await PreviewServer.makeApplication(configuration: configuration, reporter: transcript.reporter(), logger: logger)
-    return try await application.test(setup, body)
+    return logger
+}()
+
+/// Runs `services` while `body` runs, then shuts them down gracefully.
+private func running<Value: Sendable>(_ services: [any Service], _ body: () async throws -> Value) async throws -> Value {
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: quietLogger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let result: Result<Value, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
 }
 
 /// Waits until `condition` holds, polling; fails the test after `timeout`. Generous: the test

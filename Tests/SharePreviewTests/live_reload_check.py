@@ -14,29 +14,10 @@ import os
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
-
-# Installed before any page script on every load, so the reloaded page records its own.
-RECORDER = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__violations.push(e.violatedDirective + ' ' + e.blockedURI);
-});
-"""
-
-
-def browser():
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    binary = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
-    if binary:
-        options.binary_location = binary
-    driver_path = next((p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
-    return webdriver.Chrome(service=Service(driver_path) if driver_path else None, options=options)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "EndToEndTests"))
+# The same browser and CSP-violation recorder as the end-to-end page check; the recorder
+# runs before any page script on every load, so the reloaded page records its own.
+from browser_check import RECORDER, start_chromium  # noqa: E402
 
 
 def heading(driver):
@@ -56,9 +37,8 @@ def wait_for(driver, title, deadline):
 
 def main():
     base, path, old, new, timeout = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
-    driver = browser()
+    driver = start_chromium(RECORDER)
     driver.set_page_load_timeout(timeout)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
     violations = []
     errors = []
     try:
@@ -70,7 +50,7 @@ def main():
         wait_for(driver, new, deadline)
         # Let the reloaded page open its event stream before collecting its console.
         time.sleep(1)
-        violations = driver.execute_script("return window.__violations || []")
+        violations = driver.execute_script("return window.__sharegenViolations || []")
         for entry in driver.get_log("browser"):
             message = entry.get("message", "")
             if entry.get("level") == "SEVERE" and not message.startswith(base + "/favicon.ico "):
