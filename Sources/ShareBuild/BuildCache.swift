@@ -111,11 +111,13 @@ struct BuildCache: Equatable {
 
 /// File facts from `stat`, for fingerprints.
 enum FileFacts {
-    /// `size:mtime-ns:inode`, or nil when the path is absent.
+    /// `size:mtime:ctime:inode`, or nil when the path is absent.
+    /// The change time is included because no tool can set it: an edit that restores the
+    /// modification time (`cp -p`, `touch -r`) still changes it.
     static func describe(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return "\(info.st_size):\(info.st_mtim.tv_sec)\(info.st_mtim.tv_nsec):\(info.st_ino)"
+        return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec):\(info.st_ino)"
     }
 
     /// The running binary, so that rebuilding sharegen invalidates every cache.

@@ -164,15 +164,7 @@ struct InjectionTests {
         pid \(directory)/nginx.pid;
         error_log \(directory)/error.log;
         events {}
-        http {
-            access_log off;
-            client_body_temp_path \(directory)/client_body;
-            proxy_temp_path \(directory)/proxy;
-            fastcgi_temp_path \(directory)/fastcgi;
-            uwsgi_temp_path \(directory)/uwsgi;
-            scgi_temp_path \(directory)/scgi;
-            server { listen 127.0.0.1:8; root \(output)/site; include \(output)/redirects/nginx.conf; }
-        }
+        http { server { listen 127.0.0.1:8; root \(output)/site; include \(output)/redirects/nginx.conf; } }
         """
         try config.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         let result = try Child.run(nginx, ["-t", "-q", "-p", directory, "-c", directory + "/nginx.conf"], timeout: 60)
