@@ -171,7 +171,7 @@ public struct SiteLoader: Sendable {
                 if let index = site.projects[project].shares.firstIndex(where: { $0.path == file.path }) { site.projects[project].shares[index] = document }
             case (.credential, let project?):
                 if let index = site.projects[project].credentials.firstIndex(where: { $0.path == file.path }) { site.projects[project].credentials[index] = document }
-            default: return nil
+            default: return nil  // `inputFile` gives every file but the configuration its project
             }
         }
         return site

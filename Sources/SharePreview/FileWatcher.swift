@@ -116,24 +116,22 @@ public final class FileWatcher: Sendable {
             let ready = poll(&descriptors, 2, timeout)
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 || descriptors[1].revents != 0 { break }
-            if ready == 0, let changes = batch {
-                pending.withLock { pending in
-                    if pending == nil { pending = changes } else { pending!.merge(changes) }
-                }
-                signal.yield()
-                batch = nil
-                continue
-            }
-            guard descriptors[0].revents != 0 else { continue }
-            guard let changes = watches.read(into: &buffer) else { continue }
             let now = ContinuousClock.now
-            if batch == nil {
-                batch = changes
-                first = now
-            } else {
-                batch!.merge(changes)
+            if ready > 0, descriptors[0].revents != 0, let changes = watches.read(into: &buffer) {
+                if batch == nil {
+                    batch = changes
+                    first = now
+                } else {
+                    batch!.merge(changes)
+                }
+                last = now
             }
-            last = now
+            guard let changes = batch, now >= min(last + quiet, first + longest) else { continue }
+            pending.withLock { pending in
+                if pending == nil { pending = changes } else { pending!.merge(changes) }
+            }
+            signal.yield()
+            batch = nil
         }
         signal.finish()
     }

@@ -243,7 +243,6 @@ struct RebuildService: Service {
     let builder: Rebuilder
 
     func run() async {
-        let (watcher, state, builder) = (watcher, state, builder)
         var build = first
         await withGracefulShutdownHandler {
             for await _ in watcher.batches {
