@@ -6,11 +6,13 @@ import ShareModel
 /// when it ends (pages, stubs, time), with the diagnostics of a failed build. Colour only on a
 /// terminal, and never when `NO_COLOR` is set (https://no-color.org).
 public struct BuildReporter: Sendable {
+    /// Whether lines are coloured with ANSI escapes.
     public let colour: Bool
     /// Whether each build also prints how long its stages took.
     public let timings: Bool
     private let write: @Sendable (String) -> Void
 
+    /// A reporter that hands its text to `write`.
     public init(colour: Bool, timings: Bool = false, write: @escaping @Sendable (String) -> Void) {
         self.colour = colour
         self.timings = timings
@@ -31,17 +33,15 @@ public struct BuildReporter: Sendable {
     }
 
     private func styled(_ text: String, _ style: Style) -> String {
-        colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+        colour && !text.isEmpty ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    public func say(_ line: String) {
-        write(line + "\n")
-    }
-
+    /// A problem that does not stop the preview.
     public func warn(_ line: String) {
         write(styled("warning: ", .yellow) + line + "\n")
     }
 
+    /// The progress line of a build; nil `changes` for the first one.
     public func building(_ channel: Channel, changes: SiteChanges?) {
         let what: String
         switch changes {
@@ -53,7 +53,8 @@ public struct BuildReporter: Sendable {
         write(styled(what, .dim) + "\n")
     }
 
-    /// `seconds` of wall time; `cpuSeconds`, the process's processor time meanwhile, on all cores.
+    /// The summary line of a build, after its diagnostics. `seconds` of wall time;
+    /// `cpuSeconds`, the process's processor time meanwhile, on all cores (with `timings`).
     public func finished(
         _ outcome: LiveBuild.Outcome, channel: Channel, seconds: Double, cpuSeconds: Double, sourceLines: DiagnosticFormatter.SourceLines?
     ) {

@@ -27,7 +27,7 @@ public enum SiteChanges: Sendable, Equatable {
 /// and `templates/`, adding watches as folders appear — and reports what changed once events
 /// have been quiet for a moment, so that an editor's burst of writes and renames becomes one
 /// rebuild. Blocks in `poll` on its own thread between events: nothing is polled on a timer.
-public final class FileWatcher: Sendable {
+final class FileWatcher: Sendable {
     /// Top-level names the site reads; events for anything else in the root are ignored.
     static let watchedNames: Set<String> = ["sharegen.json", "content", "templates"]
     /// Folders watched recursively.
@@ -44,13 +44,13 @@ public final class FileWatcher: Sendable {
     private let pending = Mutex<SiteChanges?>(nil)
     private let signal: AsyncStream<Void>.Continuation
     /// One element per batch of changes; take them with `takeChanges()`.
-    public let batches: AsyncStream<Void>
+    let batches: AsyncStream<Void>
     private let problems: @Sendable (String) -> Void
 
     /// `quiet`: how long events must pause before a batch is reported; `longest`: how long a
     /// continuous stream of events may hold a batch back. `problems` hears of folders that
     /// cannot be watched.
-    public init(root: String, quiet: Duration = .milliseconds(30), longest: Duration = .milliseconds(500), problems: @escaping @Sendable (String) -> Void) throws {
+    init(root: String, quiet: Duration = .milliseconds(30), longest: Duration = .milliseconds(500), problems: @escaping @Sendable (String) -> Void) throws {
         notify = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard notify >= 0 else { throw FileSystemWatchError(errno: errno, what: "inotify_init1") }
         var ends: [Int32] = [0, 0]
@@ -74,7 +74,7 @@ public final class FileWatcher: Sendable {
     }
 
     /// Adds the watches, then watches on a thread of its own until `stop()`.
-    public func start() {
+    func start() {
         // Watches exist before this returns, so a change made right after is seen.
         var watches = Watches(notify: notify, root: root, problems: problems)
         watches.add("")
@@ -88,13 +88,13 @@ public final class FileWatcher: Sendable {
     }
 
     /// Ends the watch thread and the `batches` sequence.
-    public func stop() {
+    func stop() {
         var byte: UInt8 = 1
         _ = write(wake.write, &byte, 1)
     }
 
     /// Everything that changed since the last call, or nil when nothing did.
-    public func takeChanges() -> SiteChanges? {
+    func takeChanges() -> SiteChanges? {
         pending.withLock { pending in
             defer { pending = nil }
             return pending

@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
             try await PreviewServer.run(
                 configuration: PreviewServer.Configuration(root: site.root, channel: channel, host: host, port: port), reporter: reporter, logger: logger)
         } catch {
-            printError("error: \(error)")
+            printError("error: cannot serve on \(host):\(port): \(error)")
             throw Exit.ioFailure
         }
     }
