@@ -50,19 +50,6 @@ public struct URLChange: Sendable, Hashable {
     public var after: URLAnswer
 }
 
-/// One share as the listings show it.
-public struct ShareSummary: Sendable, Hashable {
-    public var project: String
-    public var channel: Channel
-    public var visibility: Visibility
-    public var status: ShareStatus
-    public var slug: String
-    /// The page URL on the channel's base URL.
-    public var url: String
-    public var title: String
-    public var file: String
-}
-
 /// A share that appears, disappears or changes status.
 public struct ShareChange: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {

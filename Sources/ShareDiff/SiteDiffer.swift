@@ -145,9 +145,7 @@ private struct Comparison {
     }
 
     private func summary(_ share: Share, in version: SiteVersion) -> ShareSummary {
-        ShareSummary(
-            project: share.project, channel: share.channel, visibility: share.video.visibility, status: share.status,
-            slug: share.slug, url: version.site.url(of: share.slug, in: share.channel), title: share.publicTitle, file: share.sourceFile)
+        ShareSummary(share, url: version.site.url(of: share.slug, in: share.channel))
     }
 
     /// Every URL of the channel that answered something at the ref and answers otherwise now.

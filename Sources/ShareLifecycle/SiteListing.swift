@@ -2,19 +2,9 @@ import ShareLoader
 import ShareModel
 import ShareValidator
 
-/// One line of `sharegen list`.
-public struct ListedShare: Sendable, Hashable {
-    public var project: String
-    public var channel: Channel
-    public var visibility: Visibility
-    public var status: ShareStatus
-    public var slug: String
-    public var url: String
-    /// The share file, relative to the site root.
-    public var file: String
-
+extension ShareSummary {
     /// The entry as `list --json` prints it.
-    public var json: JSONValue {
+    public var listJSON: JSONValue {
         .object([
             ("project", .string(project)), ("channel", .string(channel.rawValue)), ("visibility", .string(visibility.rawValue)),
             ("status", .string(status.rawValue)), ("slug", .string(slug)), ("url", .string(url)), ("file", .string(file)),
@@ -25,7 +15,7 @@ public struct ListedShare: Sendable, Hashable {
 /// The shares and credentials of a site, for `list` and `credentials list`. Files with
 /// errors are left out; `errorCount` says how many errors the site has.
 public struct SiteListing: Sendable {
-    public var shares: [ListedShare]
+    public var shares: [ShareSummary]
     public var credentials: [Credential]
     public var errorCount: Int
 
@@ -35,9 +25,7 @@ public struct SiteListing: Sendable {
         shares = result.site.shares
             .filter { (channel == nil || $0.channel == channel) && (project == nil || $0.project == project) }
             .map { share in
-                ListedShare(
-                    project: share.project, channel: share.channel, visibility: share.video.visibility, status: share.status,
-                    slug: share.slug, url: result.site.config.url(of: share.slug, in: share.channel), file: share.sourceFile)
+                ShareSummary(share, url: result.site.config.url(of: share.slug, in: share.channel))
             }
             .sorted { ($0.project, $0.channel, $0.visibility.rawValue) < ($1.project, $1.channel, $1.visibility.rawValue) }
         credentials = result.site.credentials.filter { project == nil || $0.project == project }

@@ -92,6 +92,6 @@ struct ListTests {
         ])
         #expect(SiteListing(root: site.root, channel: .STAGING).shares.map(\.file) == [TestSite.flow])
         #expect(SiteListing(root: site.root, project: "other").shares.isEmpty)
-        #expect(listing.shares[0].json.serialized() == #"{"project":"acme","channel":"STAGING","visibility":"public","status":"Disabled","slug":"n5vcx4lq2wbtemhs","url":"https://watch.staging.example.com/n5vcx4lq2wbtemhs/","file":"content/acme/shares/flow.md"}"#)
+        #expect(listing.shares[0].listJSON.serialized() == #"{"project":"acme","channel":"STAGING","visibility":"public","status":"Disabled","slug":"n5vcx4lq2wbtemhs","url":"https://watch.staging.example.com/n5vcx4lq2wbtemhs/","file":"content/acme/shares/flow.md"}"#)
     }
 }
