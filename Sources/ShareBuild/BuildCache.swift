@@ -132,17 +132,11 @@ enum FileFacts {
 /// Wall-clock laps of the build stages.
 struct StageClock {
     private(set) var laps: [(stage: String, seconds: Double)] = []
-    private var last = StageClock.now()
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    private var last = ContinuousClock.now
 
     mutating func lap(_ stage: String) {
-        let now = StageClock.now()
-        laps.append((stage, now - last))
+        let now = ContinuousClock.now
+        laps.append((stage, (now - last) / .seconds(1)))
         last = now
     }
 }

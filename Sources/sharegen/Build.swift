@@ -1,9 +1,6 @@
 import ArgumentParser
 import ShareBuild
 import ShareModel
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +26,7 @@ struct Build: AsyncParsableCommand {
     func run() async throws {
         let session = try SiteSession(root: site.root)
         let output = out.hasPrefix("/") ? out : joinPath(site.root, out)
-        let start = monotonicSeconds()
+        let start = ContinuousClock.now
         switch SiteBuild(root: site.root).run(channel: channel, output: output, incremental: !force) {
         case .failure(.invalid(let diagnostics)):
             printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(diagnostics), terminator: "")
@@ -43,7 +40,7 @@ struct Build: AsyncParsableCommand {
             if !outcome.diagnostics.isEmpty {
                 printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(outcome.diagnostics), terminator: "")
             }
-            let elapsed = Int((monotonicSeconds() - start) * 1000)
+            let elapsed = Int((ContinuousClock.now - start) / .milliseconds(1))
             if timings {
                 printError(outcome.timings.map { "\($0.stage): \(Int($0.seconds * 1000)) ms" }.joined(separator: ", "))
             }
@@ -56,10 +53,4 @@ struct Build: AsyncParsableCommand {
             if strict && !outcome.diagnostics.isEmpty { throw Exit.invalidContent }
         }
     }
-}
-
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
