@@ -1,42 +1,33 @@
-import Mustache
-
-/// HTML escaping by Unicode scalar. swift-mustache's default escaper compares whole
-/// grapheme clusters, so a quote followed by a combining mark (`"\u{301}`) would slip
-/// through unescaped and break out of an attribute; this one cannot be fooled that way.
+/// HTML escaping by Unicode scalar, done on UTF-8 bytes: the five special characters are
+/// ASCII and never occur inside a multi-byte sequence, so a quote followed by a
+/// combining mark (`"\u{301}`) is escaped too and cannot break out of an attribute (an
+/// escaper comparing grapheme clusters lets it through).
 public enum HTMLEscaping {
     public static func escape(_ text: String) -> String {
-        var needsWork = false
-        for byte in text.utf8 where byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x27 {
-            needsWork = true
-            break
-        }
-        if !needsWork { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        append(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { source in
+            var copied = 0
+            for index in source.indices {
+                let replacement: StaticString
+                switch source[index] {
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&#39;"
+                default: continue
+                }
+                bytes.append(contentsOf: source[copied..<index])
+                replacement.withUTF8Buffer { bytes.append(contentsOf: $0) }
+                copied = index + 1
             }
+            bytes.append(contentsOf: source[copied...])
         }
-        return out
     }
-
-    /// The name of the content type every template is rendered with.
-    static let contentTypeName = "SHAREGEN_HTML"
-    /// Prepended to every template (defaults and site overrides alike).
-    static let pragma = "{{% CONTENT_TYPE: \(contentTypeName)}}"
-
-    struct ContentType: MustacheContentType {
-        func escapeText(_ text: String) -> String { HTMLEscaping.escape(text) }
-    }
-
-    /// Registers the content type once per process.
-    static let registered: Void = {
-        MustacheContentTypes.register(ContentType(), named: contentTypeName)
-    }()
 }

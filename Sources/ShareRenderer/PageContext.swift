@@ -22,55 +22,59 @@ struct PageContext {
 
     static func seconds(_ value: Double) -> String { JSONValue.number(value).serialized() }
 
-    func landing() -> [String: Any] {
-        var context = channel.baseContext(locale: share.locale, strings: strings)
-        context["title"] = share.publicTitle
-        context["pageTitle"] = share.publicTitle
-        context["subtitle"] = share.publicSubtitle
-        context["description"] = share.publicSubtitle
-        context["canonical"] = canonical
-        context["csp"] = contentSecurityPolicy()
-        context["descriptionHTML"] = share.description.isEmpty ? nil : Markdown.html(share.description)
-        if let label = share.ctaLabel, let url = share.ctaUrl {
-            context["cta"] = ["label": label, "url": url]
+    /// The page's own values; `ChannelContext.base` supplies the rest.
+    func landing() -> TemplateValue {
+        var page: [String: TemplateValue] = [
+            "title": .text(share.publicTitle), "pageTitle": .text(share.publicTitle), "canonical": .text(canonical),
+            "csp": .text(contentSecurityPolicy()),
+            "meta": .list(openGraph().map { .object(["property": .text($0.0), "content": .text($0.1)]) }),
+            "twitter": .list(twitterCard().map { .object(["name": .text($0.0), "content": .text($0.1)]) }),
+            "jsonLD": .text(jsonLD().serialized(escapeForHTML: true)),
+        ]
+        if let subtitle = share.publicSubtitle {
+            page["subtitle"] = .text(subtitle)
+            page["description"] = .text(subtitle)
         }
-        if isPublic { context["oembedURL"] = "\(channel.baseURL)/oembed/\(share.slug).json" }
-        context["meta"] = openGraph().map { ["property": $0.0, "content": $0.1] }
-        context["twitter"] = twitterCard().map { ["name": $0.0, "content": $0.1] }
-        context["jsonLD"] = jsonLD().serialized(escapeForHTML: true)
-        context["metadata"] = share.metadata.map(Self.templateValue)
-        context["personalization"] = share.personalizationData.map(Self.templateValue)
-        context["personalizationJSON"] = share.personalizationData?.serialized(escapeForHTML: true)
-        context.merge(player()) { _, new in new }
-        return context
+        if !share.description.isEmpty { page["descriptionHTML"] = .text(Markdown.html(share.description)) }
+        if let label = share.ctaLabel, let url = share.ctaUrl { page["cta"] = .object(["label": .text(label), "url": .text(url)]) }
+        if isPublic { page["oembedURL"] = .text("\(channel.baseURL)/oembed/\(share.slug).json") }
+        if let metadata = share.metadata { page["metadata"] = TemplateValue(metadata) }
+        if let personalization = share.personalizationData {
+            page["personalization"] = TemplateValue(personalization)
+            page["personalizationJSON"] = .text(personalization.serialized(escapeForHTML: true))
+        }
+        let (key, player) = player()
+        page[key] = player
+        return .object(page)
     }
 
-    func player() -> [String: Any] {
+    /// The player: which of `video`, `privateVideo`, `embed` or `placeholder`, and its values.
+    func player() -> (String, TemplateValue) {
         let label = "\(strings["videoLabel"] ?? "Video"): \(share.publicTitle)"
         guard playable else {
             let key = video.status.rawValue
-            return ["placeholder": ["title": strings["\(key)Title"] ?? "", "body": strings["\(key)Body"] ?? ""]]
+            return ("placeholder", .object(["title": .text(strings["\(key)Title"] ?? ""), "body": .text(strings["\(key)Body"] ?? "")]))
         }
         if !isPublic {
-            var privateVideo: [String: Any] = ["label": label, "mediaBase": channel.mediaBaseURL ?? ""]
-            privateVideo["fragment"] = segmentFragment
-            return ["privateVideo": privateVideo]
+            return ("privateVideo", .members(["label": .text(label), "mediaBase": .text(channel.mediaBaseURL ?? ""), "fragment": segmentFragment.map(TemplateValue.text)]))
         }
         if let embed = video.embedUrl {
-            return ["embed": ["src": embed, "title": label]]
+            return ("embed", .object(["src": .text(embed), "title": .text(label)]))
         }
-        var sources: [[String: String]] = []
-        if let hls = video.hlsUrl { sources.append(["src": hls + (segmentFragment ?? ""), "type": "application/vnd.apple.mpegurl"]) }
-        if let mp4 = video.mp4Url { sources.append(["src": mp4 + (segmentFragment ?? ""), "type": "video/mp4"]) }
-        let captions = video.captions.enumerated().map { index, caption -> [String: Any] in
-            ["locale": caption.locale, "label": caption.label, "src": caption.src, "isDefault": index == 0 && caption.locale.lowercased().hasPrefix(share.locale.prefix { $0 != "-" }.lowercased())]
+        var sources: [TemplateValue] = []
+        if let hls = video.hlsUrl { sources.append(.object(["src": .text(hls + (segmentFragment ?? "")), "type": "application/vnd.apple.mpegurl"])) }
+        if let mp4 = video.mp4Url { sources.append(.object(["src": .text(mp4 + (segmentFragment ?? "")), "type": "video/mp4"])) }
+        let language = share.locale.prefix { $0 != "-" }.lowercased()
+        let captions = video.captions.enumerated().map { index, caption -> TemplateValue in
+            .object(["locale": .text(caption.locale), "label": .text(caption.label), "src": .text(caption.src),
+                     "isDefault": .flag(index == 0 && caption.locale.lowercased().hasPrefix(language))])
         }
         // Caption tracks on another origin load only through CORS.
-        var element: [String: Any] = ["label": label, "sources": sources, "captions": captions, "crossOrigin": !captions.isEmpty]
-        element["poster"] = video.thumbnailUrl
-        element["width"] = video.width.map { Int($0) }
-        element["height"] = video.height.map { Int($0) }
-        return ["video": element]
+        return ("video", .members([
+            "label": .text(label), "sources": .list(sources), "captions": .list(captions), "crossOrigin": .flag(!captions.isEmpty),
+            "poster": video.thumbnailUrl.map(TemplateValue.text),
+            "width": video.width.map { .text(String(Int($0))) }, "height": video.height.map { .text(String(Int($0))) },
+        ]))
     }
 
     /// A policy that allows exactly this page's own assets and its media origins.
@@ -163,17 +167,5 @@ struct PageContext {
             ("thumbnail_url", video.thumbnailUrl.map(JSONValue.string)),
         ])
         return document.serialized(pretty: true) + "\n"
-    }
-
-    /// JSON values as plain dictionaries and arrays for Mustache.
-    static func templateValue(_ value: JSONValue) -> Any {
-        switch value {
-        case .object(let members): return Dictionary(members.map { ($0.0, templateValue($0.1)) }, uniquingKeysWith: { first, _ in first })
-        case .array(let elements): return elements.map(templateValue)
-        case .string(let text): return text
-        case .number(let literal): return literal
-        case .bool(let flag): return flag
-        case .null: return ""
-        }
     }
 }

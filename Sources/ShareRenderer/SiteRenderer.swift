@@ -29,8 +29,9 @@ public struct SiteRenderer: Sendable {
     ) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
-        // The manifest is one more work item, so its encoding overlaps page rendering.
-        let work: [Share?] = shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some) + (manifest ? [nil] : [])
+        // The manifest is one more work item, the first, so its encoding overlaps page
+        // rendering instead of running alone at the end.
+        let work: [Share?] = (manifest ? [nil] : []) + shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some)
         let paths = work.parallelMap { share -> [String] in
             let files = share.map { renderShare($0, context) }
                 ?? [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
@@ -42,7 +43,7 @@ public struct SiteRenderer: Sendable {
             if let share { outputsBySource[share.sourceFile] = paths }
         }
         var shared = context.assetFiles
-        shared.append(OutputFile(path: "site/404.html", text: notFoundPage(context)))
+        shared.append(OutputFile(path: "site/404.html", bytes: notFoundPage(context)))
         let maps = RedirectMaps(shares: shares, context: context)
         shared += maps.files()
         for file in shared { sink(file) }
@@ -60,37 +61,38 @@ public struct SiteRenderer: Sendable {
     /// The page, oEmbed document and stubs of one share.
     func renderShare(_ share: Share, _ context: ChannelContext) -> [OutputFile] {
         var files: [OutputFile] = []
-        let strings = templates.strings(for: share.locale)
+        let locale = context.locale(share.locale)
+        let strings = locale.strings
         if share.status == .enabled {
             let page = PageContext(share: share, channel: context, strings: strings)
-            files.append(OutputFile(path: "site/\(share.slug)/index.html", text: templates.render(page.landing(), template: "page")))
+            files.append(OutputFile(path: "site/\(share.slug)/index.html", bytes: templates.render("page", [locale.base, page.landing()])))
             if share.video.visibility == .public {
                 files.append(OutputFile(path: "site/oembed/\(share.slug).json", text: page.oembed()))
             }
         } else {
-            let stub = context.stubContext(locale: share.locale, strings: strings, heading: strings["disabledTitle"], body: strings["disabledBody"])
-            files.append(OutputFile(path: "site/\(share.slug)/index.html", text: templates.render(stub, template: "stub")))
+            let stub = context.stubContext(heading: strings["disabledTitle"], body: strings["disabledBody"])
+            files.append(OutputFile(path: "site/\(share.slug)/index.html", bytes: templates.render("stub", [locale.base, stub])))
         }
         for previous in share.previousSlugs {
             let path = "site/\(previous.slug)/index.html"
             switch previous.mode {
             case .gone:
-                let stub = context.stubContext(locale: share.locale, strings: strings, heading: strings["goneTitle"], body: strings["goneBody"])
-                files.append(OutputFile(path: path, text: templates.render(stub, template: "stub")))
+                let stub = context.stubContext(heading: strings["goneTitle"], body: strings["goneBody"])
+                files.append(OutputFile(path: path, bytes: templates.render("stub", [locale.base, stub])))
             case .redirect:
-                var page = context.stubContext(locale: share.locale, strings: strings, heading: strings["redirectTitle"], body: strings["redirectBody"])
-                page["target"] = context.path(of: share.slug)
-                page["canonical"] = context.url(of: share.slug)
-                files.append(OutputFile(path: path, text: templates.render(page, template: "redirect")))
+                let page = context.stubContext(
+                    heading: strings["redirectTitle"], body: strings["redirectBody"],
+                    target: (context.path(of: share.slug), canonical: context.url(of: share.slug)))
+                files.append(OutputFile(path: path, bytes: templates.render("redirect", [locale.base, page])))
             }
         }
         return files
     }
 
-    func notFoundPage(_ context: ChannelContext) -> String {
-        let strings = templates.strings(for: context.defaultLocale)
-        let stub = context.stubContext(locale: context.defaultLocale, strings: strings, heading: strings["notFoundTitle"], body: strings["notFoundBody"])
-        return templates.render(stub, template: "stub")
+    func notFoundPage(_ context: ChannelContext) -> [UInt8] {
+        let locale = context.locale(context.defaultLocale)
+        let stub = context.stubContext(heading: locale.strings["notFoundTitle"], body: locale.strings["notFoundBody"])
+        return templates.render("stub", [locale.base, stub])
     }
 }
 
@@ -106,6 +108,8 @@ struct ChannelContext: Sendable {
     let cssFile: String
     let jsFile: String
     let assetFiles: [OutputFile]
+    private let templates: TemplateSet
+    private var locales: [String: Locale]
 
     init(site: Site, channel: Channel, templates: TemplateSet) {
         self.channel = channel
@@ -124,6 +128,10 @@ struct ChannelContext: Sendable {
         cssFile = names["share.css"] ?? "share.css"
         jsFile = names["share.js"] ?? "share.js"
         assetFiles = files
+        self.templates = templates
+        locales = [:]
+        let tags = Set(site.shares(in: channel).map(\.locale) + [defaultLocale])
+        locales = Dictionary(uniqueKeysWithValues: tags.map { ($0, makeLocale($0)) })
     }
 
     /// `share.css` → `share.3f2a9c1d0b.css`: the name changes when the bytes do, so
@@ -146,20 +154,38 @@ struct ChannelContext: Sendable {
     /// Policy for pages without a player: own stylesheet only.
     static let stubPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 
-    func stubContext(locale: String, strings: [String: String], heading: String?, body: String?) -> [String: Any] {
-        var context = baseContext(locale: locale, strings: strings)
-        context["csp"] = ChannelContext.stubPolicy
-        context["pageTitle"] = "\(heading ?? "") · \(siteName)"
-        context["heading"] = heading ?? ""
-        context["body"] = body ?? ""
-        return context
+    /// The values of a stub or redirect page; `base` supplies the rest.
+    func stubContext(heading: String?, body: String?, target: (path: String, canonical: String)? = nil) -> TemplateValue {
+        var page: [String: TemplateValue] = [
+            "csp": .text(ChannelContext.stubPolicy), "pageTitle": .text("\(heading ?? "") · \(siteName)"),
+            "heading": .text(heading ?? ""), "body": .text(body ?? ""),
+        ]
+        if let target {
+            page["target"] = .text(target.path)
+            page["canonical"] = .text(target.canonical)
+        }
+        return .object(page)
     }
 
-    func baseContext(locale: String, strings: [String: String]) -> [String: Any] {
-        [
-            "lang": locale, "dir": ChannelContext.direction(locale), "siteName": siteName, "basePath": basePath,
-            "cssFile": cssFile, "jsFile": jsFile, "robots": "noindex", "strings": strings, "channel": channel.rawValue,
-        ]
+    /// A locale's strings (with fallbacks) and the values every page in it shares.
+    struct Locale: Sendable {
+        let strings: [String: String]
+        let base: TemplateValue
+    }
+
+    /// Prepared once per locale tag, not once per page.
+    func locale(_ tag: String) -> Locale {
+        locales[tag] ?? makeLocale(tag)
+    }
+
+    private func makeLocale(_ tag: String) -> Locale {
+        let strings = templates.strings(for: tag)
+        let base: TemplateValue = .object([
+            "lang": .text(tag), "dir": .text(ChannelContext.direction(tag)), "siteName": .text(siteName), "basePath": .text(basePath),
+            "cssFile": .text(cssFile), "jsFile": .text(jsFile), "robots": "noindex", "strings": .object(strings.mapValues(TemplateValue.text)),
+            "channel": .text(channel.rawValue),
+        ])
+        return Locale(strings: strings, base: base)
     }
 }
 

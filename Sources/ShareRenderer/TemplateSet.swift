@@ -1,4 +1,3 @@
-import Mustache
 import ShareLoader
 import ShareModel
 
@@ -8,7 +7,7 @@ public struct TemplateSet: Sendable {
     public static let directory = "templates"
     static let pageTemplates = ["page", "stub", "redirect"]
 
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     /// Asset file name (e.g. `share.css`) to contents.
     let assets: [String: [UInt8]]
     /// Lowercased locale tag (e.g. `es`, `es-cl`) to strings.
@@ -64,8 +63,8 @@ public struct TemplateSet: Sendable {
     }
 
     private static func make(_ files: [String: String], origin: [String: String]) -> Result<TemplateSet, DiagnosticList> {
-        _ = HTMLEscaping.registered
-        var library = MustacheLibrary()
+        var templates: [String: Template] = [:]
+        var displayNames: [String: String] = [:]
         var assets: [String: [UInt8]] = [:]
         var locales: [String: [String: String]] = [:]
         var problems: [Diagnostic] = []
@@ -73,12 +72,13 @@ public struct TemplateSet: Sendable {
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
             let display = origin[path] ?? "templates/\(path) (built in)"
             if path.hasSuffix(".mustache"), !path.contains("/") {
+                let name = String(path.dropLast(".mustache".count))
+                displayNames[name] = display
                 do {
-                    let template = try MustacheTemplate(string: HTMLEscaping.pragma + text)
-                    library.register(template, named: String(path.dropLast(".mustache".count)))
+                    templates[name] = try TemplateParser.parse(text)
                 } catch {
-                    problems.append(.error("template.syntax", "template does not parse: \(error)", at: SourceLocation(file: display)))
-                    broken.insert(String(path.dropLast(".mustache".count)))
+                    problems.append(.error("template.syntax", error.message, at: SourceLocation(file: display, position: error.position)))
+                    broken.insert(name)
                 }
             } else if path.hasPrefix("assets/"), !path.dropFirst(7).contains("/") {
                 assets[String(path.dropFirst(7))] = Array(text.utf8)
@@ -90,7 +90,14 @@ public struct TemplateSet: Sendable {
                 }
             }
         }
-        for name in pageTemplates where library.getTemplate(named: name) == nil && !broken.contains(name) {
+        let library = TemplateLibrary(templates)
+        if broken.isEmpty {
+            for problem in library.includeProblems() {
+                let location = SourceLocation(file: displayNames[problem.template] ?? problem.template, position: problem.position)
+                problems.append(.error("template.syntax", problem.message, at: location))
+            }
+        }
+        for name in pageTemplates where !library.contains(name) && !broken.contains(name) {
             problems.append(.error("template.missing", "template \(name).mustache is missing", at: SourceLocation(file: "templates/\(name).mustache")))
         }
         if locales["en"] == nil {
@@ -135,8 +142,9 @@ public struct TemplateSet: Sendable {
         return merged
     }
 
-    func render(_ context: [String: Any], template: String) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// Renders `template` with names looked up from the last value of `context` to the first.
+    func render(_ template: String, _ context: [TemplateValue]) -> [UInt8] {
+        library.render(template, context)
     }
 }
 

@@ -1,0 +1,143 @@
+import ShareModel
+
+/// Named templates that can include each other, rendered straight into bytes with
+/// HTML escaping by Unicode scalar (`"` followed by a combining mark is still a quote).
+struct TemplateLibrary: Sendable {
+    private let templates: [String: Template]
+
+    init(_ templates: [String: Template]) {
+        self.templates = templates
+    }
+
+    func contains(_ name: String) -> Bool { templates[name] != nil }
+
+    /// Partials that name no template, and include cycles (which would never end), as
+    /// (template, message, position) triples.
+    func includeProblems() -> [(template: String, message: String, position: SourcePosition)] {
+        var problems: [(template: String, message: String, position: SourcePosition)] = []
+        for (name, template) in templates.sorted(by: { $0.key < $1.key }) {
+            for partial in template.partials where templates[partial.name] == nil {
+                problems.append((name, "partial {{> \(partial.name)}} names no template (no templates/\(partial.name).mustache)", partial.position))
+            }
+            if let cycle = cycle(from: name, path: [name]), let first = template.partials.first(where: { $0.name == cycle[1] }) {
+                problems.append((name, "partials include each other without end: \(cycle.joined(separator: " → "))", first.position))
+            }
+        }
+        return problems
+    }
+
+    private func cycle(from name: String, path: [String]) -> [String]? {
+        for partial in templates[name]?.partials ?? [] {
+            if partial.name == path[0] { return path + [partial.name] }
+            if path.contains(partial.name) { continue }
+            if let found = cycle(from: partial.name, path: path + [partial.name]) { return found }
+        }
+        return nil
+    }
+
+    /// Renders `name` with `context` looked up from the last value to the first. An
+    /// unknown template renders nothing (`TemplateSet` checks the names it needs).
+    func render(_ name: String, _ context: [TemplateValue]) -> [UInt8] {
+        var output = TemplateOutput()
+        var stack = context
+        if let template = templates[name] { render(template.nodes, &stack, &output) }
+        return output.bytes
+    }
+
+    private func render(_ nodes: [Template.Node], _ stack: inout [TemplateValue], _ output: inout TemplateOutput) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                output.appendTemplateText(bytes)
+            case .variable(let name, let escaped):
+                switch lookup(name, stack) {
+                case .text(let text): output.appendValue(text, escaped: escaped)
+                case .flag(let flag): output.appendValue(flag ? "true" : "false", escaped: false)
+                case .list, .object, .null, nil: break
+                }
+            case .section(let name, let children, let inverted):
+                let value = lookup(name, stack)
+                if inverted {
+                    if !(value?.isTruthy ?? false) { render(children, &stack, &output) }
+                    continue
+                }
+                guard let value, value.isTruthy else { continue }
+                switch value {
+                case .list(let elements):
+                    for element in elements {
+                        stack.append(element)
+                        render(children, &stack, &output)
+                        stack.removeLast()
+                    }
+                case .flag:
+                    render(children, &stack, &output)
+                default:
+                    stack.append(value)
+                    render(children, &stack, &output)
+                    stack.removeLast()
+                }
+            case .partial(let name, let indentation):
+                // Cycles are refused when the library is loaded, so this recursion ends.
+                guard let template = templates[name] else { continue }
+                let outer = output.indentation
+                if !indentation.isEmpty {
+                    output.indentation = outer + indentation
+                    output.atLineStart = true
+                }
+                render(template.nodes, &stack, &output)
+                output.indentation = outer
+            }
+        }
+    }
+
+    /// The spec's lookup: the first part from the innermost value that has it, the rest
+    /// inside that value only.
+    private func lookup(_ name: Template.Name, _ stack: [TemplateValue]) -> TemplateValue? {
+        guard let first = name.parts.first else { return stack.last }
+        var found: TemplateValue?
+        for value in stack.reversed() {
+            if let child = value.child(first) {
+                found = child
+                break
+            }
+        }
+        for part in name.parts.dropFirst() {
+            found = found?.child(part)
+        }
+        return found
+    }
+}
+
+/// Rendered bytes, with the indentation of the standalone partials being rendered.
+private struct TemplateOutput {
+    var bytes: [UInt8] = []
+    var indentation: [UInt8] = []
+    var atLineStart = true
+
+    init() {
+        bytes.reserveCapacity(8192)
+    }
+
+    /// Template text: every line of an indented partial starts with the indentation.
+    mutating func appendTemplateText(_ text: [UInt8]) {
+        guard !indentation.isEmpty else { return bytes.append(contentsOf: text) }
+        for byte in text {
+            if atLineStart {
+                bytes.append(contentsOf: indentation)
+                atLineStart = false
+            }
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\n") { atLineStart = true }
+        }
+    }
+
+    /// Data: indented where it starts a line, never inside (values are not template lines).
+    mutating func appendValue(_ text: String, escaped: Bool) {
+        if text.isEmpty { return }
+        if !indentation.isEmpty, atLineStart {
+            bytes.append(contentsOf: indentation)
+        }
+        atLineStart = false
+        if escaped { HTMLEscaping.append(text, to: &bytes) } else { bytes.append(contentsOf: text.utf8) }
+    }
+}
