@@ -1,5 +1,4 @@
 import ShareModel
-import Yams
 
 /// Splits a Markdown share file into its YAML front matter (as a located value)
 /// and its body, the share's description.
@@ -57,7 +56,7 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("markdown.front-matter-unterminated", "front matter opened on line 1 is never closed with a '---' line", at: origin))
             return result
         }
-        let yaml = String(decoding: bytes[lines[1].lowerBound..<lines[closing].lowerBound], as: UTF8.self)
+        let yaml = bytes[lines[1].lowerBound..<lines[closing].lowerBound]
         result.bodyLine = closing + 2
         if closing + 1 < lines.count {
             result.body = String(decoding: bytes[lines[closing + 1].lowerBound...], as: UTF8.self)
@@ -71,37 +70,13 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("yaml.too-deep", "front matter is nested more than \(maxDepth) levels deep", at: SourceLocation(file: file, position: position)))
             return result
         }
-        var converter = NodeConverter(file: file, lineOffset: lineOffset, yaml: yaml)
-        do {
-            guard let node = try Yams.compose(yaml: yaml, .basic, .default, .utf8) else {
-                result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
-                return result
-            }
-            result.value = converter.convert(node)
-            result.diagnostics += converter.diagnostics
-        } catch let error as YamlError {
-            result.diagnostics.append(converter.diagnostic(for: error))
-        } catch {
-            result.diagnostics.append(.error("yaml.syntax", "\(error)", at: origin))
+        let composed = YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
+        if composed.empty {
+            result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
         }
+        result.value = composed.value
+        result.diagnostics += composed.diagnostics
         return result
-    }
-
-    /// The 1-based line (within `yaml`) where `key` is written again after its first
-    /// occurrence at `mark`, in the same column; libyaml only reports the first.
-    static func repeatedKeyLine(_ key: String, after mark: SourcePosition, in yaml: String) -> Int? {
-        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-        guard mark.line >= 1, mark.line < lines.count else { return nil }
-        for index in mark.line..<lines.count {
-            let line = lines[index].unicodeScalars
-            guard line.count >= mark.column else { continue }
-            let rest = String(String.UnicodeScalarView(line.dropFirst(mark.column - 1)))
-            for spelling in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(spelling) {
-                let after = rest.dropFirst(spelling.count).drop { $0 == " " }
-                if after.hasPrefix(":") { return index + 1 }
-            }
-        }
-        return nil
     }
 
     /// Ranges of the lines of `bytes` from `start`, without their `\n`.
@@ -118,7 +93,7 @@ public enum FrontMatterParser {
 
     /// A conservative bound on the nesting libyaml would build: flow brackets, block
     /// indentation and `- ` entries per line. Returns where the bound is exceeded.
-    static func excessiveNesting(_ yaml: String) -> SourcePosition? {
+    static func excessiveNesting(_ yaml: ArraySlice<UInt8>) -> SourcePosition? {
         var flowDepth = 0
         var line = 1
         var column = 0
@@ -128,7 +103,7 @@ public enum FrontMatterParser {
         var quote: UInt8?
         var previous: UInt8 = 0x0A
         let newline: UInt8 = 0x0A, space: UInt8 = 0x20, dash = UInt8(ascii: "-")
-        for byte in yaml.utf8 {
+        for byte in yaml {
             if byte & 0xC0 != 0x80 { column += 1 }
             if byte == newline {
                 if quote == newline { quote = nil }
@@ -173,9 +148,23 @@ public enum FrontMatterParser {
         /// Scalar offsets where libyaml's lines start, or nil when both counts agree.
         private var yamlStarts: [Int]? = [0]
 
-        init(_ yaml: String) {
+        /// Nil when the text has no line break but LF, as nearly every file: then
+        /// libyaml's lines are sharegen's.
+        init?(_ yaml: ArraySlice<UInt8>) {
+            var index = yaml.startIndex
+            var other = false
+            while index < yaml.endIndex, !other {
+                switch yaml[index] {
+                case 0x0D: other = true
+                case 0xC2: other = index + 1 < yaml.endIndex && yaml[index + 1] == 0x85
+                case 0xE2: other = index + 2 < yaml.endIndex && yaml[index + 1] == 0x80 && (yaml[index + 2] == 0xA8 || yaml[index + 2] == 0xA9)
+                default: break
+                }
+                index += 1
+            }
+            guard other else { return nil }
             var previous: Unicode.Scalar = "\0"
-            for (index, scalar) in yaml.unicodeScalars.enumerated() {
+            for (index, scalar) in String(decoding: yaml, as: UTF8.self).unicodeScalars.enumerated() {
                 switch scalar {
                 case "\n" where previous == "\r":
                     starts.append(index + 1)
@@ -206,110 +195,6 @@ public enum FrontMatterParser {
                 if starts[middle] <= offset { low = middle } else { high = middle - 1 }
             }
             return SourcePosition(line: low + 1, column: offset - starts[low] + 1)
-        }
-    }
-
-    private struct NodeConverter {
-        let file: String
-        let lineOffset: Int
-        let yaml: String
-        let lines: LineMap
-        var diagnostics: [Diagnostic] = []
-        var nodeCount = 0
-        var tooLarge = false
-
-        init(file: String, lineOffset: Int, yaml: String) {
-            self.file = file
-            self.lineOffset = lineOffset
-            self.yaml = yaml
-            lines = LineMap(yaml)
-        }
-
-        /// A mark's position within the YAML text (not yet offset to the file).
-        func yamlPosition(_ mark: Mark) -> SourcePosition {
-            lines.position(line: mark.line, column: mark.column)
-        }
-
-        func position(_ mark: Mark?) -> SourcePosition {
-            guard let mark else { return SourcePosition(line: 1 + lineOffset, column: 1) }
-            let position = yamlPosition(mark)
-            return SourcePosition(line: position.line + lineOffset, column: position.column)
-        }
-
-        func diagnostic(for error: YamlError) -> Diagnostic {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                var message = "invalid YAML: \(problem)"
-                if problem.contains("cannot start any token") { message += " (YAML does not allow tabs for indentation)" }
-                return .error("yaml.syntax", message, at: SourceLocation(file: file, position: position(mark)))
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                let names = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-                let first = position(context.mark)
-                guard let key = duplicates.first, let line = FrontMatterParser.repeatedKeyLine(key, after: yamlPosition(context.mark), in: yaml) else {
-                    return .error("yaml.duplicate-key", "duplicate key \(names) in mapping", at: SourceLocation(file: file, position: first))
-                }
-                return .error(
-                    "yaml.duplicate-key", "duplicate key \(names) (first defined at line \(first.line), column \(first.column))",
-                    at: SourceLocation(file: file, position: SourcePosition(line: line + lineOffset, column: first.column)))
-            case .reader(let problem, let offset, _, _):
-                // Yams gives the offset in Characters; positions count scalars.
-                guard let offset, let index = yaml.index(yaml.startIndex, offsetBy: offset, limitedBy: yaml.endIndex) else {
-                    return .error("yaml.syntax", "invalid YAML: \(problem)", at: SourceLocation(file: file, position: position(nil)))
-                }
-                let at = lines.position(offset: yaml.unicodeScalars.distance(from: yaml.startIndex, to: index))
-                return .error("yaml.syntax", "invalid YAML: \(problem)", at: SourceLocation(file: file, position: SourcePosition(line: at.line + lineOffset, column: at.column)))
-            default:
-                return .error("yaml.syntax", "invalid YAML: \(error)", at: SourceLocation(file: file, position: position(nil)))
-            }
-        }
-
-        mutating func convert(_ node: Node) -> SourceValue {
-            nodeCount += 1
-            let at = position(node.mark)
-            if nodeCount > FrontMatterParser.maxNodes {
-                if !tooLarge {
-                    tooLarge = true
-                    diagnostics.append(.error("yaml.too-large", "front matter expands to more than \(FrontMatterParser.maxNodes) values (check aliases)", at: SourceLocation(file: file, position: at)))
-                }
-                return SourceValue(.null, at: at)
-            }
-            switch node {
-            case .scalar(let scalar):
-                return SourceValue(scalarKind(scalar, node: node), at: at)
-            case .sequence(let sequence):
-                return SourceValue(.array(sequence.map { convert($0) }), at: at)
-            case .mapping(let mapping):
-                var members: [SourceMember] = []
-                for (key, value) in mapping {
-                    guard case .scalar(let keyScalar) = key else {
-                        diagnostics.append(.error("yaml.key", "mapping keys must be plain strings", at: SourceLocation(file: file, position: position(key.mark))))
-                        continue
-                    }
-                    members.append(SourceMember(key: keyScalar.string, keyPosition: position(key.mark), value: convert(value)))
-                }
-                return SourceValue(.object(members), at: at)
-            case .alias(let alias):
-                diagnostics.append(.error("yaml.alias", "unresolved alias *\(alias.anchor.rawValue)", at: SourceLocation(file: file, position: at)))
-                return SourceValue(.null, at: at)
-            }
-        }
-
-        /// Resolves plain scalars with the YAML 1.2 core schema (null, true/false, numbers),
-        /// without Yams' regular expressions, which dominated the cost of loading.
-        /// Quoted and block scalars are always strings; YAML 1.1's yes/no stay strings.
-        func scalarKind(_ scalar: Node.Scalar, node: Node) -> SourceValue.Kind {
-            let text = scalar.string
-            guard scalar.style == .plain else {
-                return .string(text)
-            }
-            switch text {
-            case "", "~", "null", "Null", "NULL": return .null
-            case "true", "True", "TRUE": return .bool(true)
-            case "false", "False", "FALSE": return .bool(false)
-            default: break
-            }
-            if let number = CoreSchema.number(text) { return .number(number) }
-            return .string(text)
         }
     }
 }

@@ -130,13 +130,7 @@ public enum Formats {
                 ? "scheme \"\(scheme)\" is not allowed; use https" : "must be an absolute URL (https://…)"
         }
         guard url[colon...].hasPrefix("://") else { return "must be an absolute URL (https://host/…)" }
-        for scalar in url.unicodeScalars {
-            if scalar.value <= 0x20 || scalar.value == 0x7F { return "must not contain spaces or control characters" }
-            if "<>\"'`\\{}|^".unicodeScalars.contains(scalar) { return "must not contain the character '\(scalar)' (percent-encode it)" }
-            if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
-                return "must not contain Unicode direction controls"
-            }
-        }
+        if let problem = characterProblem(url) { return problem }
         let afterScheme = url[url.index(colon, offsetBy: 3)...]
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.utf8.contains(UInt8(ascii: "@")) { return "must not contain user info (\"user@\")" }
@@ -153,6 +147,32 @@ public enum Formats {
         return nil
     }
 
+    /// The first character a URL must not contain, by UTF-8 byte: URLs are checked for
+    /// every share, and this loop is a tenth of the cost of a scalar-by-scalar one.
+    static func characterProblem(_ url: String) -> String? {
+        var url = url
+        return url.withUTF8 { bytes -> String? in
+            for index in bytes.indices {
+                switch bytes[index] {
+                case 0...0x20, 0x7F:
+                    return "must not contain spaces or control characters"
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "\\"),
+                     UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"):
+                    return "must not contain the character '\(Unicode.Scalar(bytes[index]))' (percent-encode it)"
+                case 0xE2 where index + 2 < bytes.count:
+                    // U+202A…U+202E and U+2066…U+2069 are E2 80 AA…AE and E2 81 A6…A9.
+                    let (second, third) = (bytes[index + 1], bytes[index + 2])
+                    if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) {
+                        return "must not contain Unicode direction controls"
+                    }
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+    }
+
     /// ASCII characters of DNS host names (`_` too, which some CDN names use).
     static func isHostCharacter(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-._".unicodeScalars.contains(scalar)
@@ -163,7 +183,7 @@ public enum Formats {
     /// path starting `//` made asset links protocol-relative (`//evil.test/assets/share.js`),
     /// and nginx reads `;` as the end of a directive and `$` as a variable.
     public static func basePathProblem(_ url: String) -> String? {
-        guard let scheme = url.range(of: "://") else { return nil }
+        guard let scheme = url.firstRange(of: "://") else { return nil }
         let afterScheme = url[scheme.upperBound...]
         guard let slash = afterScheme.firstIndex(of: "/") else { return nil }
         let path = afterScheme[slash...].prefix { $0 != "?" && $0 != "#" }
