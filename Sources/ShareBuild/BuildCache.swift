@@ -9,7 +9,7 @@ import ShareModel
 /// source files changed otherwise. It lives beside the output
 /// (`.sharegen-cache/<output name>-<channel>`), so the output itself stays byte-identical
 /// to a clean build; a missing, stale or damaged cache only costs a full build.
-struct BuildCache: Equatable {
+struct BuildCache {
     static let formatLine = "sharegen-cache 1"
 
     /// Identity of the sharegen binary: a new binary renders from scratch.
@@ -24,7 +24,13 @@ struct BuildCache: Equatable {
     /// written: anything else means the output was replaced since.
     var outputMarker: String
     /// Per share source file: the digest of its bytes and the files rendered from it.
-    var shares: [String: Share]
+    /// Read from the file only when asked for: a no-op build needs the header alone.
+    var shares: [String: Share] { parsedShares ?? Self.parseShares(shareLines) }
+    private var parsedShares: [String: Share]?
+    private var shareLines: Substring = ""
+
+    /// Shares listed, without parsing their lines.
+    var shareCount: Int { parsedShares?.count ?? shareLines.utf8.count(where: { $0 == UInt8(ascii: "\n") }) }
 
     struct Share: Equatable {
         var digest: UInt64
@@ -81,31 +87,41 @@ struct BuildCache: Equatable {
         self.inputs = inputs
         self.global = global
         self.outputMarker = outputMarker
-        self.shares = shares
+        parsedShares = shares
     }
 
-    /// Parses a cache file; nil for anything unexpected.
+    /// Parses a cache file's header; nil for anything unexpected. The share lines that
+    /// follow it are parsed by `shares`.
     init?(text: String) {
         var header: [String: String] = [:]
-        var shares: [String: Share] = [:]
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        guard lines.first == Substring(BuildCache.formatLine) else { return nil }
-        for line in lines.dropFirst() {
+        var rest = text[...]
+        guard let first = rest.firstIndex(of: "\n"), rest[..<first] == BuildCache.formatLine else { return nil }
+        rest = rest[rest.index(after: first)...]
+        while !rest.hasPrefix("share "), let end = rest.firstIndex(of: "\n") {
+            let line = rest[..<end]
+            rest = rest[rest.index(after: end)...]
             guard let space = line.firstIndex(of: " ") else { return nil }
-            let key = String(line[..<space])
-            let value = line[line.index(after: space)...]
-            if key == "share" {
-                let fields = value.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                guard fields.count >= 2, let digest = UInt64(fields[0]) else { return nil }
-                shares[fields[1]] = Share(digest: digest, outputs: Array(fields.dropFirst(2)).filter { !$0.isEmpty })
-            } else {
-                header[key] = String(value)
-            }
+            header[String(line[..<space])] = String(line[line.index(after: space)...])
         }
         guard let tool = header["tool"], let channel = header["channel"].flatMap(Channel.init(rawValue:)),
               let inputs = header["inputs"].flatMap(UInt64.init), let global = header["global"].flatMap(UInt64.init),
               let marker = header["output"] else { return nil }
-        self.init(tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: shares)
+        self.init(tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: [:])
+        parsedShares = nil
+        shareLines = rest
+    }
+
+    /// `share <digest>\t<source>\t<output>…` lines; a damaged line drops them all, which
+    /// only means rendering every share again.
+    private static func parseShares(_ lines: Substring) -> [String: Share] {
+        var shares: [String: Share] = [:]
+        for line in lines.split(separator: "\n") {
+            guard line.hasPrefix("share ") else { return [:] }
+            let fields = line.dropFirst(6).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 2, let digest = UInt64(fields[0]) else { return [:] }
+            shares[fields[1]] = Share(digest: digest, outputs: Array(fields.dropFirst(2)).filter { !$0.isEmpty })
+        }
+        return shares
     }
 }
 

@@ -110,7 +110,7 @@ public struct LiveBuild: Sendable {
         }
         clock.lap("validate")
 
-        let digests = prepared.loaded.shareDigests
+        let digests = prepared.shareDigests
         let global = prepared.globalKey(channel: channel)
         // Projections rather than `shares(in:)`: copying thousands of shares is a visible part of a rebuild.
         let channel = channel

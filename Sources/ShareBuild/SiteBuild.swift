@@ -37,8 +37,11 @@ public struct SiteBuild: Sendable {
         self.fileSystem = fileSystem
     }
 
+    /// A validated site ready to render. It keeps the digests of the source files, not
+    /// their parsed trees, which are freed before rendering starts (peak memory).
     struct Prepared {
-        var loaded: LoadedSite
+        var shareDigests: [String: UInt64]
+        var configDigest: UInt64
         var validation: ValidationResult
         var templates: TemplateSet
         var diagnostics: [Diagnostic]
@@ -60,7 +63,10 @@ public struct SiteBuild: Sendable {
         guard !diagnostics.hasErrors, case .success(let templates) = templates else {
             return (.failure(.invalid(diagnostics.sortedForOutput())), memo)
         }
-        return (.success(Prepared(loaded: loaded, validation: validation, templates: templates, diagnostics: diagnostics)), memo)
+        let prepared = Prepared(
+            shareDigests: loaded.shareDigests, configDigest: loaded.config?.digest ?? 0, validation: validation, templates: templates,
+            diagnostics: diagnostics)
+        return (.success(prepared), memo)
     }
 
     /// Validates the site and renders `channel` without writing anything.
@@ -85,7 +91,7 @@ public struct SiteBuild: Sendable {
         } : nil
         clock.lap("fingerprint")
         if let previous, previous.inputs == inputs {
-            return .success(Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shares.count, timings: clock.laps))
+            return .success(Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shareCount, timings: clock.laps))
         }
         let prepared: Prepared
         switch prepare(discovery) {
@@ -93,7 +99,7 @@ public struct SiteBuild: Sendable {
         case .success(let value): prepared = value
         }
         clock.lap("load and validate")
-        let digests = prepared.loaded.shareDigests
+        let digests = prepared.shareDigests
         let global = prepared.globalKey(channel: channel)
         let shares = prepared.validation.site.shares(in: channel)
         var reusable: [String: [String]] = [:]
@@ -173,7 +179,7 @@ public struct SiteBuild: Sendable {
 extension SiteBuild.Prepared {
     /// What every rendered file depends on besides its own share.
     func globalKey(channel: Channel) -> UInt64 {
-        var text = "\(FileFacts.tool)\n\(channel.rawValue)\n\(loaded.config?.digest ?? 0)\n"
+        var text = "\(FileFacts.tool)\n\(channel.rawValue)\n\(configDigest)\n"
         for (path, source) in templates.sources.sorted(by: { $0.key < $1.key }) {
             text += "\(path)\n\(fnv1a(Array(source.utf8)))\n"
         }

@@ -94,11 +94,11 @@ public struct SiteLoader: Sendable {
         let content = SiteLoader.contentDirectory
         if fileSystem.resolvedKind(at: absolute(content)) == .directory {
             // Listing thousands of project folders is system-call bound: spread it over the cores.
-            let names = listing(content, &diagnostics).filter { !$0.hasPrefix(".") }
-            let walked = names.parallelMap { name -> (String, [PendingFile]?, [Diagnostic]) in
+            let entries = listing(content, &diagnostics).filter { !$0.name.hasPrefix(".") }
+            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic]) in
                 let projectPath = joinPath(content, name)
                 var found: [Diagnostic] = []
-                guard fileSystem.resolvedKind(at: absolute(projectPath)) == .directory else {
+                guard kind == .directory else {
                     found.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
                     return (projectPath, nil, found)
                 }
@@ -202,9 +202,9 @@ public struct SiteLoader: Sendable {
         joinPath(root, path)
     }
 
-    private func listing(_ path: String, _ diagnostics: inout [Diagnostic]) -> [String] {
+    private func listing(_ path: String, _ diagnostics: inout [Diagnostic]) -> [(name: String, kind: FileKind?)] {
         do {
-            return try fileSystem.contentsOfDirectory(absolute(path))
+            return try fileSystem.entries(absolute(path))
         } catch {
             diagnostics.append(.error("source.unreadable", "cannot read folder: \(error.reason)", at: SourceLocation(file: path)))
             return []
@@ -214,14 +214,13 @@ public struct SiteLoader: Sendable {
     /// The input files of one project folder; `project` is filled in by the caller.
     private func projectFiles(_ projectPath: String, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
         var files: [PendingFile] = []
-        for name in listing(projectPath, &diagnostics) where !name.hasPrefix(".") {
+        for (name, kind) in listing(projectPath, &diagnostics) where !name.hasPrefix(".") {
             let path = joinPath(projectPath, name)
-            let kind = fileSystem.resolvedKind(at: absolute(path))
             switch (name, kind) {
             case ("project.json", .file):
                 files.append(PendingFile(path: path, role: .project, project: nil))
             case ("shares", .directory):
-                for file in listing(path, &diagnostics) where !file.hasPrefix(".") {
+                for (file, _) in listing(path, &diagnostics) where !file.hasPrefix(".") {
                     let filePath = joinPath(path, file)
                     if file.hasSuffix(".json") {
                         files.append(PendingFile(path: filePath, role: .share(.json), project: nil))
@@ -232,7 +231,7 @@ public struct SiteLoader: Sendable {
                     }
                 }
             case ("credentials", .directory):
-                for file in listing(path, &diagnostics) where !file.hasPrefix(".") {
+                for (file, _) in listing(path, &diagnostics) where !file.hasPrefix(".") {
                     let filePath = joinPath(path, file)
                     if file.hasSuffix(".json") {
                         files.append(PendingFile(path: filePath, role: .credential, project: nil))

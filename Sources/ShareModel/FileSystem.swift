@@ -34,11 +34,18 @@ public protocol FileSystem: Sendable {
     func kind(at path: String) -> FileKind?
     /// Entry names of a directory, sorted bytewise, without `.` and `..`.
     func contentsOfDirectory(_ path: String) throws(FileSystemError) -> [String]
+    /// Entry names with their resolved kinds (symlinks followed; nil when dangling), in
+    /// the order of `contentsOfDirectory`.
+    func entries(_ path: String) throws(FileSystemError) -> [(name: String, kind: FileKind?)]
     /// The whole file; symlinks to files are followed.
     func readFile(_ path: String) throws(FileSystemError) -> [UInt8]
 }
 
 extension FileSystem {
+    public func entries(_ path: String) throws(FileSystemError) -> [(name: String, kind: FileKind?)] {
+        try contentsOfDirectory(path).map { ($0, resolvedKind(at: joinPath(path, $0))) }
+    }
+
     /// Kind after following a symlink, or nil if absent or dangling.
     public func resolvedKind(at path: String) -> FileKind? {
         let kind = kind(at: path)

@@ -40,57 +40,67 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// Compact JSON. With `escapeForHTML`, `<`, `>`, `&` and U+2028/9 are escaped so
     /// the text is safe inside `<script>` and in HTML attributes.
     public func serialized(pretty: Bool = false, escapeForHTML: Bool = false) -> String {
-        var out = ""
+        String(decoding: serializedBytes(pretty: pretty, escapeForHTML: escapeForHTML), as: UTF8.self)
+    }
+
+    /// `serialized` as UTF-8 bytes, written straight into one buffer.
+    public func serializedBytes(pretty: Bool = false, escapeForHTML: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, pretty: pretty, indent: 0, escapeForHTML: escapeForHTML)
         return out
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int, escapeForHTML: Bool) {
+    private func write(to out: inout [UInt8], pretty: Bool, indent: Int, escapeForHTML: Bool) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .number(let literal): out += literal
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .number(let literal): out += literal.utf8
         case .string(let value): JSONValue.writeString(value, to: &out, escapeForHTML: escapeForHTML)
         case .array(let elements):
-            if elements.isEmpty { out += "[]"; return }
-            out += "["
+            if elements.isEmpty { out += "[]".utf8; return }
+            out.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { JSONValue.newline(&out, indent + 1) }
                 element.write(to: &out, pretty: pretty, indent: indent + 1, escapeForHTML: escapeForHTML)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { JSONValue.newline(&out, indent) }
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { out += "{}".utf8; return }
+            out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { JSONValue.newline(&out, indent + 1) }
                 JSONValue.writeString(key, to: &out, escapeForHTML: escapeForHTML)
-                out += pretty ? ": " : ":"
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
                 value.write(to: &out, pretty: pretty, indent: indent + 1, escapeForHTML: escapeForHTML)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { JSONValue.newline(&out, indent) }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef")
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
 
-    static func writeString(_ value: String, to out: inout String, escapeForHTML: Bool) {
-        out += "\""
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ value: String, to out: inout [UInt8], escapeForHTML: Bool) {
+        out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
             // Copies runs of bytes that need no escape in one append each.
             var runStart = 0
             var index = 0
-            func flush(_ end: Int) {
-                if end > runStart { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
-            }
             while index < bytes.count {
                 let byte = bytes[index]
-                var escape: String?
+                var escape: StaticString?
+                var code: UInt32?
                 var width = 1
                 switch byte {
                 case UInt8(ascii: "\""): escape = "\\\""
@@ -99,33 +109,33 @@ public indirect enum JSONValue: Sendable, Hashable {
                 case 0x0D: escape = "\\r"
                 case 0x09: escape = "\\t"
                 case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "'"):
-                    if escapeForHTML { escape = unicodeEscape(UInt32(byte)) }
+                    if escapeForHTML { code = UInt32(byte) }
                 case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                     // U+2028 and U+2029 end lines in JavaScript.
-                    escape = unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    code = bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029
                     width = 3
                 default:
-                    if byte < 0x20 { escape = unicodeEscape(UInt32(byte)) }
+                    if byte < 0x20 { code = UInt32(byte) }
                 }
-                if let escape {
-                    flush(index)
-                    out += escape
-                    index += width
-                    runStart = index
-                } else {
+                guard escape != nil || code != nil else {
                     index += 1
+                    continue
                 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                if let escape { escape.withUTF8Buffer { out.append(contentsOf: $0) } }
+                if let code { unicodeEscape(code, to: &out) }
+                index += width
+                runStart = index
             }
-            flush(bytes.count)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
-    private static func unicodeEscape(_ value: UInt32) -> String {
-        var text = "\\u"
+    private static func unicodeEscape(_ value: UInt32, to out: inout [UInt8]) {
+        out += "\\u".utf8
         for shift in stride(from: 12, through: 0, by: -4) {
-            text.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+            out.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)])
         }
-        return text
     }
 }

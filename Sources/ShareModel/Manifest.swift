@@ -209,3 +209,71 @@ extension JSONValue: Codable {
         init?(intValue: Int) { nil }
     }
 }
+
+extension Manifest {
+    /// The manifest as JSON with every object's keys sorted (nested data included) and
+    /// absent optionals left out: the same document `JSONEncoder` with `.sortedKeys`
+    /// writes, built directly (the encoder was a tenth of a 10,000-share build's CPU).
+    public var json: JSONValue {
+        JSONValue.compactObject([
+            ("version", .number(version)), ("channel", .string(channel.rawValue)), ("baseURL", .string(baseURL)),
+            ("siteName", .string(siteName)), ("signing", signing.json), ("shares", .array(shares.map(\.json))),
+            ("redirects", .array(redirects.map(\.json))), ("gone", .array(gone.map(\.json))),
+            ("credentials", .array(credentials.map(\.json))),
+        ]).sortingKeys()
+    }
+}
+
+extension Manifest.Signing {
+    var json: JSONValue {
+        .compactObject([
+            ("endpoint", endpoint.map(JSONValue.string)), ("mediaBaseURL", mediaBaseURL.map(JSONValue.string)),
+            ("defaultTTLSeconds", .number(defaultTTLSeconds)), ("maxTTLSeconds", .number(maxTTLSeconds)),
+        ])
+    }
+}
+
+extension Manifest.Share {
+    var json: JSONValue {
+        let video: JSONValue = .compactObject([
+            ("id", .string(video.id)),
+            ("segment", video.segment.map { .compactObject([("id", $0.id.map(JSONValue.string)), ("start", .number($0.start)), ("end", .number($0.end))]) }),
+            ("status", .string(video.status.rawValue)), ("hlsUrl", video.hlsUrl.map(JSONValue.string)),
+            ("mp4Url", video.mp4Url.map(JSONValue.string)), ("embedUrl", video.embedUrl.map(JSONValue.string)),
+            ("thumbnailUrl", video.thumbnailUrl.map(JSONValue.string)), ("durationSeconds", video.durationSeconds.map(JSONValue.number)),
+            ("width", video.width.map(JSONValue.number)), ("height", video.height.map(JSONValue.number)),
+        ])
+        return .compactObject([
+            ("id", .string(id)), ("project", .string(project)), ("slug", .string(slug)), ("path", .string(path)), ("url", .string(url)),
+            ("status", .string(status.rawValue)), ("visibility", .string(visibility.rawValue)), ("video", video),
+            ("apiCredentialId", apiCredentialId.map(JSONValue.string)), ("locale", .string(locale)), ("title", .string(title)),
+            ("subtitle", subtitle.map(JSONValue.string)), ("description", .string(description)), ("metadata", metadata),
+            ("personalizationData", personalizationData), ("createdAt", createdAt.map(JSONValue.string)), ("sourceFile", .string(sourceFile)),
+        ])
+    }
+}
+
+extension Manifest.Redirect {
+    var json: JSONValue { .object([("from", .string(from)), ("to", .string(to)), ("project", .string(project))]) }
+}
+
+extension Manifest.Gone {
+    var json: JSONValue { .object([("slug", .string(slug)), ("project", .string(project))]) }
+}
+
+extension Manifest.Credential {
+    var json: JSONValue {
+        .object([("id", .string(id)), ("project", .string(project)), ("apiKey", .string(apiKey)), ("secretHash", .string(secretHash)), ("status", .string(status.rawValue))])
+    }
+}
+
+extension JSONValue {
+    /// The same value with the keys of every object, at every depth, in ascending order.
+    public func sortingKeys() -> JSONValue {
+        switch self {
+        case .object(let members): .object(members.map { ($0.0, $0.1.sortingKeys()) }.sorted { $0.0 < $1.0 })
+        case .array(let elements): .array(elements.map { $0.sortingKeys() })
+        default: self
+        }
+    }
+}

@@ -1,14 +1,10 @@
 import Crypto
-import Foundation
 import ShareModel
 
 /// Builds `manifest.json`, the signer's only input.
 enum ManifestBuilder {
     static func build(site: Site, shares: [Share], context: ChannelContext) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain Codable values cannot fail.
-        return Array(try! encoder.encode(manifest(site: site, shares: shares, context: context))) + [0x0A]
+        Array((manifest(site: site, shares: shares, context: context).json.serialized(pretty: true) + "\n").utf8)
     }
 
     static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {
