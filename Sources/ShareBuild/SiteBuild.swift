@@ -47,9 +47,11 @@ public struct SiteBuild: Sendable {
         var diagnostics: [Diagnostic]
     }
 
+    /// Loads and validates in one pass, so the parsed trees of all shares never coexist.
     private func prepare(_ discovery: SiteLoader.Discovery? = nil) -> Result<Prepared, Failure> {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        return SiteBuild.prepare(loader.load(discovery ?? loader.discover()), TemplateSet.load(fileSystem: fileSystem, root: root)).result
+        let (loaded, validation) = SiteValidator().load(discovery ?? loader.discover(), with: loader)
+        return SiteBuild.prepared(loaded, validation, TemplateSet.load(fileSystem: fileSystem, root: root))
     }
 
     /// Validates loaded input and templates: an error in either fails the build. The memo
@@ -58,15 +60,20 @@ public struct SiteBuild: Sendable {
         _ loaded: LoadedSite, _ templates: Result<TemplateSet, DiagnosticList>, reusing memo: ValidationMemo? = nil
     ) -> (result: Result<Prepared, Failure>, memo: ValidationMemo) {
         let (validation, memo) = SiteValidator().validate(loaded, reusing: memo)
+        return (prepared(loaded, validation, templates), memo)
+    }
+
+    private static func prepared(
+        _ loaded: LoadedSite, _ validation: ValidationResult, _ templates: Result<TemplateSet, DiagnosticList>
+    ) -> Result<Prepared, Failure> {
         var diagnostics = validation.diagnostics
         if case .failure(let problems) = templates { diagnostics += problems.diagnostics }
         guard !diagnostics.hasErrors, case .success(let templates) = templates else {
-            return (.failure(.invalid(diagnostics.sortedForOutput())), memo)
+            return .failure(.invalid(diagnostics.sortedForOutput()))
         }
-        let prepared = Prepared(
+        return .success(Prepared(
             shareDigests: loaded.shareDigests, configDigest: loaded.config?.digest ?? 0, validation: validation, templates: templates,
-            diagnostics: diagnostics)
-        return (.success(prepared), memo)
+            diagnostics: diagnostics))
     }
 
     /// Validates the site and renders `channel` without writing anything.

@@ -125,13 +125,43 @@ public struct SiteLoader: Sendable {
 
     /// Reads and parses the files of an earlier `discover()`.
     public func load(_ discovery: Discovery) -> LoadedSite {
-        let pending = discovery.pending
+        read(discovery, config: nil, summarize: nil as (@Sendable (SourceDocument, String) -> Never)?).site
+    }
+
+    /// `load(_:)` for a caller that needs each share file only in digested form (a build):
+    /// the configuration is read first and given to `makeSummarizer`; then every share
+    /// file is parsed and summarized in the same task and its tree dropped at once, so
+    /// the parsed trees of all shares never exist together (peak memory). The shares of
+    /// the loaded site keep their path, format and digest, not their value or body.
+    public func load<Summary: Sendable>(
+        _ discovery: Discovery, summarizingShares makeSummarizer: (SourceDocument?) -> @Sendable (SourceDocument, _ project: String) -> Summary
+    ) -> (site: LoadedSite, summaries: [String: Summary]) {
+        let configFile = discovery.pending.first { if case .config = $0.role { true } else { false } }
+        let config = configFile.map(parse)
+        return read(discovery, config: config, summarize: makeSummarizer(config?.0))
+    }
+
+    private func read<Summary: Sendable>(
+        _ discovery: Discovery, config preread: (SourceDocument, [Diagnostic])?, summarize: (@Sendable (SourceDocument, String) -> Summary)?
+    ) -> (site: LoadedSite, summaries: [String: Summary]) {
         var projects = discovery.projects
         var diagnostics = discovery.diagnostics
-        let parsed = pending.parallelMap { file in (file, parse(file)) }
-        var config: SourceDocument?
-        for (file, (document, fileDiagnostics)) in parsed {
+        var config = preread?.0
+        diagnostics += preread?.1 ?? []
+        let pending = preread == nil ? discovery.pending : discovery.pending.filter { if case .config = $0.role { false } else { true } }
+        let ids = projects.map(\.id)
+        let parsed = pending.parallelMap { file -> (SourceDocument, [Diagnostic], Summary?) in
+            var (document, found) = parse(file)
+            guard let summarize, case .share = file.role, let project = file.project else { return (document, found, nil) }
+            let summary = summarize(document, ids[project])
+            document.value = nil
+            document.body = nil
+            return (document, found, summary)
+        }
+        var summaries: [String: Summary] = [:]
+        for (file, (document, fileDiagnostics, summary)) in zip(pending, parsed) {
             diagnostics += fileDiagnostics
+            if let summary { summaries[document.path] = summary }
             switch file.role {
             case .config: config = document
             case .project: projects[file.project!].projectFile = document
@@ -139,7 +169,7 @@ public struct SiteLoader: Sendable {
             case .credential: projects[file.project!].credentials.append(document)
             }
         }
-        return LoadedSite(config: config, projects: projects, diagnostics: diagnostics)
+        return (LoadedSite(config: config, projects: projects, diagnostics: diagnostics), summaries)
     }
 
     /// `site` with the files at `paths` (relative to the root) read and parsed again, so that a

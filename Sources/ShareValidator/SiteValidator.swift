@@ -36,6 +36,32 @@ public struct SiteValidator: Sendable {
     /// the rules of one file run again only for files whose bytes, project or configuration
     /// changed; the cross-file rules run over everything, as always.
     public func validate(_ loaded: LoadedSite, reusing memo: ValidationMemo?) -> (result: ValidationResult, memo: ValidationMemo) {
+        validate(loaded, memo: memo, outcomes: nil)
+    }
+
+    /// What the per-file rules made of one share file, and the channel it names (even
+    /// when other rules fail, for `check --channel`).
+    public struct ShareOutcome: Sendable {
+        var share: CheckedShare?
+        var diagnostics: [Diagnostic]
+        var channel: Channel?
+    }
+
+    /// Reads and validates the files of `discovery` in one pass: each share file is
+    /// checked in the task that parsed it and its tree dropped there, so a build never
+    /// holds the parsed trees of every share (see `SiteLoader.load(_:summarizingShares:)`).
+    /// The result is `validate(loader.load(discovery))`'s; the loaded site's shares carry
+    /// no values.
+    public func load(_ discovery: SiteLoader.Discovery, with loader: SiteLoader) -> (loaded: LoadedSite, result: ValidationResult) {
+        let (loaded, outcomes) = loader.load(discovery) { configDocument in
+            var ignored: [Diagnostic] = []
+            let config = ConfigRules.validate(configDocument, into: &ignored)
+            return { document, project in Self.outcome(document, config: config, project: project) }
+        }
+        return (loaded, validate(loaded, memo: nil, outcomes: outcomes).result)
+    }
+
+    private func validate(_ loaded: LoadedSite, memo: ValidationMemo?, outcomes: [String: ShareOutcome]?) -> (result: ValidationResult, memo: ValidationMemo) {
         var diagnostics = loaded.diagnostics
         let config = ConfigRules.validate(loaded.config, into: &diagnostics)
         let memo = memo?.config == config ? memo : nil
@@ -63,33 +89,44 @@ public struct SiteValidator: Sendable {
         CrossFileRules.checkCredentialUniqueness(credentials, into: &diagnostics)
 
         let work = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
-        let results = work.parallelMap { project, document in
-            memo?.recall(\.shares, document, project: project) ?? checkShare(document, config: config, project: project)
-        }
+        let results = outcomes.map { outcomes in work.map { outcomes[$0.1.path] ?? ShareOutcome(share: nil, diagnostics: [], channel: nil) } }
+            ?? work.parallelMap { project, document in
+                if let (share, found) = memo?.recall(\.shares, document, project: project) {
+                    return ShareOutcome(share: share, diagnostics: found, channel: Self.declaredChannel(document))
+                }
+                return Self.outcome(document, config: config, project: project)
+            }
         var checked: [CheckedShare] = []
-        for ((project, document), (share, shareDiagnostics)) in zip(work, results) {
-            next.shares[document.path] = ValidationMemo.Entry(digest: document.digest, project: project, result: share, diagnostics: shareDiagnostics)
-            diagnostics += shareDiagnostics
-            if let share { checked.append(share) }
+        // Every file that names a valid channel, including files that break other rules,
+        // so that `check --channel` does not show another channel's errors.
+        var channelOfFile: [String: Channel] = [:]
+        for ((project, document), outcome) in zip(work, results) {
+            next.shares[document.path] = ValidationMemo.Entry(digest: document.digest, project: project, result: outcome.share, diagnostics: outcome.diagnostics)
+            diagnostics += outcome.diagnostics
+            if let share = outcome.share { checked.append(share) }
+            if let channel = outcome.channel { channelOfFile[document.path] = channel }
         }
         CrossFileRules.check(checked, credentials: credentials, into: &diagnostics)
 
         let shares = checked.sorted {
             ($0.share.channel, $0.share.project, $0.share.slug) < ($1.share.channel, $1.share.project, $1.share.slug)
         }.map(\.share)
-        // Every file that names a valid channel, including files that break other rules,
-        // so that `check --channel` does not show another channel's errors.
-        var channelOfFile: [String: Channel] = [:]
-        for (_, document) in work {
-            if let channel = document.value?["channel"]?.string.flatMap(Channel.init(rawValue:)) { channelOfFile[document.path] = channel }
-        }
         let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.map(\.credential).sorted { $0.id < $1.id })
         return (ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile), next)
     }
 
+    private static func outcome(_ document: SourceDocument, config: SiteConfig, project: String) -> ShareOutcome {
+        let (share, found) = checkShare(document, config: config, project: project)
+        return ShareOutcome(share: share, diagnostics: found, channel: declaredChannel(document))
+    }
+
+    private static func declaredChannel(_ document: SourceDocument) -> Channel? {
+        document.value?["channel"]?.string.flatMap(Channel.init(rawValue:))
+    }
+
     /// The field rules of one share file, and the warning about a guessable slug, which
     /// depends on that file alone.
-    private func checkShare(_ document: SourceDocument, config: SiteConfig, project: String) -> (CheckedShare?, [Diagnostic]) {
+    private static func checkShare(_ document: SourceDocument, config: SiteConfig, project: String) -> (CheckedShare?, [Diagnostic]) {
         var (share, diagnostics) = ShareRules.validate(document, context: ShareRules.Context(config: config, project: project))
         if let share, share.share.status == .enabled, share.share.video.visibility == .public, let reason = Formats.guessableReason(share.share.slug) {
             diagnostics.append(.warning(

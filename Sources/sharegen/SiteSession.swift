@@ -32,8 +32,10 @@ struct SiteSession {
         if !errors.isEmpty || (strict && !diagnostics.isEmpty) { throw Exit.invalidContent }
     }
 
+    /// Loads and validates in one pass (no parsed tree outlives its file's checks).
     func validate() -> ValidationResult {
-        SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: root).load())
+        let loader = SiteLoader(fileSystem: fileSystem, root: root)
+        return SiteValidator().load(loader.discover(), with: loader).result
     }
 
     /// Reads source lines for the excerpts under text diagnostics.

@@ -152,10 +152,20 @@ enum Fixture {
     }
 }
 
-/// Loads files from memory and validates them, as `sharegen check` does.
-func validate(_ files: [String: String]) -> ValidationResult {
-    let loaded = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "").load()
-    return SiteValidator().validate(loaded)
+/// Loads files from memory and validates them, as `sharegen check` does. Every call also
+/// runs the one-pass load-and-validate of `sharegen build` and expects the same result,
+/// so each validator test covers both paths.
+func validate(_ files: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> ValidationResult {
+    let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "")
+    let result = SiteValidator().validate(loader.load())
+    let (loaded, onePass) = SiteValidator().load(loader.discover(), with: loader)
+    #expect(onePass.diagnostics == result.diagnostics, "one-pass diagnostics differ", sourceLocation: sourceLocation)
+    #expect(onePass.channelOfFile == result.channelOfFile, sourceLocation: sourceLocation)
+    let summary = { (site: Site) in site.shares.map { "\($0.sourceFile) \($0.slug) \($0.publicTitle) \($0.description)" } }
+    #expect(summary(onePass.site) == summary(result.site), sourceLocation: sourceLocation)
+    #expect(onePass.site.credentials == result.site.credentials && onePass.site.projects == result.site.projects, sourceLocation: sourceLocation)
+    #expect(loaded.projects.allSatisfy { $0.shares.allSatisfy { $0.value == nil } }, "one pass keeps no share trees", sourceLocation: sourceLocation)
+    return result
 }
 
 /// Expects exactly these diagnostics (rule, severity, file, line, column), in any order.
