@@ -77,6 +77,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ShareBuild", "ShareModel", "ShareRenderer", "ShareEmitter"],
@@ -85,10 +86,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ShareRendererTests",
-            dependencies: ["ShareRenderer", "ShareLoader", "ShareValidator", "ShareModel"],
+            dependencies: ["ShareRenderer", "ShareLoader", "ShareValidator", "ShareModel", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ShareBuildTests", dependencies: ["ShareBuild", "ShareModel"], swiftSettings: strict),
+        .testTarget(name: "ShareBuildTests", dependencies: ["ShareBuild", "ShareModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ShareEmitterTests", dependencies: ["ShareEmitter", "ShareModel"], swiftSettings: strict),
         .testTarget(name: "ShareLoaderTests", dependencies: ["ShareLoader"], swiftSettings: strict),
         .testTarget(
@@ -118,7 +119,7 @@ let package = Package(
         .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "HardeningTests",
-            dependencies: ["ShareBuild", "ShareLoader", "ShareValidator", "ShareModel"],
+            dependencies: ["ShareBuild", "ShareLoader", "ShareValidator", "ShareModel", "TestSupport"],
             exclude: ["Fixtures", "injection_check.py"],
             swiftSettings: strict
         ),

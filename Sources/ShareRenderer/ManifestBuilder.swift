@@ -4,7 +4,9 @@ import ShareModel
 /// Builds `manifest.json`, the signer's only input.
 enum ManifestBuilder {
     static func build(site: Site, shares: [Share], context: ChannelContext) -> [UInt8] {
-        Array((manifest(site: site, shares: shares, context: context).json.serialized(pretty: true) + "\n").utf8)
+        var bytes = manifest(site: site, shares: shares, context: context).json.serializedBytes(pretty: true)
+        bytes.append(0x0A)
+        return bytes
     }
 
     static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {

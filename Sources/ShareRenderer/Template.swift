@@ -44,6 +44,9 @@ struct TemplateParser {
         case tag(Tag)
     }
 
+    /// Deepest section nesting a template may have.
+    static let maxDepth = 100
+
     private let bytes: [UInt8]
 
     private init(_ text: String) {
@@ -228,6 +231,10 @@ struct TemplateParser {
                     open[open.count - 1].nodes.append(.partial(tag.name, indentation: trims.indentation[index] ?? []))
                     partials.append((tag.name, position(tag.start)))
                 case .section, .inverted:
+                    // Rendering recurses once per level: bound it so no template can exhaust the stack.
+                    guard open.count <= Self.maxDepth else {
+                        throw error("sections are nested more than \(Self.maxDepth) deep", at: tag.start)
+                    }
                     open.append(OpenSection(tag: tag))
                 case .close:
                     guard open.count > 1 else { throw error("{{/\(tag.name)}} closes no open section", at: tag.start) }

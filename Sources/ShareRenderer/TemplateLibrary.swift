@@ -19,18 +19,32 @@ struct TemplateLibrary: Sendable {
             for partial in template.partials where templates[partial.name] == nil {
                 problems.append((name, "partial {{> \(partial.name)}} names no template (no templates/\(partial.name).mustache)", partial.position))
             }
-            if let cycle = cycle(from: name, path: [name]), let first = template.partials.first(where: { $0.name == cycle[1] }) {
+            if let cycle = cycle(from: name), let first = template.partials.first(where: { $0.name == cycle[1] }) {
                 problems.append((name, "partials include each other without end: \(cycle.joined(separator: " → "))", first.position))
             }
         }
         return problems
     }
 
-    private func cycle(from name: String, path: [String]) -> [String]? {
-        for partial in templates[name]?.partials ?? [] {
-            if partial.name == path[0] { return path + [partial.name] }
-            if path.contains(partial.name) { continue }
-            if let found = cycle(from: partial.name, path: path + [partial.name]) { return found }
+    /// The shortest chain of partials from `start` back to itself, by breadth-first
+    /// search (each template visited once, so any number of partials stays cheap).
+    private func cycle(from start: String) -> [String]? {
+        var cameFrom: [String: String] = [:]
+        var queue = [start]
+        var index = 0
+        while index < queue.count {
+            let name = queue[index]
+            index += 1
+            for partial in templates[name]?.partials ?? [] {
+                if partial.name == start {
+                    var chain = [name]
+                    while let previous = cameFrom[chain[chain.count - 1]] { chain.append(previous) }
+                    return chain.reversed() + [start]
+                }
+                guard partial.name != start, cameFrom[partial.name] == nil, templates[partial.name] != nil else { continue }
+                cameFrom[partial.name] = name
+                queue.append(partial.name)
+            }
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// `sharegen build` (the real binary) under faults: a full disk, a read-only output,
 /// SIGKILL at random moments, symlink loops and a file rewritten during the build. In

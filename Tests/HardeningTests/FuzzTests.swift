@@ -2,6 +2,7 @@ import Foundation
 import ShareModel
 import Synchronization
 import Testing
+import TestSupport
 
 /// Seeded mutation fuzzing of the loader and validator over the example site's files.
 ///
@@ -152,23 +153,6 @@ struct FuzzTests {
                 #expect(outcome.rules.contains(rule), "\(name): the input now gives \(outcome.rules.sorted())")
             }
         }
-    }
-}
-
-/// SplitMix64: a tiny seeded generator, so every run of these tests can be repeated.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -2,19 +2,11 @@ import Foundation
 import ShareBuild
 import ShareModel
 import Testing
+import TestSupport
 
 /// Incremental builds must give exactly the output of a clean build.
 @Suite("Incremental builds")
 struct IncrementalBuildTests {
-    /// A small deterministic generator, so a failing sequence can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state ^ (state >> 29)
-        }
-    }
-
     static let fixture: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
@@ -56,7 +48,7 @@ struct IncrementalBuildTests {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let site = work + "/site"
         try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let incrementalOutput = work + "/incremental"
         _ = try build(site, into: incrementalOutput, incremental: true)
         let noOp = try build(site, into: incrementalOutput, incremental: true)

@@ -48,8 +48,17 @@ struct ManifestJSONTests {
             return text.matches(of: pattern).map { String($0.1) }
         }
         let top = Self.manifest.json
-        guard case .object(let members) = top else { Issue.record("not an object"); return }
-        #expect(members.map(\.0) == members.map(\.0).sorted())
+        func expectSorted(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .object(let members):
+                #expect(members.map(\.0) == members.map(\.0).sorted(), "keys of \(path)")
+                for (key, member) in members { expectSorted(member, path + "." + key) }
+            case .array(let elements):
+                for element in elements { expectSorted(element, path + "[]") }
+            default: break
+            }
+        }
+        expectSorted(top, "manifest")
         let lean = try #require((object["shares"] as? [[String: Any]])?.last)
         #expect(lean["subtitle"] == nil && lean["metadata"] == nil && lean["createdAt"] == nil && lean["apiCredentialId"] == nil)
         let leanVideo = try #require(lean["video"] as? [String: Any])

@@ -1,6 +1,7 @@
 import ShareModel
 @testable import ShareRenderer
 import Testing
+import TestSupport
 
 /// Renders `template` (named "main") with `data`; `partials` are more named templates.
 private func render(_ template: String, _ data: TemplateValue = .object([:]), partials: [String: String] = [:]) throws -> String {
@@ -130,6 +131,65 @@ struct TemplateTests {
         ])
     }
 
+    @Test("deep nesting is refused before it could exhaust the stack")
+    func deepNesting() throws {
+        let deep = String(repeating: "{{#a}}", count: 100_000) + String(repeating: "{{/a}}", count: 100_000)
+        let error = try #require(syntaxError(deep))
+        #expect(error.message == "sections are nested more than \(TemplateParser.maxDepth) deep")
+        #expect(error.position == SourcePosition(line: 1, column: 6 * TemplateParser.maxDepth + 1))
+        let fine = String(repeating: "{{#a}}", count: TemplateParser.maxDepth) + "x" + String(repeating: "{{/a}}", count: TemplateParser.maxDepth)
+        #expect(try render(fine, .object(["a": true])) == "x")
+    }
+
+    @Test("a long chain of partials is checked for cycles in linear time")
+    func partialChains() throws {
+        // Every template includes every later one: a depth-first walk of all paths
+        // would take 2^40 steps; the check must not.
+        var templates: [String: Template] = [:]
+        for index in 0..<40 {
+            let includes = ((index + 1)..<40).map { "{{> t\($0)}}" }.joined()
+            templates["t\(index)"] = try TemplateParser.parse(includes)
+        }
+        #expect(TemplateLibrary(templates).includeProblems().isEmpty)
+        templates["t39"] = try TemplateParser.parse("{{> t0}}")
+        let problems = TemplateLibrary(templates).includeProblems()
+        #expect(problems.count == 40)
+        #expect(problems.first { $0.template == "t0" }?.message == "partials include each other without end: t0 → t39 → t0")
+    }
+
+    @Test("mutated built-in templates never crash: they parse and render, or fail at a real position")
+    func mutations() throws {
+        let sources = TemplateSet.defaults().sources.filter { $0.key.hasSuffix(".mustache") }.sorted { $0.key < $1.key }.map(\.value)
+        let tokens = ["{{", "}}", "{{{", "}}}", "{{#", "{{/", "{{^", "{{>", "{{!", "{{&", "{{=", "=}}", "<% %>", "{{= <% %> =}}", "\n", "\r\n",
+                      " ", ".", "..", "a.b", "é", "\u{301}", "{{.}}", "{{#x}}", "{{/x}}", "{{> head}}", "{{> page}}", "\t"]
+        var generator = SplitMix64(seed: 20_261_122)
+        let data: TemplateValue = .object(["title": "T", "x": .list(["1", .object(["y": true])]), "strings": .object(["a": "b"])])
+        for _ in 0..<3_000 {
+            var text = Array(sources.randomElement(using: &generator)!.unicodeScalars)
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let at = Int.random(in: 0...text.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: text.insert(contentsOf: tokens.randomElement(using: &generator)!.unicodeScalars, at: at)
+                case 1: text.removeSubrange(at..<min(text.count, at + Int.random(in: 1...8, using: &generator)))
+                default: text = Array(text[..<at])
+                }
+            }
+            let template = String(String.UnicodeScalarView(text))
+            do {
+                let parsed = try TemplateParser.parse(template)
+                _ = TemplateLibrary(["main": parsed]).render("main", [data])
+            } catch {
+                // Lines end at LF bytes (a CRLF is one Character, so not split on "\n").
+                let lines = Array(template.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+                #expect(error.position.line >= 1 && error.position.line <= lines.count, "\(error.message) at \(error.position) in \(template.debugDescription)")
+                if error.position.line <= lines.count {
+                    let scalars = lines[error.position.line - 1].count { $0 & 0xC0 != 0x80 }
+                    #expect(error.position.column >= 1 && error.position.column <= scalars + 1, "\(error.message) at \(error.position)")
+                }
+            }
+        }
+    }
+
     @Test("the built-in templates parse and include only what exists")
     func defaultsAreSound() {
         let templates = TemplateSet.defaults()
@@ -137,3 +197,4 @@ struct TemplateTests {
         for name in ["page", "stub", "redirect", "head", "player"] { #expect(templates.library.contains(name)) }
     }
 }
+
