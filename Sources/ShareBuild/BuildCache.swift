@@ -15,7 +15,8 @@ struct BuildCache {
     /// Identity of the sharegen binary: a new binary renders from scratch.
     var tool: String
     var channel: Channel
-    /// Hash of the name, size, modification time and inode of every input file.
+    /// Hash of the name and `stat` facts of every input file and every folder listed to
+    /// find them (see `watchListPath`).
     var inputs: UInt64
     /// Hash of what every page depends on besides its own share: configuration,
     /// templates, channel and tool.
@@ -28,9 +29,6 @@ struct BuildCache {
     var shares: [String: Share] { parsedShares ?? Self.parseShares(shareLines) }
     private var parsedShares: [String: Share]?
     private var shareLines: Substring = ""
-
-    /// Shares listed, without parsing their lines.
-    var shareCount: Int { parsedShares?.count ?? shareLines.utf8.count(where: { $0 == UInt8(ascii: "\n") }) }
 
     struct Share: Equatable {
         var digest: UInt64
@@ -62,6 +60,10 @@ struct BuildCache {
         }
         return entries
     }
+
+    /// Beside the cache: the paths (NUL-separated) whose facts make its `inputs`, so an
+    /// unchanged site is recognized by `stat` alone, without walking or reading.
+    static func watchListPath(_ cachePath: String) -> String { cachePath + ".watch" }
 
     /// The cache file of an output folder, e.g. `site/.sharegen-cache/dist-PROD`.
     static func path(for output: String, channel: Channel) -> String {
@@ -127,13 +129,24 @@ struct BuildCache {
 
 /// File facts from `stat`, for fingerprints.
 enum FileFacts {
-    /// `size:mtime:ctime:inode`, or nil when the path is absent.
+    /// `size:mtime:ctime:inode`, or nil when the path is absent (symlinks followed).
     /// The change time is included because no tool can set it: an edit that restores the
     /// modification time (`cp -p`, `touch -r`) still changes it.
     static func describe(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec):\(info.st_ino)"
+    }
+
+    /// The same facts hashed, for the thousands of paths of a fingerprint; `path` is taken
+    /// from the folder `directory` (a descriptor) when given, which spares the kernel
+    /// walking the root's own path again for every file.
+    static func stamp(_ path: String, from directory: Int32 = AT_FDCWD) -> UInt64? {
+        var info = stat()
+        guard fstatat(directory, path, &info, 0) == 0 else { return nil }
+        var words = (Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ctim.tv_sec),
+                     Int64(info.st_ctim.tv_nsec), Int64(bitPattern: UInt64(info.st_ino)))
+        return withUnsafeBytes(of: &words) { fnv1a($0) }
     }
 
     /// The running binary, so that rebuilding sharegen invalidates every cache.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ShareEmitter
 import ShareLoader
 import ShareModel
@@ -89,16 +92,28 @@ public struct SiteBuild: Sendable {
     public func run(channel: Channel, output: String, incremental: Bool = true) -> Result<Outcome, Failure> {
         var clock = StageClock()
         let cachePath = BuildCache.path(for: output, channel: channel)
-        // Walk once; stat before reading, so a file changed meanwhile is not taken for unchanged.
-        let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover()
-        let inputs = inputFingerprint(discovery)
         let marker = FileFacts.describe(joinPath(output, Emitter.marker))
         let previous = incremental ? readCache(cachePath).flatMap { cache in
             cache.tool == FileFacts.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
         } : nil
+        let upToDate = { (clock: StageClock) in
+            Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: 0, timings: clock.laps)
+        }
+        // No folder and no file changed since the last build: nothing to walk or read.
+        if let previous, let watched = readWatchList(cachePath), fingerprint(watched.map { ($0, nil) }) == previous.inputs {
+            clock.lap("stat check")
+            return .success(upToDate(clock))
+        }
+        // Every folder is stamped before it is listed and every file before it is read, so
+        // a change made meanwhile shows in the next build's stamps.
+        let root = root
+        let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover { FileFacts.stamp(joinPath(root, $0)) }
+        let watched: [(String, UInt64?)] = [(SiteLoader.configFile, nil)] + discovery.folderStamps.map { ($0.path, $0.stamp) }
+            + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, nil) }
+        let inputs = fingerprint(watched)
         clock.lap("fingerprint")
         if let previous, previous.inputs == inputs {
-            return .success(Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: previous.shareCount, timings: clock.laps))
+            return .success(upToDate(clock))
         }
         let prepared: Prepared
         switch prepare(discovery) {
@@ -131,7 +146,9 @@ public struct SiteBuild: Sendable {
         let entries = BuildCache.entries(shares.map(\.sourceFile), digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
             let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
-            writeCache(cache, to: cachePath)
+            // The list first: the cache, written last, is what makes both count.
+            writeAtomically(Array(watched.map(\.0).joined(separator: "\0").utf8), to: BuildCache.watchListPath(cachePath))
+            writeAtomically(Array(cache.serialized().utf8), to: cachePath)
         }
         clock.lap("cache")
         return .success(Outcome(summary: summary, report: report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
@@ -147,20 +164,34 @@ public struct SiteBuild: Sendable {
         return (summary, try transaction.commit())
     }
 
-    /// Every input file's name and `stat` facts, hashed: equal means nothing changed.
-    private func inputFingerprint(_ discovery: SiteLoader.Discovery) -> UInt64 {
-        let paths = discovery.inputPaths + templateFiles(TemplateSet.directory)
-        let root = root
-        let lines = paths.parallelMap { path in path + "\t" + (FileFacts.describe(joinPath(root, path)) ?? "-") + "\n" }
-        return fnv1a(Array(lines.joined().utf8))
+    /// The name and `stat` facts of every watched path (absent ones too), hashed: equal
+    /// means no watched file or folder changed. Paths come with the stamp taken before
+    /// they were listed, or nil to stamp them now. Each path is hashed on its own core,
+    /// then the hashes in order.
+    private func fingerprint(_ paths: [(String, UInt64?)]) -> UInt64 {
+        let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if directory >= 0 { close(directory) } }
+        // Without a descriptor (unlikely), paths are taken from the working folder.
+        let (base, prefix) = directory >= 0 ? (directory, "") : (AT_FDCWD, root)
+        let hashes = paths.parallelMap { path, stamp in
+            fnv1a(path.utf8, seed: stamp ?? FileFacts.stamp(joinPath(prefix, path), from: base) ?? 0)
+        }
+        return hashes.withUnsafeBytes { fnv1a($0) }
     }
 
-    private func templateFiles(_ directory: String) -> [String] {
-        guard let names = try? fileSystem.contentsOfDirectory(joinPath(root, directory)) else { return [] }
-        return names.flatMap { name -> [String] in
+    /// The template folders (stamped before listing) and files under `directory`.
+    private func templateEntries(_ directory: String) -> [(String, UInt64?)] {
+        let stamp = FileFacts.stamp(joinPath(root, directory))
+        guard let entries = try? fileSystem.entries(joinPath(root, directory)) else { return [(directory, stamp)] }
+        return [(directory, stamp)] + entries.flatMap { name, kind -> [(String, UInt64?)] in
             let path = joinPath(directory, name)
-            return fileSystem.resolvedKind(at: joinPath(root, path)) == .directory ? templateFiles(path) : [path]
+            return kind == .directory ? templateEntries(path) : [(path, nil)]
         }
+    }
+
+    private func readWatchList(_ cachePath: String) -> [String]? {
+        guard let bytes = try? fileSystem.readFile(BuildCache.watchListPath(cachePath)), !bytes.isEmpty else { return nil }
+        return bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     private func readCache(_ path: String) -> BuildCache? {
@@ -169,12 +200,12 @@ public struct SiteBuild: Sendable {
     }
 
     /// Best effort: a cache that cannot be written only makes the next build slower.
-    private func writeCache(_ cache: BuildCache, to path: String) {
+    private func writeAtomically(_ bytes: [UInt8], to path: String) {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         let temporary = path + ".tmp"
         do {
             if !directory.isEmpty { try fileSystem.createDirectory(directory) }
-            try fileSystem.writeFile(temporary, bytes: Array(cache.serialized().utf8))
+            try fileSystem.writeFile(temporary, bytes: bytes)
             try fileSystem.rename(temporary, to: path)
         } catch {
             try? fileSystem.removeTree(temporary)

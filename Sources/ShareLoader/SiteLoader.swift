@@ -81,31 +81,45 @@ public struct SiteLoader: Sendable {
 
         /// Paths (relative to the root) of every file `load(_:)` reads, in a stable order.
         public var inputPaths: [String] { pending.map(\.path) }
+
+        /// Every folder listed, in walk order, with the stamp `discover(stampingFolders:)`
+        /// took just before listing it: a file added, removed or renamed in the folder
+        /// later changes its stamp, so a caller can tell the listing is still current.
+        public fileprivate(set) var folderStamps: [(path: String, stamp: UInt64?)] = []
     }
 
-    public func discover() -> Discovery {
+    /// `stamp`, when given, is called with each folder's path (relative to the root)
+    /// right before the folder is listed; see `Discovery.folderStamps`.
+    public func discover(stampingFolders stamp: (@Sendable (String) -> UInt64?)? = nil) -> Discovery {
         var diagnostics: [Diagnostic] = []
         var pending: [PendingFile] = []
         var projects: [LoadedProject] = []
+        var folderStamps: [(path: String, stamp: UInt64?)] = []
 
         if fileSystem.kind(at: absolute(SiteLoader.configFile)) != nil {
             pending.append(PendingFile(path: SiteLoader.configFile, role: .config))
         }
         let content = SiteLoader.contentDirectory
         if fileSystem.resolvedKind(at: absolute(content)) == .directory {
+            if let stamp { folderStamps.append((content, stamp(content))) }
             // Listing thousands of project folders is system-call bound: spread it over the cores.
             let entries = listing(content, &diagnostics).filter { !$0.name.hasPrefix(".") }
-            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic]) in
+            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic], [(path: String, stamp: UInt64?)]) in
                 let projectPath = joinPath(content, name)
                 var found: [Diagnostic] = []
                 guard kind == .directory else {
                     found.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
-                    return (projectPath, nil, found)
+                    return (projectPath, nil, found, [])
                 }
-                return (projectPath, projectFiles(projectPath, &found), found)
+                var stamps: [(path: String, stamp: UInt64?)] = []
+                let files = projectFiles(projectPath, &found) { folder in
+                    if let stamp { stamps.append((folder, stamp(folder))) }
+                }
+                return (projectPath, files, found, stamps)
             }
-            for (projectPath, files, found) in walked {
+            for (projectPath, files, found, stamps) in walked {
                 diagnostics += found
+                folderStamps += stamps
                 guard let files else { continue }
                 let index = projects.count
                 projects.append(LoadedProject(id: String(projectPath.dropFirst(content.count + 1)), path: projectPath, projectFile: nil, shares: [], credentials: []))
@@ -115,7 +129,9 @@ public struct SiteLoader: Sendable {
             diagnostics.append(.error("site.content-missing", "no content/ folder: share definitions live in content/<project>/shares/", at: SourceLocation(file: content)))
         }
 
-        return Discovery(pending: pending, projects: projects, diagnostics: diagnostics)
+        var discovery = Discovery(pending: pending, projects: projects, diagnostics: diagnostics)
+        discovery.folderStamps = folderStamps
+        return discovery
     }
 
     /// Walks the folders and reads and parses every input file.
@@ -242,14 +258,17 @@ public struct SiteLoader: Sendable {
     }
 
     /// The input files of one project folder; `project` is filled in by the caller.
-    private func projectFiles(_ projectPath: String, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
+    /// `willList` is told each folder right before it is listed.
+    private func projectFiles(_ projectPath: String, _ diagnostics: inout [Diagnostic], willList: (String) -> Void) -> [PendingFile] {
         var files: [PendingFile] = []
+        willList(projectPath)
         for (name, kind) in listing(projectPath, &diagnostics) where !name.hasPrefix(".") {
             let path = joinPath(projectPath, name)
             switch (name, kind) {
             case ("project.json", .file):
                 files.append(PendingFile(path: path, role: .project, project: nil))
             case ("shares", .directory):
+                willList(path)
                 for (file, _) in listing(path, &diagnostics) where !file.hasPrefix(".") {
                     let filePath = joinPath(path, file)
                     if file.hasSuffix(".json") {
@@ -261,6 +280,7 @@ public struct SiteLoader: Sendable {
                     }
                 }
             case ("credentials", .directory):
+                willList(path)
                 for (file, _) in listing(path, &diagnostics) where !file.hasPrefix(".") {
                     let filePath = joinPath(path, file)
                     if file.hasSuffix(".json") {
@@ -300,7 +320,8 @@ public struct SiteLoader: Sendable {
 }
 
 /// 64-bit FNV-1a: cheap and stable across runs (Swift's `Hasher` is seeded per process).
-public func fnv1a(_ bytes: [UInt8], seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+@inlinable
+public func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
     var hash = seed
     for byte in bytes {
         hash ^= UInt64(byte)

@@ -97,6 +97,59 @@ struct IncrementalBuildTests {
         #expect(reused > 0, "some steps reused unchanged shares")
     }
 
+    @Test("the stat-only check of an unchanged site sees every kind of change to folders and files")
+    func statOnlyCheck() throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let site = work + "/site"
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
+        let output = work + "/incremental"
+        _ = try build(site, into: output, incremental: true)
+        let unchanged = try build(site, into: output, incremental: true)
+        #expect(unchanged.summary == nil && unchanged.timings.map(\.stage) == ["stat check"], "an unchanged site is recognized by stat alone")
+        let shares = try FileManager.default.contentsOfDirectory(atPath: site + "/content/demo/shares").sorted()
+        // STAGING: demo already has its one public PROD share.
+        let share = #"{"channel": "STAGING", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Added", "video": {"id": "added", "mp4Url": "https://cdn.example.com/a.mp4"}}"#
+        let changes: [(String, () throws -> Void)] = [
+            ("a share added to an existing project", { try self.write(share, to: site + "/content/demo/shares/added.json") }),
+            ("a share renamed", { try FileManager.default.moveItem(atPath: site + "/content/demo/shares/added.json", toPath: site + "/content/demo/shares/renamed.json") }),
+            ("a share removed", { try FileManager.default.removeItem(atPath: site + "/content/demo/shares/renamed.json") }),
+            ("a share's title changed in place, same size, its modification time restored", {
+                let path = site + "/content/demo/shares/" + shares[0]
+                let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate]
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                let key = Array("publicTitle".utf8)
+                let at = try #require((0..<(bytes.count - key.count)).first { bytes[$0..<($0 + key.count)].elementsEqual(key) })
+                let letter = try #require((at + key.count..<bytes.count).first { (65...90).contains(bytes[$0]) || (97...122).contains(bytes[$0]) })
+                let handle = try #require(FileHandle(forUpdatingAtPath: path))
+                try handle.seek(toOffset: UInt64(letter))
+                handle.write(Data([bytes[letter] == UInt8(ascii: "Q") ? UInt8(ascii: "R") : UInt8(ascii: "Q")]))
+                try handle.close()
+                try FileManager.default.setAttributes([.modificationDate: modified as Any], ofItemAtPath: path)
+            }),
+            ("a new project", {
+                let prod = share.replacingOccurrences(of: "k4m2n7p3q5r6s2t3", with: "w2x3y4z5a6b7c2d3").replacingOccurrences(of: "STAGING", with: "PROD")
+                try self.write(prod, to: site + "/content/zeta/shares/s.json")
+            }),
+            ("sharegen.json edited", {
+                let config = try String(contentsOfFile: site + "/sharegen.json", encoding: .utf8)
+                try self.write(config.replacingOccurrences(of: "\"siteName\": \"", with: "\"siteName\": \"Edited "), to: site + "/sharegen.json")
+            }),
+            ("a template added", { try self.write("<!DOCTYPE html><title>{{heading}}</title>\n", to: site + "/templates/stub.mustache") }),
+        ]
+        for (name, change) in changes {
+            try change()
+            let incremental = try build(site, into: output, incremental: true)
+            #expect(incremental.timings.map(\.stage) != ["stat check"], "\(name): not seen by the stat-only check")
+            let again = try build(site, into: output, incremental: true)
+            #expect(again.timings.map(\.stage) == ["stat check"], "\(name): the build after it is a stat-only no-op")
+            let expected = work + "/expected"
+            try? FileManager.default.removeItem(atPath: expected)
+            _ = try build(site, into: expected, incremental: false)
+            #expect(try tree(output) == tree(expected), "\(name): incremental output differs from a clean build")
+        }
+    }
+
     @Test("a hand-edited output is noticed: the cache is ignored and the output rebuilt")
     func replacedOutputIsRebuilt() throws {
         let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
