@@ -119,6 +119,11 @@ public enum Formats {
     /// Checks an absolute URL with scheme `https` (or `http` where allowed). Rejects
     /// user info, white space, control characters and characters that break HTML.
     public static func urlProblem(_ url: String, allowHTTP: Bool) -> String? {
+        isPlainValidURL(url, allowHTTP: allowHTTP) ? nil : explainedURLProblem(url, allowHTTP: allowHTTP)
+    }
+
+    /// `urlProblem` by Characters, with the reason.
+    static func explainedURLProblem(_ url: String, allowHTTP: Bool) -> String? {
         guard let colon = url.firstIndex(of: ":") else { return "must be an absolute URL (https://…)" }
         let scheme = url[..<colon].lowercased()
         if scheme == "javascript" || scheme == "data" || scheme == "vbscript" || scheme == "file" {
@@ -145,6 +150,65 @@ public enum Formats {
             guard let number = Int(port), (1...65535).contains(number) else { return "has an invalid port" }
         }
         return nil
+    }
+
+    /// Whether `url` is an all-ASCII `https://` (or allowed `http://`) URL that passes every
+    /// check of `urlProblem`, decided on bytes alone: nearly every URL of a site, checked
+    /// at a fraction of the cost of the Character-based checks, which explain the rest.
+    static func isPlainValidURL(_ url: String, allowHTTP: Bool) -> Bool {
+        var url = url
+        return url.withUTF8 { bytes -> Bool in
+            // "http", then "s://" or (where allowed) "://", compared byte by byte.
+            let scheme: [UInt8] = [0x68, 0x74, 0x74, 0x70]
+            guard bytes.count > 8, (0..<4).allSatisfy({ bytes[$0] == scheme[$0] }) else { return false }
+            let https = bytes[4] == UInt8(ascii: "s")
+            let separator = https ? 5 : 4
+            guard https || allowHTTP, bytes[separator] == UInt8(ascii: ":"), bytes[separator + 1] == UInt8(ascii: "/"),
+                  bytes[separator + 2] == UInt8(ascii: "/") else { return false }
+            var index = separator + 3
+            let hostStart = index
+            var portStart: Int?
+            // Authority: host and optional port, up to the path, query or fragment.
+            while index < bytes.count, bytes[index] != UInt8(ascii: "/"), bytes[index] != UInt8(ascii: "?"), bytes[index] != UInt8(ascii: "#") {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ":"), portStart == nil {
+                    portStart = index + 1
+                } else if portStart != nil {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
+                } else if !isHostByte(byte) {
+                    return false
+                }
+                index += 1
+            }
+            let hostEnd = portStart.map { $0 - 1 } ?? index
+            guard hostEnd > hostStart else { return false }
+            if let portStart {
+                guard index > portStart, index - portStart <= 5 else { return false }
+                let port = bytes[portStart..<index].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+                guard (1...65535).contains(port) else { return false }
+            }
+            // The rest: printable ASCII other than the characters that break HTML.
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "\\"),
+                     UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"):
+                    return false
+                case 0x21...0x7E: index += 1
+                default: return false
+                }
+            }
+            return true
+        }
+    }
+
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
     }
 
     /// The first character a URL must not contain, by UTF-8 byte: URLs are checked for

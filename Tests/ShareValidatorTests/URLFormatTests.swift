@@ -34,4 +34,21 @@ struct URLFormatTests {
     func accepted(_ url: String) {
         #expect(Formats.urlProblem(url, allowHTTP: false) == nil)
     }
+
+    @Test("the byte-level fast path accepts only what the full check accepts", arguments: [
+        "https://cdn.example.com/a/b.mp4", "https://cdn.example.com", "https://cdn.example.com:8443/x?y=1#z", "https://a_b.example/x",
+        "http://dev.example/x", "HTTPS://cdn.example.com/x", "https://user@cdn.example.com/x", "https://[::1]/x", "https:///x",
+        "https://cdn.example.com:/x", "https://cdn.example.com:0/x", "https://cdn.example.com:65536/x", "https://cdn.example.com:000080/x",
+        "https://cdn.example.com:80:90/x", "https://cdn;evil.example/x", "https://cdn.example.com/a b", "https://cdn.example.com/a<b",
+        "https://cdn.example.com/%20", "https://cdn.example.com/ñ", "https://cdn.example.com/\u{301}", "https://cdn.exa%6Dple.com/",
+        "https:/cdn.example.com", "javascript:alert(1)", "https://cdn.example.com/a|b", "https://cdn.example.com/~user/(1)",
+    ])
+    func fastPathAgrees(_ url: String) {
+        for allowHTTP in [false, true] {
+            let full = Formats.explainedURLProblem(url, allowHTTP: allowHTTP)
+            if Formats.isPlainValidURL(url, allowHTTP: allowHTTP) { #expect(full == nil, "fast path accepted \(url)") }
+            #expect(Formats.urlProblem(url, allowHTTP: allowHTTP) == full)
+        }
+        #expect(Formats.isPlainValidURL("https://cdn.example.com:8443/a/b.mp4?t=1#x", allowHTTP: false))
+    }
 }
