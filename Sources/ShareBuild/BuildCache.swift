@@ -74,11 +74,21 @@ struct BuildCache {
         return joinPath(parent, ".sharegen-cache", "\(name)-\(channel.rawValue)")
     }
 
-    /// Line-based text: reading it must cost far less than the build it saves.
-    func serialized() -> String {
-        var out = "\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\n"
+    /// Line-based text: reading it must cost far less than the build it saves. Written
+    /// into one byte buffer (string interpolation per line was most of its cost).
+    func serialized() -> [UInt8] {
+        var out = Array("\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\n".utf8)
         for (source, share) in shares.sorted(by: { $0.key < $1.key }) {
-            out += "share \(share.digest)\t\(source)\t\(share.outputs.joined(separator: "\t"))\n"
+            out += "share ".utf8
+            out += String(share.digest).utf8
+            out.append(UInt8(ascii: "\t"))
+            out += source.utf8
+            out.append(UInt8(ascii: "\t"))
+            for (index, output) in share.outputs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: "\t")) }
+                out += output.utf8
+            }
+            out.append(0x0A)
         }
         return out
     }

@@ -148,7 +148,7 @@ public struct SiteBuild: Sendable {
             let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
             // The list first: the cache, written last, is what makes both count.
             writeAtomically(Array(watched.map(\.0).joined(separator: "\0").utf8), to: BuildCache.watchListPath(cachePath))
-            writeAtomically(Array(cache.serialized().utf8), to: cachePath)
+            writeAtomically(cache.serialized(), to: cachePath)
         }
         clock.lap("cache")
         return .success(Outcome(summary: summary, report: report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))

@@ -29,28 +29,41 @@ public struct SiteRenderer: Sendable {
     ) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
-        // The manifest is one more work item, the first, so its encoding overlaps page
-        // rendering instead of running alone at the end.
-        let work: [Share?] = (manifest ? [nil] : []) + shares.filter { !reusing.contains($0.sourceFile) }.map(Optional.some)
-        let paths = work.parallelMap { share -> [String] in
-            let files = share.map { renderShare($0, context) }
-                ?? [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
+        // The files made from all shares are work items too, first, so that they overlap
+        // page rendering instead of running alone before or after it.
+        enum Work: Sendable {
+            case manifest, maps, share(Share)
+        }
+        let work: [Work] = (manifest ? [.manifest] : []) + [.maps] + shares.filter { !reusing.contains($0.sourceFile) }.map(Work.share)
+        let results = work.parallelMap { item -> (paths: [String], redirects: [RedirectRule]) in
+            let files: [OutputFile]
+            var redirects: [RedirectRule] = []
+            switch item {
+            case .manifest:
+                files = [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
+            case .maps:
+                let maps = RedirectMaps(shares: shares, context: context)
+                files = context.assetFiles + [OutputFile(path: "site/404.html", bytes: notFoundPage(context))] + maps.files()
+                redirects = maps.published
+            case .share(let share):
+                files = renderShare(share, context)
+            }
             for file in files { sink(file) }
-            return files.map(\.path)
+            return (files.map(\.path), redirects)
         }
         var outputsBySource: [String: [String]] = [:]
-        for (share, paths) in zip(work, paths) {
-            if let share { outputsBySource[share.sourceFile] = paths }
+        var redirects: [RedirectRule] = []
+        for (item, result) in zip(work, results) {
+            switch item {
+            case .share(let share): outputsBySource[share.sourceFile] = result.paths
+            case .maps: redirects = result.redirects
+            case .manifest: break
+            }
         }
-        var shared = context.assetFiles
-        shared.append(OutputFile(path: "site/404.html", bytes: notFoundPage(context)))
-        let maps = RedirectMaps(shares: shares, context: context)
-        shared += maps.files()
-        for file in shared { sink(file) }
         let pages = shares.filter { $0.status == .enabled }.count
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
         return RenderSummary(
-            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: maps.published, basePath: context.basePath)
+            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: redirects, basePath: context.basePath)
     }
 
     /// What `manifest.json` holds for `channel`, as a value.
