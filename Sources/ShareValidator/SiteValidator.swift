@@ -36,7 +36,7 @@ public struct SiteValidator: Sendable {
     /// the rules of one file run again only for files whose bytes, project or configuration
     /// changed; the cross-file rules run over everything, as always.
     public func validate(_ loaded: LoadedSite, reusing memo: ValidationMemo?) -> (result: ValidationResult, memo: ValidationMemo) {
-        validate(loaded, memo: memo, outcomes: nil)
+        validate(loaded, memo: memo, outcomes: nil, remember: true)
     }
 
     /// What the per-file rules made of one share file, and the channel it names (even
@@ -58,10 +58,13 @@ public struct SiteValidator: Sendable {
             let config = ConfigRules.validate(configDocument, into: &ignored)
             return { document, project in Self.outcome(document, config: config, project: project) }
         }
-        return (loaded, validate(loaded, memo: nil, outcomes: outcomes).result)
+        return (loaded, validate(loaded, memo: nil, outcomes: outcomes, remember: false).result)
     }
 
-    private func validate(_ loaded: LoadedSite, memo: ValidationMemo?, outcomes: [String: ShareOutcome]?) -> (result: ValidationResult, memo: ValidationMemo) {
+    /// `remember`: fill the returned memo (a one-pass build never validates again).
+    private func validate(
+        _ loaded: LoadedSite, memo: ValidationMemo?, outcomes: [String: ShareOutcome]?, remember: Bool
+    ) -> (result: ValidationResult, memo: ValidationMemo) {
         var diagnostics = loaded.diagnostics
         let config = ConfigRules.validate(loaded.config, into: &diagnostics)
         let memo = memo?.config == config ? memo : nil
@@ -81,7 +84,7 @@ public struct SiteValidator: Sendable {
                     var found: [Diagnostic] = []
                     return (CredentialRules.validate(document, project: project.id, into: &found), found)
                 }()
-                next.credentials[document.path] = ValidationMemo.Entry(digest: document.digest, project: project.id, result: credential, diagnostics: found)
+                if remember { next.credentials[document.path] = ValidationMemo.Entry(digest: document.digest, project: project.id, result: credential, diagnostics: found) }
                 diagnostics += found
                 if let credential { credentials.append(credential) }
             }
@@ -101,7 +104,9 @@ public struct SiteValidator: Sendable {
         // so that `check --channel` does not show another channel's errors.
         var channelOfFile: [String: Channel] = [:]
         for ((project, document), outcome) in zip(work, results) {
-            next.shares[document.path] = ValidationMemo.Entry(digest: document.digest, project: project, result: outcome.share, diagnostics: outcome.diagnostics)
+            if remember {
+                next.shares[document.path] = ValidationMemo.Entry(digest: document.digest, project: project, result: outcome.share, diagnostics: outcome.diagnostics)
+            }
             diagnostics += outcome.diagnostics
             if let share = outcome.share { checked.append(share) }
             if let channel = outcome.channel { channelOfFile[document.path] = channel }
