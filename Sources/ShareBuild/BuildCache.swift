@@ -138,7 +138,7 @@ struct BuildCache {
 }
 
 /// File facts from `stat`, for fingerprints.
-enum FileFacts {
+public enum FileFacts {
     /// `size:mtime:ctime:inode`, or nil when the path is absent (symlinks followed).
     /// The change time is included because no tool can set it: an edit that restores the
     /// modification time (`cp -p`, `touch -r`) still changes it.
@@ -148,15 +148,29 @@ enum FileFacts {
         return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec):\(info.st_ino)"
     }
 
-    /// The same facts hashed, for the thousands of paths of a fingerprint; `path` is taken
-    /// from the folder `directory` (a descriptor) when given, which spares the kernel
-    /// walking the root's own path again for every file.
-    static func stamp(_ path: String, from directory: Int32 = AT_FDCWD) -> UInt64? {
+    /// The same facts hashed, for the thousands of paths of a fingerprint, and the later of
+    /// the modification and change times in seconds; `path` is taken from the folder
+    /// `directory` (a descriptor) when given, which spares the kernel walking the root's
+    /// own path again for every file.
+    static func stamp(_ path: String, from directory: Int32 = AT_FDCWD) -> (hash: UInt64, changed: Double)? {
         var info = stat()
         guard fstatat(directory, path, &info, 0) == 0 else { return nil }
         var words = (Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ctim.tv_sec),
                      Int64(info.st_ctim.tv_nsec), Int64(bitPattern: UInt64(info.st_ino)))
-        return withUnsafeBytes(of: &words) { fnv1a($0) }
+        let changed = max(Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9, Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9)
+        return (withUnsafeBytes(of: &words) { fnv1a($0) }, changed)
+    }
+
+    /// A file changed this close to a build's start may share its time stamp with a later
+    /// change (coarse file-system clocks), so its stamp cannot vouch for it: git's "racily
+    /// clean" rule.
+    static let racyWindow = 2.0
+
+    /// The real-time clock in seconds, as file times count.
+    public static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// The running binary, so that rebuilding sharegen invalidates every cache.

@@ -6,6 +6,7 @@ import ShareLoader
 import ShareModel
 import ShareRenderer
 import ShareValidator
+import Synchronization
 
 /// The whole pipeline behind `sharegen build`: load, validate every channel, render
 /// one, emit atomically; incremental through a `BuildCache` beside the output.
@@ -34,10 +35,14 @@ public struct SiteBuild: Sendable {
 
     public let fileSystem: LocalFileSystem
     public let root: String
+    /// The wall clock in seconds, compared with file times (see `FileFacts.racyWindow`);
+    /// replaceable so a test can build as if its files had been written long before.
+    let now: @Sendable () -> Double
 
-    public init(root: String, fileSystem: LocalFileSystem = LocalFileSystem()) {
+    public init(root: String, fileSystem: LocalFileSystem = LocalFileSystem(), now: @escaping @Sendable () -> Double = FileFacts.now) {
         self.root = root
         self.fileSystem = fileSystem
+        self.now = now
     }
 
     /// A validated site ready to render. It keeps the digests of the source files, not
@@ -99,20 +104,31 @@ public struct SiteBuild: Sendable {
         let upToDate = { (clock: StageClock) in
             Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: 0, timings: clock.laps)
         }
+        let started = now()
         // No folder and no file changed since the last build: nothing to walk or read.
-        if let previous, let watched = readWatchList(cachePath), fingerprint(watched.map { ($0, nil) }) == previous.inputs {
+        if let previous, let watched = readWatchList(cachePath), fingerprint(watched.map { ($0, nil) }).hash == previous.inputs {
             clock.lap("stat check")
             return .success(upToDate(clock))
         }
         // Every folder is stamped before it is listed and every file before it is read, so
         // a change made meanwhile shows in the next build's stamps.
         let root = root
-        let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover { FileFacts.stamp(joinPath(root, $0)) }
+        let newestFolder = Mutex(0.0)
+        let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover { folder in
+            let stamp = FileFacts.stamp(joinPath(root, folder))
+            if let stamp { newestFolder.withLock { $0 = max($0, stamp.changed) } }
+            return stamp?.hash
+        }
         let watched: [(String, UInt64?)] = [(SiteLoader.configFile, nil)] + discovery.folderStamps.map { ($0.path, $0.stamp) }
-            + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, nil) }
-        let inputs = fingerprint(watched)
+            + discovery.strayEntries.map { ($0, nil) } + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, nil) }
+        let (inputs, newestFile) = fingerprint(watched)
+        // The stat-only check of the next build trusts these stamps only if nothing was
+        // changed within the racy window of this build's start.
+        let trusted = max(newestFile, newestFolder.withLock { $0 }) < started - FileFacts.racyWindow
         clock.lap("fingerprint")
         if let previous, previous.inputs == inputs {
+            // Trusted now (edits are older than the racy window): let the next build use stat alone.
+            if trusted { writeWatchList(watched, cachePath) }
             return .success(upToDate(clock))
         }
         let prepared: Prepared
@@ -147,7 +163,11 @@ public struct SiteBuild: Sendable {
         if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
             let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
             // The list first: the cache, written last, is what makes both count.
-            writeAtomically(Array(watched.map(\.0).joined(separator: "\0").utf8), to: BuildCache.watchListPath(cachePath))
+            if trusted {
+                writeWatchList(watched, cachePath)
+            } else {
+                try? fileSystem.removeTree(BuildCache.watchListPath(cachePath))
+            }
             writeAtomically(cache.serialized(), to: cachePath)
         }
         clock.lap("cache")
@@ -168,25 +188,31 @@ public struct SiteBuild: Sendable {
     /// means no watched file or folder changed. Paths come with the stamp taken before
     /// they were listed, or nil to stamp them now. Each path is hashed on its own core,
     /// then the hashes in order.
-    private func fingerprint(_ paths: [(String, UInt64?)]) -> UInt64 {
+    private func fingerprint(_ paths: [(String, UInt64?)]) -> (hash: UInt64, newest: Double) {
         let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if directory >= 0 { close(directory) } }
         // Without a descriptor (unlikely), paths are taken from the working folder.
         let (base, prefix) = directory >= 0 ? (directory, "") : (AT_FDCWD, root)
-        let hashes = paths.parallelMap { path, stamp in
-            fnv1a(path.utf8, seed: stamp ?? FileFacts.stamp(joinPath(prefix, path), from: base) ?? 0)
+        let stamps = paths.parallelMap { path, stamp -> (hash: UInt64, changed: Double) in
+            if let stamp { return (fnv1a(path.utf8, seed: stamp), 0) }
+            let now = FileFacts.stamp(joinPath(prefix, path), from: base)
+            return (fnv1a(path.utf8, seed: now?.hash ?? 0), now?.changed ?? 0)
         }
-        return hashes.withUnsafeBytes { fnv1a($0) }
+        return (stamps.map(\.hash).withUnsafeBytes { fnv1a($0) }, stamps.map(\.changed).max() ?? 0)
     }
 
-    /// The template folders (stamped before listing) and files under `directory`.
+    /// The template folders and files under `directory`, stamped when fingerprinted (a
+    /// change while this build runs falls in the racy window).
     private func templateEntries(_ directory: String) -> [(String, UInt64?)] {
-        let stamp = FileFacts.stamp(joinPath(root, directory))
-        guard let entries = try? fileSystem.entries(joinPath(root, directory)) else { return [(directory, stamp)] }
-        return [(directory, stamp)] + entries.flatMap { name, kind -> [(String, UInt64?)] in
+        guard let entries = try? fileSystem.entries(joinPath(root, directory)) else { return [(directory, nil)] }
+        return [(directory, nil)] + entries.flatMap { name, kind -> [(String, UInt64?)] in
             let path = joinPath(directory, name)
             return kind == .directory ? templateEntries(path) : [(path, nil)]
         }
+    }
+
+    private func writeWatchList(_ watched: [(String, UInt64?)], _ cachePath: String) {
+        writeAtomically(Array(watched.map(\.0).joined(separator: "\0").utf8), to: BuildCache.watchListPath(cachePath))
     }
 
     private func readWatchList(_ cachePath: String) -> [String]? {

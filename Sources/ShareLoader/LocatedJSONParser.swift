@@ -226,7 +226,12 @@ public enum LocatedJSONParser {
                 }
                 while isDigit(index) { index += 1 }
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            // Every consumer (the signer's JSONDecoder included) reads numbers as doubles.
+            guard let value = Double(literal), value.isFinite else {
+                throw SyntaxError(offset: start, rule: "json.syntax", message: "number \(literal) is out of range (beyond ±1.8e308)")
+            }
+            return literal
         }
 
         /// Parses a string starting at the opening quote; the text was validated as UTF-8.

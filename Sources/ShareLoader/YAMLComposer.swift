@@ -79,8 +79,9 @@ struct YAMLComposer {
             guard let anchored = anchors[name] else {
                 throw Failure(diagnostic: .error("yaml.syntax", "invalid YAML: found undefined alias *\(name)", at: location(position)))
             }
-            count(anchored.count, at: position)
-            return anchored.value
+            // Past the limit an alias stands for nothing: its value is shared here, but
+            // every later reader (rules, sizes, the manifest) would expand it.
+            return count(anchored.count, at: position) ? anchored.value : SourceValue(.null, at: position)
         case .sequenceStart(let anchor):
             let start = nodeCount
             count(1, at: position)
@@ -103,10 +104,15 @@ struct YAMLComposer {
                 if case .mappingEnd = keyEvent { break }
                 let keyPosition = self.position(keyMark)
                 var key: String?
-                if case .scalar(let text, _, _) = keyEvent {
+                switch keyEvent {
+                case .scalar(let text, _, let anchor):
                     key = text
                     count(1, at: keyPosition)
-                } else {
+                    if let anchor { anchors[anchor] = (SourceValue(.string(text), at: keyPosition), 1) }
+                case .alias(let name) where anchors[name]?.value.string != nil:
+                    key = anchors[name]?.value.string
+                    count(1, at: keyPosition)
+                default:
                     _ = try node(keyEvent, at: keyPosition, buffer)
                     diagnostics.append(.error("yaml.key", "mapping keys must be plain strings", at: location(keyPosition)))
                 }
@@ -132,15 +138,16 @@ struct YAMLComposer {
     }
 
     /// Counts values after alias expansion, so an alias bomb is reported once where it
-    /// crosses the limit (sharing values keeps it cheap to build either way).
-    private mutating func count(_ values: Int, at position: SourcePosition) {
+    /// crosses the limit; false once the limit is passed. Saturates instead of overflowing.
+    @discardableResult
+    private mutating func count(_ values: Int, at position: SourcePosition) -> Bool {
+        let limit = FrontMatterParser.maxNodes
         let before = nodeCount
-        nodeCount += values
-        if before <= FrontMatterParser.maxNodes, nodeCount > FrontMatterParser.maxNodes {
-            diagnostics.append(.error(
-                "yaml.too-large", "front matter expands to more than \(FrontMatterParser.maxNodes) values (check aliases)",
-                at: location(position)))
+        nodeCount = values > limit - min(before, limit) ? limit + 1 : before + values
+        if before <= limit, nodeCount > limit {
+            diagnostics.append(.error("yaml.too-large", "front matter expands to more than \(limit) values (check aliases)", at: location(position)))
         }
+        return nodeCount <= limit
     }
 
     /// The next event and where it starts, or libyaml's error as a located diagnostic.

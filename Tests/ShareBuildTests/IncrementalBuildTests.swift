@@ -30,8 +30,11 @@ struct IncrementalBuildTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func build(_ root: String, into output: String, incremental: Bool) throws -> SiteBuild.Outcome {
-        switch SiteBuild(root: root).run(channel: .PROD, output: output, incremental: incremental) {
+    /// `later`: build as if every file had been written long before, outside the racy
+    /// window, so the stat-only check may trust what this build stamps.
+    func build(_ root: String, into output: String, incremental: Bool, later: Bool = false) throws -> SiteBuild.Outcome {
+        let build = later ? SiteBuild(root: root, now: { FileFacts.now() + 3_600 }) : SiteBuild(root: root)
+        switch build.run(channel: .PROD, output: output, incremental: incremental) {
         case .success(let outcome): return outcome
         case .failure(let failure): throw TestFailure("\(failure)")
         }
@@ -104,8 +107,8 @@ struct IncrementalBuildTests {
         let site = work + "/site"
         try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
         let output = work + "/incremental"
-        _ = try build(site, into: output, incremental: true)
-        let unchanged = try build(site, into: output, incremental: true)
+        _ = try build(site, into: output, incremental: true, later: true)
+        let unchanged = try build(site, into: output, incremental: true, later: true)
         #expect(unchanged.summary == nil && unchanged.timings.map(\.stage) == ["stat check"], "an unchanged site is recognized by stat alone")
         let shares = try FileManager.default.contentsOfDirectory(atPath: site + "/content/demo/shares").sorted()
         // STAGING: demo already has its one public PROD share.
@@ -139,15 +142,52 @@ struct IncrementalBuildTests {
         ]
         for (name, change) in changes {
             try change()
-            let incremental = try build(site, into: output, incremental: true)
+            let incremental = try build(site, into: output, incremental: true, later: true)
             #expect(incremental.timings.map(\.stage) != ["stat check"], "\(name): not seen by the stat-only check")
-            let again = try build(site, into: output, incremental: true)
+            let again = try build(site, into: output, incremental: true, later: true)
             #expect(again.timings.map(\.stage) == ["stat check"], "\(name): the build after it is a stat-only no-op")
             let expected = work + "/expected"
             try? FileManager.default.removeItem(atPath: expected)
             _ = try build(site, into: expected, incremental: false)
             #expect(try tree(output) == tree(expected), "\(name): incremental output differs from a clean build")
         }
+    }
+
+    @Test("stamps of files changed just before a build are not trusted by the next one")
+    func racyStamps() throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let site = work + "/site"
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
+        let output = work + "/incremental"
+        // The fixture was copied a moment ago: inside the racy window.
+        _ = try build(site, into: output, incremental: true)
+        let next = try build(site, into: output, incremental: true)
+        #expect(next.summary == nil, "still recognized as unchanged, by walking")
+        #expect(next.timings.map(\.stage) != ["stat check"], "but not by stat alone")
+        _ = try build(site, into: output, incremental: true, later: true)
+        #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
+    }
+
+    @Test("what a stray symlink in content/ or a project folder points to is watched")
+    func straySymlinks() throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let site = work + "/site"
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
+        let elsewhere = work + "/elsewhere"
+        try FileManager.default.createSymbolicLink(atPath: site + "/content/linked", withDestinationPath: elsewhere + "/linked")
+        try FileManager.default.createSymbolicLink(atPath: site + "/content/embed/project.json", withDestinationPath: elsewhere + "/project.json")
+        let output = work + "/incremental"
+        _ = try build(site, into: output, incremental: true, later: true)
+        #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
+        let share = #"{"channel": "PROD", "slug": "m3n4p5q6r7s2t3u4", "publicTitle": "Linked", "video": {"id": "linked", "mp4Url": "https://cdn.example.com/l.mp4"}}"#
+        try write(share, to: elsewhere + "/linked/shares/s.json")
+        let linked = try build(site, into: output, incremental: true, later: true)
+        #expect(linked.summary?.pageCount == 5, "the share behind the symlinked project is built")
+        try write(#"{"name": "Embed, named"}"#, to: elsewhere + "/project.json")
+        let named = try build(site, into: output, incremental: true, later: true)
+        #expect(named.timings.map(\.stage) != ["stat check"], "a project.json appearing behind a dangling symlink is seen")
     }
 
     @Test("a hand-edited output is noticed: the cache is ignored and the output rebuilt")

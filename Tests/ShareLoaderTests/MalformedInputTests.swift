@@ -29,6 +29,9 @@ private let deep = 100_000
 private let tenMiB = 10 << 20
 
 /// An alias bomb: nine levels of ten references expand to 10^9 values.
+/// Seventy levels that each double the last: 2^70 values, past any integer count.
+private let aliasDoubling = "---\nl0: &l0 [x, x]\n" + (1..<70).map { "l\($0): &l\($0) [*l\($0 - 1), *l\($0 - 1)]\n" }.joined() + "---\n"
+
 private let aliasBomb = "---\na: &a [x,x,x,x,x,x,x,x,x,x]\n" + "abcdefgh".map { level -> String in
     let next = Character(UnicodeScalar(level.asciiValue! + 1))
     return "\(next): &\(next) [" + Array(repeating: "*\(level)", count: 10).joined(separator: ",") + "]\n"
@@ -67,6 +70,7 @@ private let jsonCases: [MalformedCase] = [
     .init(json("unterminated string", #"{"a": "x"#), "json.syntax", 1, 7, hint: "unterminated string"),
     .init(json("missing value", #"{"a": }"#), "json.syntax", 1, 7),
     .init(json("NaN", #"{"a": NaN}"#), "json.syntax", 1, 7),
+    .init(json("number beyond a double", #"{"metadata": {"big": 1e400}}"#), "json.syntax", 1, 22, hint: "out of range"),
     .init(json("two values", "{}\n{}"), "json.syntax", 2, 1, hint: "after the end"),
     .init(json("unterminated object", #"{"a": 1"#), "json.syntax", 1, 8, hint: "end of file"),
     .init(json("missing comma", #"{"a": 1 "b": 2}"#), "json.syntax", 1, 9),
@@ -96,6 +100,8 @@ private let markdownCases: [MalformedCase] = [
     .init(markdown("100,000 nested block sequences", "---\n" + String(repeating: "- ", count: deep) + "x\n---\n"), "yaml.too-deep", 2, 87),
     // Reported at the alias that takes the expansion over the limit: the eighth *d.
     .init(markdown("alias bomb", aliasBomb), "yaml.too-large", 6, 29, hint: "aliases"),
+    // At the alias that takes the count past the limit: the second *l13 (line 16).
+    .init(markdown("alias doubling", aliasDoubling), "yaml.too-large", 16, 18, hint: "aliases"),
     .init(markdown("undefined alias", "---\na: *nowhere\n---\n"), "yaml.syntax", 2, 4, hint: "undefined alias"),
     .init(markdown("non-scalar key", "---\n? [a, b]\n: 1\n---\n"), "yaml.key", 2, 3),
     .init(markdown("unclosed flow sequence", "---\na: [b\n---\n"), "yaml.syntax", 3, 1),
@@ -125,6 +131,8 @@ struct MalformedInputTests {
         markdown("tab inside YAML values", "---\na: \"x\ty\"\nb: c\td\n---\n"),
         markdown("front matter closed with ...", "---\na: b\n...\nBody\n"),
         markdown("alias within the limit", "---\nx: &x {k: v}\ny: *x\n---\n"),
+        markdown("anchor on a key", "---\n&k campaign: x\nother: *k\n---\n"),
+        markdown("alias as a key", "---\nname: &n title\n*n : v\n---\n"),
     ])
     func legalInput(_ file: InputFile) {
         #expect(load(file).diagnostics.isEmpty)
