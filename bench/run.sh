@@ -14,7 +14,7 @@ export OUTROOT="${OUTROOT:-/tmp/sharegen-bench}"
 RUNS="${RUNS:-5}"
 SIZES=("${@:-1000 10000 100000}")
 read -r -a SIZES <<< "${SIZES[*]}"
-HUGO_SIZES="${HUGO_SIZES:-1000 10000}"
+HUGO_SIZES="${HUGO_SIZES-1000 10000}"
 
 mkdir -p "$OUTROOT"
 (cd "$REPO" && swift build -c release --product sharegen >/dev/null)
