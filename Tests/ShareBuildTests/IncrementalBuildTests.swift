@@ -25,6 +25,14 @@ struct IncrementalBuildTests {
     }
 
     /// Replaces a file through a new inode, as editors that save atomically do.
+    /// A fresh folder holding a copy of the fixture site in `site/`; the caller removes `work`.
+    func copyOfFixture() throws -> (work: String, site: String) {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: work + "/site")
+        return (work, work + "/site")
+    }
+
     func write(_ text: String, to path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -47,10 +55,8 @@ struct IncrementalBuildTests {
 
     @Test("random edit sequences: incremental output is byte-identical to a clean build", arguments: [1, 2, 3] as [UInt64])
     func randomEdits(seed: UInt64) throws {
-        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        let (work, site) = try copyOfFixture()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let site = work + "/site"
-        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
         var random = SplitMix64(seed: seed)
         let incrementalOutput = work + "/incremental"
         _ = try build(site, into: incrementalOutput, incremental: true)
@@ -102,10 +108,8 @@ struct IncrementalBuildTests {
 
     @Test("the stat-only check of an unchanged site sees every kind of change to folders and files")
     func statOnlyCheck() throws {
-        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        let (work, site) = try copyOfFixture()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let site = work + "/site"
-        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
         let output = work + "/incremental"
         _ = try build(site, into: output, incremental: true, later: true)
         let unchanged = try build(site, into: output, incremental: true, later: true)
@@ -155,10 +159,8 @@ struct IncrementalBuildTests {
 
     @Test("stamps of files changed just before a build are not trusted by the next one")
     func racyStamps() throws {
-        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        let (work, site) = try copyOfFixture()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let site = work + "/site"
-        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
         let output = work + "/incremental"
         // The fixture was copied a moment ago: inside the racy window.
         _ = try build(site, into: output, incremental: true)
@@ -171,10 +173,8 @@ struct IncrementalBuildTests {
 
     @Test("what a stray symlink in content/ or a project folder points to is watched")
     func straySymlinks() throws {
-        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        let (work, site) = try copyOfFixture()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let site = work + "/site"
-        try FileManager.default.copyItem(atPath: Self.fixture, toPath: site)
         let elsewhere = work + "/elsewhere"
         try FileManager.default.createSymbolicLink(atPath: site + "/content/linked", withDestinationPath: elsewhere + "/linked")
         try FileManager.default.createSymbolicLink(atPath: site + "/content/embed/project.json", withDestinationPath: elsewhere + "/project.json")
