@@ -153,6 +153,10 @@ public enum FileFacts {
     /// `directory` (a descriptor) when given, which spares the kernel walking the root's
     /// own path again for every file.
     static func stamp(_ path: String, from directory: Int32 = AT_FDCWD) -> (hash: UInt64, changed: Double)? {
+        path.withCString { stamp($0, from: directory) }
+    }
+
+    static func stamp(_ path: UnsafePointer<CChar>, from directory: Int32) -> (hash: UInt64, changed: Double)? {
         var info = stat()
         guard fstatat(directory, path, &info, 0) == 0 else { return nil }
         var words = (Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ctim.tv_sec),

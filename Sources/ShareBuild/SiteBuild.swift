@@ -106,7 +106,7 @@ public struct SiteBuild: Sendable {
         }
         let started = now()
         // No folder and no file changed since the last build: nothing to walk or read.
-        if let previous, let watched = readWatchList(cachePath), fingerprint(watched.map { ($0, nil) }).hash == previous.inputs {
+        if let previous, let watched = try? fileSystem.readFile(BuildCache.watchListPath(cachePath)), fingerprint(watchList: watched) == previous.inputs {
             clock.lap("stat check")
             return .success(upToDate(clock))
         }
@@ -215,9 +215,32 @@ public struct SiteBuild: Sendable {
         writeAtomically(Array(watched.map(\.0).joined(separator: "\0").utf8), to: BuildCache.watchListPath(cachePath))
     }
 
-    private func readWatchList(_ cachePath: String) -> [String]? {
-        guard let bytes = try? fileSystem.readFile(BuildCache.watchListPath(cachePath)), !bytes.isEmpty else { return nil }
-        return bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    /// `fingerprint` of a watch list as read from disk (NUL-separated paths), computed on
+    /// its bytes: each path is already a C string for `fstatat`, so no string is made.
+    /// Nil when the list is empty or the root cannot be opened.
+    private func fingerprint(watchList: [UInt8]) -> UInt64? {
+        guard !watchList.isEmpty else { return nil }
+        let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return nil }
+        defer { close(directory) }
+        let bytes = watchList + [0]
+        var bounds: [Range<Int>] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == 0 {
+            bounds.append(start..<index)
+            start = index + 1
+        }
+        let hashes = bytes.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            return bounds.parallelMap { range in
+                let path = UnsafeBufferPointer(rebasing: buffer[range])
+                let stamp = buffer.baseAddress!.advanced(by: range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count + 1) {
+                    FileFacts.stamp($0, from: directory)
+                }
+                return fnv1a(path, seed: stamp?.hash ?? 0)
+            }
+        }
+        return hashes.withUnsafeBytes { fnv1a($0) }
     }
 
     private func readCache(_ path: String) -> BuildCache? {
