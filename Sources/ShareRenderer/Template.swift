@@ -175,7 +175,7 @@ struct TemplateParser {
                 resumeAt = bytes.count
             } else if case .text(let start, let end) = tokens[index + 1] {
                 if let newline = firstNewline(start, end) {
-                    resumeAt = isBlank(start, newline) ? newline + 1 : nil
+                    resumeAt = isBlank(start, newline, endsLine: true) ? newline + 1 : nil
                 } else if index + 1 == tokens.count - 1, isBlank(start, end) {
                     resumeAt = end
                 }
@@ -202,8 +202,10 @@ struct TemplateParser {
         (start..<end).first { bytes[$0] == UInt8(ascii: "\n") }
     }
 
-    private func isBlank(_ start: Int, _ end: Int) -> Bool {
-        bytes[start..<end].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    /// Only spaces and tabs; with `endsLine`, the range may end in the `\r` of a CRLF.
+    private func isBlank(_ start: Int, _ end: Int, endsLine: Bool = false) -> Bool {
+        let end = endsLine && end > start && bytes[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
+        return bytes[start..<end].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
     }
 
     // MARK: Tree

@@ -69,6 +69,7 @@ struct TemplateTests {
         Case("standalone section lines vanish", "| This Is\n{{#boolean}}\n|\n{{/boolean}}\n| A Line\n", with: .object(["boolean": true]), "| This Is\n|\n| A Line\n"),
         Case("indented standalone lines vanish", "| This Is\n  {{#boolean}}\n|\n  {{/boolean}}\n| A Line\n", with: .object(["boolean": true]), "| This Is\n|\n| A Line\n"),
         Case("standalone CRLF", "|\r\n{{#boolean}}\r\n{{/boolean}}\r\n|", with: .object(["boolean": true]), "|\r\n|"),
+        Case("a lone CR is not white space", "|\n\r{{#boolean}}\n{{/boolean}}\r\n|", with: .object(["boolean": true]), "|\n\r\n|"),
         Case("standalone without previous line", "  {{#boolean}}\n#{{/boolean}}\n/", with: .object(["boolean": true]), "#\n/"),
         Case("standalone without newline", "#{{#boolean}}\n/\n  {{/boolean}}", with: .object(["boolean": true]), "#\n/\n"),
         Case("inline sections keep their whitespace", " {{#boolean}}YES{{/boolean}}\n {{#boolean}}GOOD{{/boolean}}\n",
