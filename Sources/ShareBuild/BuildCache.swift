@@ -24,6 +24,9 @@ struct BuildCache {
     /// The output's `manifest.json` (inode and modification time) when the cache was
     /// written: anything else means the output was replaced since.
     var outputMarker: String
+    /// Warnings the build reported. A build after one with warnings never stops at "up to
+    /// date": it validates again, so the warnings show (and fail `--strict`) every time.
+    var warnings: Int
     /// Per share source file: the digest of its bytes and the files rendered from it.
     /// Read from the file only when asked for: a no-op build needs the header alone.
     var shares: [String: Share] { parsedShares ?? Self.parseShares(shareLines) }
@@ -77,7 +80,7 @@ struct BuildCache {
     /// Line-based text: reading it must cost far less than the build it saves. Written
     /// into one byte buffer (string interpolation per line was most of its cost).
     func serialized() -> [UInt8] {
-        var out = Array("\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\n".utf8)
+        var out = Array("\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\nwarnings \(warnings)\n".utf8)
         for (source, share) in shares.sorted(by: { $0.key < $1.key }) {
             out += "share ".utf8
             out += String(share.digest).utf8
@@ -93,12 +96,13 @@ struct BuildCache {
         return out
     }
 
-    init(tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, shares: [String: Share]) {
+    init(tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, warnings: Int, shares: [String: Share]) {
         self.tool = tool
         self.channel = channel
         self.inputs = inputs
         self.global = global
         self.outputMarker = outputMarker
+        self.warnings = warnings
         parsedShares = shares
     }
 
@@ -117,8 +121,8 @@ struct BuildCache {
         }
         guard let tool = header["tool"], let channel = header["channel"].flatMap(Channel.init(rawValue:)),
               let inputs = header["inputs"].flatMap(UInt64.init), let global = header["global"].flatMap(UInt64.init),
-              let marker = header["output"] else { return nil }
-        self.init(tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: [:])
+              let marker = header["output"], let warnings = header["warnings"].flatMap(Int.init) else { return nil }
+        self.init(tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, warnings: warnings, shares: [:])
         parsedShares = nil
         shareLines = rest
     }

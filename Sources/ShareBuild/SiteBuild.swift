@@ -101,12 +101,14 @@ public struct SiteBuild: Sendable {
         let previous = incremental ? readCache(cachePath).flatMap { cache in
             cache.tool == FileFacts.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
         } : nil
+        let mayStop = previous?.warnings == 0
         let upToDate = { (clock: StageClock) in
             Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: 0, timings: clock.laps)
         }
         let started = now()
         // No folder and no file changed since the last build: nothing to walk or read.
-        if let previous, let watched = try? fileSystem.readFile(BuildCache.watchListPath(cachePath)), fingerprint(watchList: watched) == previous.inputs {
+        if mayStop, let previous, let watched = try? fileSystem.readFile(BuildCache.watchListPath(cachePath)),
+           fingerprint(watchList: watched) == previous.inputs {
             clock.lap("stat check")
             return .success(upToDate(clock))
         }
@@ -120,13 +122,13 @@ public struct SiteBuild: Sendable {
             return stamp?.hash
         }
         let watched: [(String, UInt64?)] = [(SiteLoader.configFile, nil)] + discovery.folderStamps.map { ($0.path, $0.stamp) }
-            + discovery.strayEntries.map { ($0, nil) } + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, nil) }
+            + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, nil) }
         let (inputs, newestFile) = fingerprint(watched)
         // The stat-only check of the next build trusts these stamps only if nothing was
         // changed within the racy window of this build's start.
         let trusted = max(newestFile, newestFolder.withLock { $0 }) < started - FileFacts.racyWindow
         clock.lap("fingerprint")
-        if let previous, previous.inputs == inputs {
+        if mayStop, let previous, previous.inputs == inputs {
             // Trusted now (edits are older than the racy window): let the next build use stat alone.
             if trusted { writeWatchList(watched, cachePath) }
             return .success(upToDate(clock))
@@ -161,7 +163,9 @@ public struct SiteBuild: Sendable {
         clock.lap("render and emit")
         let entries = BuildCache.entries(shares.map(\.sourceFile), digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
-            let cache = BuildCache(tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, shares: entries)
+            let cache = BuildCache(
+                tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
+                warnings: prepared.diagnostics.count, shares: entries)
             // The list first: the cache, written last, is what makes both count.
             if trusted {
                 writeWatchList(watched, cachePath)

@@ -86,10 +86,6 @@ public struct SiteLoader: Sendable {
         /// took just before listing it: a file added, removed or renamed in the folder
         /// later changes its stamp, so a caller can tell the listing is still current.
         public fileprivate(set) var folderStamps: [(path: String, stamp: UInt64?)] = []
-
-        /// Entries of `content/` and of project folders that are neither folders nor input
-        /// files (stray files, symlinks, dangling ones): what they point to may appear later.
-        public fileprivate(set) var strayEntries: [String] = []
     }
 
     /// `stamp`, when given, is called with each folder's path (relative to the root)
@@ -99,7 +95,6 @@ public struct SiteLoader: Sendable {
         var pending: [PendingFile] = []
         var projects: [LoadedProject] = []
         var folderStamps: [(path: String, stamp: UInt64?)] = []
-        var strayEntries: [String] = []
 
         if fileSystem.kind(at: absolute(SiteLoader.configFile)) != nil {
             pending.append(PendingFile(path: SiteLoader.configFile, role: .config))
@@ -109,24 +104,22 @@ public struct SiteLoader: Sendable {
             if let stamp { folderStamps.append((content, stamp(content))) }
             // Listing thousands of project folders is system-call bound: spread it over the cores.
             let entries = listing(content, &diagnostics).filter { !$0.name.hasPrefix(".") }
-            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic], [(path: String, stamp: UInt64?)], [String]) in
+            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic], [(path: String, stamp: UInt64?)]) in
                 let projectPath = joinPath(content, name)
                 var found: [Diagnostic] = []
                 guard kind == .directory else {
                     found.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
-                    return (projectPath, nil, found, [], [projectPath])
+                    return (projectPath, nil, found, [])
                 }
                 var stamps: [(path: String, stamp: UInt64?)] = []
-                var stray: [String] = []
-                let files = projectFiles(projectPath, &found, stray: &stray) { folder in
+                let files = projectFiles(projectPath, &found) { folder in
                     if let stamp { stamps.append((folder, stamp(folder))) }
                 }
-                return (projectPath, files, found, stamps, stray)
+                return (projectPath, files, found, stamps)
             }
-            for (projectPath, files, found, stamps, stray) in walked {
+            for (projectPath, files, found, stamps) in walked {
                 diagnostics += found
                 folderStamps += stamps
-                strayEntries += stray
                 guard let files else { continue }
                 let index = projects.count
                 projects.append(LoadedProject(id: String(projectPath.dropFirst(content.count + 1)), path: projectPath, projectFile: nil, shares: [], credentials: []))
@@ -138,7 +131,6 @@ public struct SiteLoader: Sendable {
 
         var discovery = Discovery(pending: pending, projects: projects, diagnostics: diagnostics)
         discovery.folderStamps = folderStamps
-        discovery.strayEntries = strayEntries
         return discovery
     }
 
@@ -266,11 +258,8 @@ public struct SiteLoader: Sendable {
     }
 
     /// The input files of one project folder; `project` is filled in by the caller.
-    /// `willList` is told each folder right before it is listed; `stray` gets the entries
-    /// that are neither the project file nor its two folders.
-    private func projectFiles(
-        _ projectPath: String, _ diagnostics: inout [Diagnostic], stray: inout [String], willList: (String) -> Void
-    ) -> [PendingFile] {
+    /// `willList` is told each folder right before it is listed.
+    private func projectFiles(_ projectPath: String, _ diagnostics: inout [Diagnostic], willList: (String) -> Void) -> [PendingFile] {
         var files: [PendingFile] = []
         willList(projectPath)
         for (name, kind) in listing(projectPath, &diagnostics) where !name.hasPrefix(".") {
@@ -301,7 +290,6 @@ public struct SiteLoader: Sendable {
                     }
                 }
             default:
-                stray.append(path)
                 diagnostics.append(.warning("site.stray-file", "ignored: a project folder holds project.json, shares/ and credentials/", at: SourceLocation(file: path)))
             }
         }

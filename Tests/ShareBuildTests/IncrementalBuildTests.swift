@@ -171,7 +171,9 @@ struct IncrementalBuildTests {
         #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
     }
 
-    @Test("what a stray symlink in content/ or a project folder points to is watched")
+    // Stray entries are warnings, and a build after one with warnings always validates
+    // again: what a stray symlink points to cannot hide behind "up to date".
+    @Test("what a stray symlink in content/ or a project folder points to is seen when it appears")
     func straySymlinks() throws {
         let (work, site) = try copyOfFixture()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -180,7 +182,7 @@ struct IncrementalBuildTests {
         try FileManager.default.createSymbolicLink(atPath: site + "/content/embed/project.json", withDestinationPath: elsewhere + "/project.json")
         let output = work + "/incremental"
         _ = try build(site, into: output, incremental: true, later: true)
-        #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
+        #expect(try build(site, into: output, incremental: true, later: true).diagnostics.map(\.rule) == ["site.stray-file", "site.stray-file"])
         let share = #"{"channel": "PROD", "slug": "m3n4p5q6r7s2t3u4", "publicTitle": "Linked", "video": {"id": "linked", "mp4Url": "https://cdn.example.com/l.mp4"}}"#
         try write(share, to: elsewhere + "/linked/shares/s.json")
         let linked = try build(site, into: output, incremental: true, later: true)
@@ -188,6 +190,20 @@ struct IncrementalBuildTests {
         try write(#"{"name": "Embed, named"}"#, to: elsewhere + "/project.json")
         let named = try build(site, into: output, incremental: true, later: true)
         #expect(named.timings.map(\.stage) != ["stat check"], "a project.json appearing behind a dangling symlink is seen")
+    }
+
+    @Test("warnings are reported by every build, never hidden behind 'up to date'")
+    func warningsRepeat() throws {
+        let (work, site) = try copyOfFixture()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let guessable = #"{"channel": "PROD", "slug": "welcome-video", "publicTitle": "W", "video": {"id": "w", "mp4Url": "https://cdn.example.com/w.mp4"}}"#
+        try write(guessable, to: site + "/content/welcome/shares/s.json")
+        let output = work + "/incremental"
+        let first = try build(site, into: output, incremental: true, later: true)
+        #expect(first.diagnostics.map(\.rule) == ["slug.guessable"])
+        let second = try build(site, into: output, incremental: true, later: true)
+        #expect(second.diagnostics.map(\.rule) == ["slug.guessable"], "so --strict fails again")
+        #expect(second.reusedShares > 0, "still nothing rendered again")
     }
 
     @Test("a hand-edited output is noticed: the cache is ignored and the output rebuilt")
