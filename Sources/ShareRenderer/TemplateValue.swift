@@ -2,7 +2,7 @@ import ShareModel
 
 /// A value a Mustache template can show or iterate: typed, so rendering looks names up
 /// in dictionaries instead of casting `Any` (which cost a third of a build's CPU).
-public indirect enum TemplateValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+indirect enum TemplateValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
     case text(String)
     case flag(Bool)
     case list([TemplateValue])
@@ -10,11 +10,11 @@ public indirect enum TemplateValue: Sendable, Equatable, ExpressibleByStringLite
     /// JSON `null`: empty and false.
     case null
 
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(booleanLiteral value: Bool) { self = .flag(value) }
+    init(stringLiteral value: String) { self = .text(value) }
+    init(booleanLiteral value: Bool) { self = .flag(value) }
 
     /// An object from optional members; nil members are left out (so sections skip them).
-    public static func members(_ pairs: KeyValuePairs<String, TemplateValue?>) -> TemplateValue {
+    static func members(_ pairs: KeyValuePairs<String, TemplateValue?>) -> TemplateValue {
         var object: [String: TemplateValue] = [:]
         object.reserveCapacity(pairs.count)
         for (key, value) in pairs { if let value { object[key] = value } }
@@ -23,7 +23,7 @@ public indirect enum TemplateValue: Sendable, Equatable, ExpressibleByStringLite
 
     /// A JSON value as template data: objects and arrays stay traversable, numbers show
     /// their literal.
-    public init(_ json: JSONValue) {
+    init(_ json: JSONValue) {
         switch json {
         case .object(let members):
             self = .object(Dictionary(members.map { ($0.0, TemplateValue($0.1)) }, uniquingKeysWith: { first, _ in first }))
