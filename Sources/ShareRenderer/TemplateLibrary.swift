@@ -11,19 +11,43 @@ struct TemplateLibrary: Sendable {
 
     func contains(_ name: String) -> Bool { templates[name] != nil }
 
-    /// Partials that name no template, and include cycles (which would never end), as
-    /// (template, message, position) triples.
+    /// Most partial inclusions one template may expand to: a chain of partials that each
+    /// include the next twice doubles the work per level without any cycle.
+    static let maxInclusions = 10_000
+
+    /// Partials that name no template, include cycles (which would never end) and
+    /// expansions past `maxInclusions`, as (template, message, position) triples.
     func includeProblems() -> [(template: String, message: String, position: SourcePosition)] {
         var problems: [(template: String, message: String, position: SourcePosition)] = []
+        var cyclic = false
         for (name, template) in templates.sorted(by: { $0.key < $1.key }) {
             for partial in template.partials where templates[partial.name] == nil {
                 problems.append((name, "partial {{> \(partial.name)}} names no template (no templates/\(partial.name).mustache)", partial.position))
             }
             if let cycle = cycle(from: name), let first = template.partials.first(where: { $0.name == cycle[1] }) {
                 problems.append((name, "partials include each other without end: \(cycle.joined(separator: " → "))", first.position))
+                cyclic = true
             }
         }
+        guard !cyclic else { return problems }
+        var memo: [String: Int] = [:]
+        for (name, template) in templates.sorted(by: { $0.key < $1.key }) where inclusions(name, &memo) > Self.maxInclusions {
+            let position = template.partials.first?.position ?? SourcePosition(line: 1, column: 1)
+            problems.append((name, "partials expand to more than \(Self.maxInclusions) inclusions in one page", position))
+        }
         return problems
+    }
+
+    /// How many partials rendering `name` includes, counting repeats (sections aside);
+    /// capped just past the limit so the count cannot overflow. Needs no cycles.
+    private func inclusions(_ name: String, _ memo: inout [String: Int]) -> Int {
+        if let known = memo[name] { return known }
+        var total = 0
+        for partial in templates[name]?.partials ?? [] where templates[partial.name] != nil {
+            total = min(Self.maxInclusions + 1, total + 1 + inclusions(partial.name, &memo))
+        }
+        memo[name] = total
+        return total
     }
 
     /// The shortest chain of partials from `start` back to itself, by breadth-first

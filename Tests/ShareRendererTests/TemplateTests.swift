@@ -151,11 +151,22 @@ struct TemplateTests {
             let includes = ((index + 1)..<40).map { "{{> t\($0)}}" }.joined()
             templates["t\(index)"] = try TemplateParser.parse(includes)
         }
-        #expect(TemplateLibrary(templates).includeProblems().isEmpty)
+        // No cycle (the expansion itself is refused, see partialExplosion).
+        #expect(!TemplateLibrary(templates).includeProblems().contains { $0.message.contains("without end") })
         templates["t39"] = try TemplateParser.parse("{{> t0}}")
         let problems = TemplateLibrary(templates).includeProblems()
         #expect(problems.count == 40)
         #expect(problems.first { $0.template == "t0" }?.message == "partials include each other without end: t0 → t39 → t0")
+    }
+
+    @Test("partials that multiply without a cycle are refused before they could hang a build")
+    func partialExplosion() throws {
+        // Each level includes the next twice: 2^30 inclusions for t0.
+        var templates: [String: Template] = ["t30": try TemplateParser.parse("x")]
+        for index in 0..<30 { templates["t\(index)"] = try TemplateParser.parse("{{> t\(index + 1)}}{{> t\(index + 1)}}") }
+        let problems = TemplateLibrary(templates).includeProblems()
+        #expect(problems.first { $0.template == "t0" }?.message == "partials expand to more than \(TemplateLibrary.maxInclusions) inclusions in one page")
+        #expect(!problems.contains { $0.template == "t25" }, "2^5 inclusions are fine")
     }
 
     @Test("mutated built-in templates never crash: they parse and render, or fail at a real position")
