@@ -141,52 +141,18 @@ struct BuildCache {
     }
 }
 
-/// File facts from `stat`, for fingerprints.
-public enum FileFacts {
-    /// `size:mtime:ctime:inode`, or nil when the path is absent (symlinks followed).
-    /// The change time is included because no tool can set it: an edit that restores the
-    /// modification time (`cp -p`, `touch -r`) still changes it.
-    static func describe(_ path: String) -> String? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec):\(info.st_ino)"
-    }
-
-    /// The same facts hashed, for the thousands of paths of a fingerprint, and the later of
-    /// the modification and change times in seconds; `path` is taken from the folder
-    /// `directory` (a descriptor) when given, which spares the kernel walking the root's
-    /// own path again for every file.
-    static func stamp(_ path: String, from directory: Int32 = AT_FDCWD) -> (hash: UInt64, changed: Double)? {
-        path.withCString { stamp($0, from: directory) }
-    }
-
-    static func stamp(_ path: UnsafePointer<CChar>, from directory: Int32) -> (hash: UInt64, changed: Double)? {
-        var info = stat()
-        guard fstatat(directory, path, &info, 0) == 0 else { return nil }
-        var words = (Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ctim.tv_sec),
-                     Int64(info.st_ctim.tv_nsec), Int64(bitPattern: UInt64(info.st_ino)))
-        let changed = max(Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9, Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9)
-        return (withUnsafeBytes(of: &words) { fnv1a($0) }, changed)
-    }
-
+extension BuildCache {
     /// A file changed this close to a build's start may share its time stamp with a later
     /// change (coarse file-system clocks), so its stamp cannot vouch for it: git's "racily
     /// clean" rule.
     static let racyWindow = 2.0
-
-    /// The real-time clock in seconds, as file times count.
-    public static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
 
     /// The running binary, so that rebuilding sharegen invalidates every cache.
     static let tool: String = {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         let path = count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
-        return "\(SiteBuild.version)/\(describe(path) ?? "unknown")"
+        return "\(SiteBuild.version)/\(FileStamp(path: path)?.description ?? "unknown")"
     }()
 }
 

@@ -35,11 +35,11 @@ public struct SiteBuild: Sendable {
 
     public let fileSystem: LocalFileSystem
     public let root: String
-    /// The wall clock in seconds, compared with file times (see `FileFacts.racyWindow`);
+    /// The wall clock in seconds, compared with file times (see `BuildCache.racyWindow`);
     /// replaceable so a test can build as if its files had been written long before.
     let now: @Sendable () -> Double
 
-    public init(root: String, fileSystem: LocalFileSystem = LocalFileSystem(), now: @escaping @Sendable () -> Double = FileFacts.now) {
+    public init(root: String, fileSystem: LocalFileSystem = LocalFileSystem(), now: @escaping @Sendable () -> Double = FileStamp.now) {
         self.root = root
         self.fileSystem = fileSystem
         self.now = now
@@ -97,9 +97,9 @@ public struct SiteBuild: Sendable {
     public func run(channel: Channel, output: String, incremental: Bool = true) -> Result<Outcome, Failure> {
         var clock = StageClock()
         let cachePath = BuildCache.path(for: output, channel: channel)
-        let marker = FileFacts.describe(joinPath(output, Emitter.marker))
+        let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description
         let previous = incremental ? readCache(cachePath).flatMap { cache in
-            cache.tool == FileFacts.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
+            cache.tool == BuildCache.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
         } : nil
         let mayStop = previous?.warnings == 0
         let upToDate = { (clock: StageClock) in
@@ -117,8 +117,8 @@ public struct SiteBuild: Sendable {
         let root = root
         let newestFolder = Mutex(0.0)
         let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover { folder in
-            let stamp = FileFacts.stamp(joinPath(root, folder))
-            if let stamp { newestFolder.withLock { $0 = max($0, stamp.changed) } }
+            let stamp = FileStamp(path: joinPath(root, folder))
+            if let stamp { newestFolder.withLock { $0 = max($0, stamp.lastChange) } }
             return stamp?.hash
         }
         let watched: [(String, UInt64?)] = [(SiteLoader.configFile, nil)] + discovery.folderStamps.map { ($0.path, $0.stamp) }
@@ -126,7 +126,7 @@ public struct SiteBuild: Sendable {
         let (inputs, newestFile) = fingerprint(watched)
         // The stat-only check of the next build trusts these stamps only if nothing was
         // changed within the racy window of this build's start.
-        let trusted = max(newestFile, newestFolder.withLock { $0 }) < started - FileFacts.racyWindow
+        let trusted = max(newestFile, newestFolder.withLock { $0 }) < started - BuildCache.racyWindow
         clock.lap("fingerprint")
         if mayStop, let previous, previous.inputs == inputs {
             // Trusted now (edits are older than the racy window): let the next build use stat alone.
@@ -162,9 +162,9 @@ public struct SiteBuild: Sendable {
         }
         clock.lap("render and emit")
         let entries = BuildCache.entries(shares.map(\.sourceFile), digests: digests, rendered: summary.outputsBySource, reused: reusable)
-        if let marker = FileFacts.describe(joinPath(output, Emitter.marker)) {
+        if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
             let cache = BuildCache(
-                tool: FileFacts.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
+                tool: BuildCache.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
                 warnings: prepared.diagnostics.count, shares: entries)
             // The list first: the cache, written last, is what makes both count.
             if trusted {
@@ -199,8 +199,8 @@ public struct SiteBuild: Sendable {
         let (base, prefix) = directory >= 0 ? (directory, "") : (AT_FDCWD, root)
         let stamps = paths.parallelMap { path, stamp -> (hash: UInt64, changed: Double) in
             if let stamp { return (fnv1a(path.utf8, seed: stamp), 0) }
-            let now = FileFacts.stamp(joinPath(prefix, path), from: base)
-            return (fnv1a(path.utf8, seed: now?.hash ?? 0), now?.changed ?? 0)
+            let now = joinPath(prefix, path).withCString { FileStamp($0, relativeTo: base) }
+            return (fnv1a(path.utf8, seed: now?.hash ?? 0), now?.lastChange ?? 0)
         }
         return (stamps.map(\.hash).withUnsafeBytes { fnv1a($0) }, stamps.map(\.changed).max() ?? 0)
     }
@@ -239,7 +239,7 @@ public struct SiteBuild: Sendable {
             return bounds.parallelMap { range in
                 let path = UnsafeBufferPointer(rebasing: buffer[range])
                 let stamp = buffer.baseAddress!.advanced(by: range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count + 1) {
-                    FileFacts.stamp($0, from: directory)
+                    FileStamp($0, relativeTo: directory)
                 }
                 return fnv1a(path, seed: stamp?.hash ?? 0)
             }
@@ -270,7 +270,7 @@ public struct SiteBuild: Sendable {
 extension SiteBuild.Prepared {
     /// What every rendered file depends on besides its own share.
     func globalKey(channel: Channel) -> UInt64 {
-        var text = "\(FileFacts.tool)\n\(channel.rawValue)\n\(configDigest)\n"
+        var text = "\(BuildCache.tool)\n\(channel.rawValue)\n\(configDigest)\n"
         for (path, source) in templates.sources.sorted(by: { $0.key < $1.key }) {
             text += "\(path)\n\(fnv1a(Array(source.utf8)))\n"
         }

@@ -318,14 +318,3 @@ public struct SiteLoader: Sendable {
         return (SourceDocument(path: file.path, value: value, digest: digest), diagnostics)
     }
 }
-
-/// 64-bit FNV-1a: cheap and stable across runs (Swift's `Hasher` is seeded per process).
-@inlinable
-public func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-    var hash = seed
-    for byte in bytes {
-        hash ^= UInt64(byte)
-        hash &*= 0x0000_0100_0000_01B3
-    }
-    return hash
-}

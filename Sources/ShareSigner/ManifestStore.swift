@@ -3,11 +3,6 @@ import ServiceLifecycle
 import ShareModel
 import Synchronization
 import UnixSignals
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `manifest.json` as the signer serves it. A reload reads and validates the file beside the
 /// catalog in use, then swaps the new catalog in whole: requests already running keep the
@@ -28,13 +23,13 @@ public final class ManifestStore: SignerCatalogProvider {
     private let current: Mutex<SignerCatalog>
     /// The file last read, whether it loaded or not; held while reloading, so that two
     /// reloads (a signal and a file change) never interleave.
-    private let lastRead: Mutex<FileIdentity?>
+    private let lastRead: Mutex<FileStamp?>
 
     /// Loads the manifest at `path`; throws when it cannot be read or is invalid.
     public init(path: String, logger: Logger) throws(ManifestError) {
         self.path = path
         self.logger = logger
-        let identity = FileIdentity(path: path)
+        let identity = FileStamp(path: path)
         current = Mutex(try ManifestStore.read(path))
         lastRead = Mutex(identity)
     }
@@ -46,7 +41,7 @@ public final class ManifestStore: SignerCatalogProvider {
     @discardableResult
     public func reload(force: Bool = false) -> ReloadOutcome {
         lastRead.withLock { lastRead in
-            let identity = FileIdentity(path: path)
+            let identity = FileStamp(path: path)
             guard force || identity != lastRead else { return .unchanged }
             lastRead = identity
             do throws(ManifestError) {
@@ -102,31 +97,5 @@ public struct ManifestWatcher: Service {
                 }
             }
         }
-    }
-}
-
-/// What identifies a version of a file without reading it: a rename, an in-place rewrite and
-/// a new symlink target all change one of these.
-struct FileIdentity: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modifiedSeconds: Int
-    var modifiedNanoseconds: Int
-
-    /// The file at `path` (following symlinks), or nil when it cannot be stat'ed.
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        #if canImport(Darwin)
-        let modified = info.st_mtimespec
-        #else
-        let modified = info.st_mtim
-        #endif
-        modifiedSeconds = Int(modified.tv_sec)
-        modifiedNanoseconds = Int(modified.tv_nsec)
     }
 }

@@ -41,7 +41,7 @@ struct IncrementalBuildTests {
     /// `later`: build as if every file had been written long before, outside the racy
     /// window, so the stat-only check may trust what this build stamps.
     func build(_ root: String, into output: String, incremental: Bool, later: Bool = false) throws -> SiteBuild.Outcome {
-        let build = later ? SiteBuild(root: root, now: { FileFacts.now() + 3_600 }) : SiteBuild(root: root)
+        let build = later ? SiteBuild(root: root, now: { FileStamp.now() + 3_600 }) : SiteBuild(root: root)
         switch build.run(channel: .PROD, output: output, incremental: incremental) {
         case .success(let outcome): return outcome
         case .failure(let failure): throw TestFailure("\(failure)")
