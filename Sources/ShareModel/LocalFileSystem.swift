@@ -20,36 +20,33 @@ public struct LocalFileSystem: FileSystem {
     }
 
     public func contentsOfDirectory(_ path: String) throws(FileSystemError) -> [String] {
-        guard let dir = opendir(path) else { throw FileSystemError(path: path, errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        try readDirectory(path).map(\.name)
     }
 
     /// One `readdir` pass: the entry types it reports save a `stat` per entry (thousands
     /// of project folders); only symlinks and unknown types are looked up.
     public func entries(_ path: String) throws(FileSystemError) -> [(name: String, kind: FileKind?)] {
-        guard let dir = opendir(path) else { throw FileSystemError(path: path, errno: errno) }
-        defer { closedir(dir) }
-        var found: [(name: String, kind: FileKind?)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            let kind: FileKind? = switch Int32(entry.pointee.d_type) {
+        try readDirectory(path).map { name, type in
+            let kind: FileKind? = switch Int32(type) {
             case Int32(DT_REG): .file
             case Int32(DT_DIR): .directory
             case Int32(DT_LNK), Int32(DT_UNKNOWN): resolvedKind(at: joinPath(path, name))
             default: .other
             }
-            found.append((name, kind))
+            return (name, kind)
+        }
+    }
+
+    /// Entry names (without `.` and `..`, sorted bytewise) and their `d_type`.
+    private func readDirectory(_ path: String) throws(FileSystemError) -> [(name: String, type: UInt8)] {
+        guard let dir = opendir(path) else { throw FileSystemError(path: path, errno: errno) }
+        defer { closedir(dir) }
+        var found: [(name: String, type: UInt8)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
         }
         return found.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
