@@ -141,9 +141,10 @@ public struct SiteBuild: Sendable {
         clock.lap("load and validate")
         let digests = prepared.shareDigests
         let global = prepared.globalKey(channel: channel)
-        let shares = prepared.validation.site.shares(in: channel)
+        // The channel's source files, without a second copy of its shares (the renderer filters those).
+        let sources = prepared.validation.site.shares.compactMap { $0.channel == channel ? $0.sourceFile : nil }
         var reusable: [String: [String]] = [:]
-        if let previous, previous.global == global { reusable = BuildCache.reusable(shares.map(\.sourceFile), digests: digests, previous: previous.shares) }
+        if let previous, previous.global == global { reusable = BuildCache.reusable(sources, digests: digests, previous: previous.shares) }
         let renderer = SiteRenderer(templates: prepared.templates)
         var summary: RenderSummary
         var report: EmitReport
@@ -161,7 +162,7 @@ public struct SiteBuild: Sendable {
             return .failure(.output(error))
         }
         clock.lap("render and emit")
-        let entries = BuildCache.entries(shares.map(\.sourceFile), digests: digests, rendered: summary.outputsBySource, reused: reusable)
+        let entries = BuildCache.entries(sources, digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
             let cache = BuildCache(
                 tool: BuildCache.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
