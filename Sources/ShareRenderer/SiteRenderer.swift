@@ -142,8 +142,9 @@ struct ChannelContext: Sendable {
         jsFile = names["share.js"] ?? "share.js"
         assetFiles = files
         self.templates = templates
+        // Tags only, without a filtered copy of the channel's shares.
+        let tags = Set(site.shares.compactMap { $0.channel == channel ? $0.locale : nil } + [defaultLocale])
         locales = [:]
-        let tags = Set(site.shares(in: channel).map(\.locale) + [defaultLocale])
         locales = Dictionary(uniqueKeysWithValues: tags.map { ($0, makeLocale($0)) })
     }
 
