@@ -36,7 +36,7 @@ public struct SiteValidator: Sendable {
     /// the rules of one file run again only for files whose bytes, project or configuration
     /// changed; the cross-file rules run over everything, as always.
     public func validate(_ loaded: LoadedSite, reusing memo: ValidationMemo?) -> (result: ValidationResult, memo: ValidationMemo) {
-        validate(loaded, memo: memo, outcomes: nil, remember: true)
+        validate(loaded, memo: memo, oneCheckedPass: nil)
     }
 
     /// What the per-file rules made of one share file, and the channel it names (even
@@ -53,20 +53,33 @@ public struct SiteValidator: Sendable {
     /// The result is `validate(loader.load(discovery))`'s; the loaded site's shares carry
     /// no values.
     public func load(_ discovery: SiteLoader.Discovery, with loader: SiteLoader) -> (loaded: LoadedSite, result: ValidationResult) {
+        var checkedConfig: (config: SiteConfig, diagnostics: [Diagnostic])?
         let (loaded, outcomes) = loader.load(discovery) { configDocument in
-            var ignored: [Diagnostic] = []
-            let config = ConfigRules.validate(configDocument, into: &ignored)
+            var found: [Diagnostic] = []
+            let config = ConfigRules.validate(configDocument, into: &found)
+            checkedConfig = (config, found)
             return { document, project in Self.outcome(document, config: config, project: project) }
         }
-        return (loaded, validate(loaded, memo: nil, outcomes: outcomes, remember: false).result)
+        // `load(_:summarizingShares:)` makes its summarizer exactly once, before any share.
+        let (config, configDiagnostics) = checkedConfig!
+        return (loaded, validate(loaded, memo: nil, oneCheckedPass: (config, configDiagnostics, outcomes)).result)
     }
 
-    /// `remember`: fill the returned memo (a one-pass build never validates again).
+    /// `oneCheckedPass`: the configuration and share outcomes `load(_:with:)` already
+    /// checked; such a caller never validates again, so no memo is filled for it.
     private func validate(
-        _ loaded: LoadedSite, memo: ValidationMemo?, outcomes: [String: ShareOutcome]?, remember: Bool
+        _ loaded: LoadedSite, memo: ValidationMemo?,
+        oneCheckedPass: (config: SiteConfig, diagnostics: [Diagnostic], outcomes: [String: ShareOutcome])?
     ) -> (result: ValidationResult, memo: ValidationMemo) {
         var diagnostics = loaded.diagnostics
-        let config = ConfigRules.validate(loaded.config, into: &diagnostics)
+        let config: SiteConfig
+        if let oneCheckedPass {
+            config = oneCheckedPass.config
+            diagnostics += oneCheckedPass.diagnostics
+        } else {
+            config = ConfigRules.validate(loaded.config, into: &diagnostics)
+        }
+        let remember = oneCheckedPass == nil
         let memo = memo?.config == config ? memo : nil
         var next = ValidationMemo(config: config)
 
@@ -92,7 +105,7 @@ public struct SiteValidator: Sendable {
         CrossFileRules.checkCredentialUniqueness(credentials, into: &diagnostics)
 
         let work = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
-        let results = outcomes.map { outcomes in work.map { outcomes[$0.1.path] ?? ShareOutcome(share: nil, diagnostics: [], channel: nil) } }
+        let results = oneCheckedPass.map { pass in work.map { pass.outcomes[$0.1.path] ?? ShareOutcome(share: nil, diagnostics: [], channel: nil) } }
             ?? work.parallelMap { project, document in
                 if let (share, found) = memo?.recall(\.shares, document, project: project) {
                     return ShareOutcome(share: share, diagnostics: found, channel: Self.declaredChannel(document))
