@@ -189,15 +189,22 @@ public enum Formats {
             }
             // The rest: printable ASCII other than the characters that break HTML.
             while index < bytes.count {
-                switch bytes[index] {
-                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "\\"),
-                     UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"):
-                    return false
-                case 0x21...0x7E: index += 1
-                default: return false
-                }
+                guard (0x21...0x7E).contains(bytes[index]), !breaksHTML(bytes[index]) else { return false }
+                index += 1
             }
             return true
+        }
+    }
+
+    /// ASCII characters a URL must not hold unencoded: they break HTML attributes and
+    /// are not valid in URLs.
+    private static func breaksHTML(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "\\"),
+             UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"):
+            true
+        default:
+            false
         }
     }
 
@@ -220,8 +227,7 @@ public enum Formats {
                 switch bytes[index] {
                 case 0...0x20, 0x7F:
                     return "must not contain spaces or control characters"
-                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "\\"),
-                     UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"):
+                case let byte where breaksHTML(byte):
                     return "must not contain the character '\(Unicode.Scalar(bytes[index]))' (percent-encode it)"
                 case 0xE2 where index + 2 < bytes.count:
                     // U+202A…U+202E and U+2066…U+2069 are E2 80 AA…AE and E2 81 A6…A9.
@@ -239,7 +245,7 @@ public enum Formats {
 
     /// ASCII characters of DNS host names (`_` too, which some CDN names use).
     static func isHostCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-._".unicodeScalars.contains(scalar)
+        scalar.isASCII && isHostByte(UInt8(scalar.value))
     }
 
     /// Why a base URL's path cannot prefix every link of a page and be written into the
