@@ -10,7 +10,7 @@ import ShareModel
 /// (`.sharegen-cache/<output name>-<channel>`), so the output itself stays byte-identical
 /// to a clean build; a missing, stale or damaged cache only costs a full build.
 struct BuildCache {
-    static let formatLine = "sharegen-cache 1"
+    static let formatLine = "sharegen-cache 2"
 
     /// Identity of the sharegen binary: a new binary renders from scratch.
     var tool: String
@@ -27,11 +27,23 @@ struct BuildCache {
     /// Warnings the build reported. A build after one with warnings never stops at "up to
     /// date": it validates again, so the warnings show (and fail `--strict`) every time.
     var warnings: Int
-    /// Per share source file: the digest of its bytes and the files rendered from it.
-    /// Read from the file only when asked for: a no-op build needs the header alone.
-    var shares: [String: Share] { parsedShares ?? Self.parseShares(shareLines) }
-    private var parsedShares: [String: Share]?
-    private var shareLines: Substring = ""
+    /// The stamp of the standby's `manifest.json` (see `standbyPath`) when the cache was
+    /// written, or nil when no standby was kept.
+    var standbyMarker: String?
+    /// What the build recorded of its output. Read from the file only when asked for: a
+    /// no-op build needs the header alone.
+    var body: Body { parsedBody ?? Self.parseBody(bodyLines) }
+    private var parsedBody: Body?
+    private var bodyLines: Substring = ""
+
+    struct Body: Equatable {
+        /// Per share source file: the digest of its bytes and the files rendered from it.
+        var shares: [String: Share] = [:]
+        /// Output files rendered from no one share (manifest, maps, assets, 404 page).
+        var otherOutputs: [String] = []
+        /// Where the standby differs from the output.
+        var standbyDiffering: [String] = []
+    }
 
     struct Share: Equatable {
         var digest: UInt64
@@ -68,20 +80,41 @@ struct BuildCache {
     /// unchanged site is recognized by `stat` alone, without walking or reading.
     static func watchListPath(_ cachePath: String) -> String { cachePath + ".watch" }
 
+    /// Where the tree that the last build of `output` replaced is kept (for any channel):
+    /// the next build makes its tree from it, touching only what changed.
+    static func standbyPath(for output: String) -> String {
+        let (parent, name) = split(output)
+        return joinPath(parent, ".sharegen-cache", "\(name).standby")
+    }
+
     /// The cache file of an output folder, e.g. `site/.sharegen-cache/dist-PROD`.
     static func path(for output: String, channel: Channel) -> String {
+        let (parent, name) = split(output)
+        return joinPath(parent, ".sharegen-cache", "\(name)-\(channel.rawValue)")
+    }
+
+    /// The parent folder and name of an output folder.
+    private static func split(_ output: String) -> (parent: String, name: String) {
         let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output
         let slash = trimmed.lastIndex(of: "/")
-        let parent = slash.map { String(trimmed[..<$0]) } ?? ""
-        let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
-        return joinPath(parent, ".sharegen-cache", "\(name)-\(channel.rawValue)")
+        return (slash.map { String(trimmed[..<$0]) } ?? "", slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed)
     }
 
     /// Line-based text: reading it must cost far less than the build it saves. Written
     /// into one byte buffer (string interpolation per line was most of its cost).
     func serialized() -> [UInt8] {
         var out = Array("\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\nwarnings \(warnings)\n".utf8)
-        for (source, share) in shares.sorted(by: { $0.key < $1.key }) {
+        if let standbyMarker { out += "standby \(standbyMarker)\n".utf8 }
+        let body = body
+        for (prefix, paths) in [("other", body.otherOutputs), ("differing", body.standbyDiffering)] {
+            out += prefix.utf8
+            for path in paths {
+                out.append(UInt8(ascii: "\t"))
+                out += path.utf8
+            }
+            out.append(0x0A)
+        }
+        for (source, share) in body.shares.sorted(by: { $0.key < $1.key }) {
             out += "share ".utf8
             out += String(share.digest).utf8
             out.append(UInt8(ascii: "\t"))
@@ -96,24 +129,28 @@ struct BuildCache {
         return out
     }
 
-    init(tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, warnings: Int, shares: [String: Share]) {
+    init(
+        tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, warnings: Int, standbyMarker: String?,
+        body: Body
+    ) {
         self.tool = tool
         self.channel = channel
         self.inputs = inputs
         self.global = global
         self.outputMarker = outputMarker
         self.warnings = warnings
-        parsedShares = shares
+        self.standbyMarker = standbyMarker
+        parsedBody = body
     }
 
-    /// Parses a cache file's header; nil for anything unexpected. The share lines that
-    /// follow it are parsed by `shares`.
+    /// Parses a cache file's header; nil for anything unexpected. The lines that follow
+    /// it are parsed by `body`.
     init?(text: String) {
         var header: [String: String] = [:]
         var rest = text[...]
         guard let first = rest.firstIndex(of: "\n"), rest[..<first] == BuildCache.formatLine else { return nil }
         rest = rest[rest.index(after: first)...]
-        while !rest.hasPrefix("share "), let end = rest.firstIndex(of: "\n") {
+        while !rest.hasPrefix("other"), let end = rest.firstIndex(of: "\n") {
             let line = rest[..<end]
             rest = rest[rest.index(after: end)...]
             guard let space = line.firstIndex(of: " ") else { return nil }
@@ -122,22 +159,31 @@ struct BuildCache {
         guard let tool = header["tool"], let channel = header["channel"].flatMap(Channel.init(rawValue:)),
               let inputs = header["inputs"].flatMap(UInt64.init), let global = header["global"].flatMap(UInt64.init),
               let marker = header["output"], let warnings = header["warnings"].flatMap(Int.init) else { return nil }
-        self.init(tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, warnings: warnings, shares: [:])
-        parsedShares = nil
-        shareLines = rest
+        self.init(
+            tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, warnings: warnings,
+            standbyMarker: header["standby"], body: Body())
+        parsedBody = nil
+        bodyLines = rest
     }
 
-    /// `share <digest>\t<source>\t<output>…` lines; a damaged line drops them all, which
-    /// only means rendering every share again.
-    private static func parseShares(_ lines: Substring) -> [String: Share] {
-        var shares: [String: Share] = [:]
-        for line in lines.split(separator: "\n") {
-            guard line.hasPrefix("share ") else { return [:] }
-            let fields = line.dropFirst(6).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 2, let digest = UInt64(fields[0]) else { return [:] }
-            shares[fields[1]] = Share(digest: digest, outputs: Array(fields.dropFirst(2)).filter { !$0.isEmpty })
+    /// An `other\t<path>…` line, a `differing\t<path>…` line, then `share
+    /// <digest>\t<source>\t<output>…` lines. Anything damaged gives an empty body, which
+    /// only means rendering every share again and writing a fresh tree.
+    private static func parseBody(_ text: Substring) -> Body {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2 else { return Body() }
+        func paths(_ line: Substring, after prefix: String) -> [String]? {
+            guard line.hasPrefix(prefix) else { return nil }
+            return line.dropFirst(prefix.count).split(separator: "\t").map(String.init)
         }
-        return shares
+        guard let other = paths(lines[0], after: "other"), let differing = paths(lines[1], after: "differing") else { return Body() }
+        var body = Body(otherOutputs: other, standbyDiffering: differing)
+        for line in lines.dropFirst(2) where !line.isEmpty {
+            let fields = line.hasPrefix("share ") ? line.dropFirst(6).split(separator: "\t", omittingEmptySubsequences: false).map(String.init) : []
+            guard fields.count >= 2, let digest = UInt64(fields[0]) else { return Body() }
+            body.shares[fields[1]] = Share(digest: digest, outputs: Array(fields.dropFirst(2)).filter { !$0.isEmpty })
+        }
+        return body
     }
 }
 

@@ -143,18 +143,30 @@ public struct SiteBuild: Sendable {
         let global = prepared.globalKey(channel: channel)
         // The channel's source files, without a second copy of its shares (the renderer filters those).
         let sources = prepared.validation.site.shares.compactMap { $0.channel == channel ? $0.sourceFile : nil }
+        let standby = BuildCache.standbyPath(for: output)
+        let recorded = previous?.body
         var reusable: [String: [String]] = [:]
-        if let previous, previous.global == global { reusable = BuildCache.reusable(sources, digests: digests, previous: previous.shares) }
+        if let previous, let recorded, previous.global == global {
+            reusable = BuildCache.reusable(sources, digests: digests, previous: recorded.shares)
+        }
+        var previousOutput = recorded.map { body in
+            PreviousOutput(
+                files: Set(body.shares.values.flatMap(\.outputs)).union(body.otherOutputs),
+                standbyDiffering: previous?.standbyMarker != nil
+                    && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous?.standbyMarker
+                    ? Set(body.standbyDiffering) : nil)
+        }
         let renderer = SiteRenderer(templates: prepared.templates)
         var summary: RenderSummary
-        var report: EmitReport
+        var emitted: (report: EmitReport, record: OutputRecord)
         do {
-            (summary, report) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output)
+            (summary, emitted) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output, standby, previousOutput)
         } catch .missingPrevious {
-            // The previous output was changed by hand: render everything.
+            // The previous output was changed by hand: render everything into a fresh tree.
             reusable = [:]
+            previousOutput?.standbyDiffering = nil
             do {
-                (summary, report) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output)
+                (summary, emitted) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output, standby, previousOutput)
             } catch {
                 return .failure(.output(error))
             }
@@ -164,9 +176,15 @@ public struct SiteBuild: Sendable {
         clock.lap("render and emit")
         let entries = BuildCache.entries(sources, digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
+            let record = emitted.record
+            let body = BuildCache.Body(
+                shares: entries, otherOutputs: record.files.subtracting(entries.values.flatMap(\.outputs)).sorted(),
+                standbyDiffering: record.standbyDiffering?.sorted() ?? [])
             let cache = BuildCache(
                 tool: BuildCache.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
-                warnings: prepared.diagnostics.count, shares: entries)
+                warnings: prepared.diagnostics.count,
+                standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description,
+                body: body)
             // The list first: the cache, written last, is what makes both count.
             if trusted {
                 writeWatchList(watched, cachePath)
@@ -176,14 +194,16 @@ public struct SiteBuild: Sendable {
             writeAtomically(cache.serialized(), to: cachePath)
         }
         clock.lap("cache")
-        return .success(Outcome(summary: summary, report: report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
+        return .success(Outcome(
+            summary: summary, report: emitted.report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
     }
 
-    /// Streams rendered files straight into a new output tree, then swaps it in.
+    /// Streams rendered files straight into the new output tree, then swaps it in.
     private func renderAndEmit(
-        _ renderer: SiteRenderer, _ site: Site, _ channel: Channel, _ reusable: [String: [String]], _ output: String
-    ) throws(EmitError) -> (RenderSummary, EmitReport) {
-        let transaction = try Emitter(fileSystem: fileSystem).begin(output)
+        _ renderer: SiteRenderer, _ site: Site, _ channel: Channel, _ reusable: [String: [String]], _ output: String,
+        _ standby: String, _ previous: PreviousOutput?
+    ) throws(EmitError) -> (RenderSummary, (report: EmitReport, record: OutputRecord)) {
+        let transaction = try Emitter(fileSystem: fileSystem).begin(output, standby: standby, previous: previous)
         let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys)) { transaction.write($0) }
         transaction.reuse(reusable.values.flatMap { $0 }.sorted())
         return (summary, try transaction.commit())

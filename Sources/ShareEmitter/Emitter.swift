@@ -24,6 +24,29 @@ public enum EmitError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// What a build knows of the output it replaces, from the record the last build left.
+public struct PreviousOutput: Sendable {
+    /// Every file path of the current output.
+    public var files: Set<String>
+    /// The paths where the tree the last build swapped out (kept at the standby path)
+    /// differs from the current output: changed, added or removed. Nil when that tree
+    /// was not kept or cannot be trusted; the build then writes a fresh tree.
+    public var standbyDiffering: Set<String>?
+
+    public init(files: Set<String>, standbyDiffering: Set<String>?) {
+        self.files = files
+        self.standbyDiffering = standbyDiffering
+    }
+}
+
+/// What the next build needs to know about the output a commit put in place.
+public struct OutputRecord: Sendable, Equatable {
+    /// Every file path of the new output.
+    public var files: Set<String>
+    /// Where the swapped-out tree differs from the new output; nil when it was not kept.
+    public var standbyDiffering: Set<String>?
+}
+
 /// What an emit did, for the summary line.
 public struct EmitReport: Sendable, Equatable {
     /// Files whose bytes changed or are new.
@@ -37,10 +60,17 @@ public struct EmitReport: Sendable, Equatable {
     }
 }
 
-/// The one sink that writes build output. It writes a complete new tree beside the
+/// The one sink that writes build output. It prepares a complete new tree beside the
 /// output folder and swaps it in with one rename, so a failed or killed build leaves
 /// the previous output exactly as it was. Files whose bytes did not change are
 /// hard-linked from the previous output, keeping their modification time.
+///
+/// The new tree is either written fresh or, when the caller keeps a standby, made from
+/// the tree the last build swapped out: that one differs from the current output only
+/// where the last build changed something, so bringing it up to date touches just
+/// those paths and this build's changes, not every file (a one-share edit of a large
+/// site). Files in the two trees that are equal are the same inode, so a changed file
+/// is always written under a temporary name and renamed over, never rewritten in place.
 public struct Emitter: Sendable {
     /// The file whose presence marks a folder as sharegen output.
     public static let marker = "manifest.json"
@@ -57,11 +87,13 @@ public struct Emitter: Sendable {
         let transaction = try begin(output)
         _ = files.parallelMap { transaction.write($0) }
         transaction.reuse(reusing)
-        return try transaction.commit()
+        return try transaction.commit().report
     }
 
     /// Starts a new output tree for `output`; nothing is visible until `commit()`.
-    public func begin(_ output: String) throws(EmitError) -> EmitTransaction {
+    /// With `standby`, the replaced tree is kept there after the swap when `previous`
+    /// is known, and a standby recorded in `previous` becomes this build's tree.
+    public func begin(_ output: String, standby: String? = nil, previous: PreviousOutput? = nil) throws(EmitError) -> EmitTransaction {
         let output = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
         let existing = fileSystem.kind(at: output)
         if let existing {
@@ -73,13 +105,26 @@ public struct Emitter: Sendable {
         let (parent, name) = EmitTransaction.split(output)
         removeStaleStaging(parent: parent, name: name)
         let staging = joinPath(parent, ".\(name).staging-\(getpid())")
+        let previous = existing == nil ? nil : previous
+        var patching = false
         do {
             try fileSystem.removeTree(staging)
-            try fileSystem.createDirectory(staging)
+            if let standby {
+                // Taken under the staging name, so a build killed while patching it leaves
+                // a staging folder for the next build to remove, never a half-patched standby.
+                if previous?.standbyDiffering != nil, (try? fileSystem.rename(standby, to: staging)) != nil {
+                    patching = true
+                } else {
+                    try fileSystem.removeTree(standby)
+                }
+            }
+            if !patching { try fileSystem.createDirectory(staging) }
         } catch {
             throw .fileSystem(error)
         }
-        return EmitTransaction(fileSystem: fileSystem, output: output, staging: staging, hasPrevious: existing != nil)
+        return EmitTransaction(
+            fileSystem: fileSystem, output: output, staging: staging, hasPrevious: existing != nil, previous: previous,
+            patching: patching, standby: standby)
     }
 
     /// Staging folders left by builds that were killed.
@@ -101,78 +146,148 @@ public final class EmitTransaction: Sendable {
         var report = EmitReport(written: 0, unchanged: 0)
         var failure: EmitError?
         var finished = false
+        /// Every path of the new tree, and those whose bytes differ from the current output.
+        var files: Set<String> = []
+        var written: Set<String> = []
     }
 
     private let fileSystem: any WritableFileSystem
     private let output: String
     private let staging: String
     private let hasPrevious: Bool
+    /// The files of the output being replaced, when the last build recorded them.
+    private let previousFiles: Set<String>?
+    /// True when staging is the last build's standby rather than an empty folder: it
+    /// equals the current output except at `stale`, so only those paths and this build's
+    /// changes are touched.
+    private let patching: Bool
+    private let stale: Set<String>
+    /// Where the replaced tree is kept after the swap; nil to delete it.
+    private let standby: String?
     private let state = Mutex(State())
 
-    init(fileSystem: any WritableFileSystem, output: String, staging: String, hasPrevious: Bool) {
+    init(
+        fileSystem: any WritableFileSystem, output: String, staging: String, hasPrevious: Bool, previous: PreviousOutput?,
+        patching: Bool, standby: String?
+    ) {
         self.fileSystem = fileSystem
         self.output = output
         self.staging = staging
         self.hasPrevious = hasPrevious
-        state.withLock { $0.directories.insert(staging) }
+        previousFiles = previous?.files
+        self.patching = patching
+        stale = patching ? previous?.standbyDiffering ?? [] : []
+        self.standby = standby
+        state.withLock { _ = $0.directories.insert(staging) }
     }
 
     /// Adds one file; identical bytes in the previous output are linked, not written.
     public func write(_ file: OutputFile) {
         let target = joinPath(staging, file.path)
         let previous = joinPath(output, file.path)
-        record {
-            () throws(FileSystemError) -> Bool in
-            try makeParent(of: target)
+        record(file.path) { () throws(FileSystemError) -> Bool in
             if hasPrevious, Self.sameBytes(file.bytes, at: previous, fileSystem) {
-                try fileSystem.linkFile(previous, to: target)
+                try carryOver(previous, to: target, file.path)
                 return false
             }
-            try fileSystem.writeFile(target, bytes: file.bytes)
+            try replace(target) { (path: String) throws(FileSystemError) in try fileSystem.writeFile(path, bytes: file.bytes) }
             return true
         }
     }
 
     /// Carries files over from the previous output without rendering them again.
     /// Linking is system-call bound (a folder and a link per page), so it runs on all
-    /// cores, as rendering does.
+    /// cores, as rendering does. A patched standby already holds most of them.
     public func reuse(_ paths: [String]) {
         _ = paths.parallelMap { path in
             let source = joinPath(output, path)
+            if patching && !stale.contains(path) {
+                record(path) { () throws(FileSystemError) -> Bool in false }
+                return
+            }
             guard hasPrevious, fileSystem.kind(at: source) == .file else {
                 state.withLock { if $0.failure == nil { $0.failure = .missingPrevious(path) } }
                 return
             }
-            let target = joinPath(staging, path)
-            record { () throws(FileSystemError) -> Bool in
-                try makeParent(of: target)
-                try fileSystem.linkFile(source, to: target)
+            record(path) { () throws(FileSystemError) -> Bool in
+                try carryOver(source, to: joinPath(staging, path), path)
                 return false
             }
         }
     }
 
-    /// Swaps the new tree in, or removes it and throws the first failure.
-    public func commit() throws(EmitError) -> EmitReport {
-        let (failure, report) = state.withLock { state in
+    /// Puts the current output's file at `target`: a link in a fresh tree; in a patched
+    /// standby only where the standby's file is not already that one.
+    private func carryOver(_ source: String, to target: String, _ path: String) throws(FileSystemError) {
+        guard !patching || stale.contains(path) else { return }
+        try replace(target) { (temporary: String) throws(FileSystemError) in try fileSystem.linkFile(source, to: temporary) }
+    }
+
+    /// Creates `target` through `make`. In a patched standby the old file may be the same
+    /// inode as the current output's, so the new one is made beside it and renamed over.
+    private func replace(_ target: String, _ make: (String) throws(FileSystemError) -> Void) throws(FileSystemError) {
+        try makeParent(of: target)
+        guard patching else { return try make(target) }
+        let temporary = target + ".sharegen-new"
+        try make(temporary)
+        try fileSystem.rename(temporary, to: target)
+    }
+
+    /// Swaps the new tree in, or removes it and throws the first failure. Afterwards the
+    /// replaced tree is at the standby path when one was given and `previous` was known.
+    @discardableResult
+    public func commit() throws(EmitError) -> (report: EmitReport, record: OutputRecord) {
+        let (failure, report, files, written) = state.withLock { state in
             state.finished = true
-            return (state.failure, state.report)
+            return (state.failure, state.report, state.files, state.written)
         }
         if let failure {
             abort()
             throw failure
         }
+        let removed = previousFiles.map { $0.subtracting(files) } ?? []
         do {
-            if hasPrevious {
-                try swapIn()
-            } else {
-                try fileSystem.rename(staging, to: output)
+            if patching { try removeFromStaging(removed.union(stale).subtracting(files)) }
+            let replaced = try swapIn()
+            var kept = false
+            if let replaced, let standby, previousFiles != nil {
+                kept = (try? keep(replaced, at: standby)) != nil
             }
+            // The new output is in place; failing to delete the old one is not a failed build.
+            if let replaced, !kept { removeOldTree(replaced) }
+            return (report, OutputRecord(files: files, standbyDiffering: kept ? written.union(removed) : nil))
         } catch {
             abort()
             throw .fileSystem(error)
         }
-        return report
+    }
+
+    /// Deletes the standby's files that the new output no longer has, and the folders
+    /// that leaves empty.
+    private func removeFromStaging(_ paths: Set<String>) throws(FileSystemError) {
+        var folders: Set<String> = []
+        for path in paths {
+            try fileSystem.removeTree(joinPath(staging, path))
+            var folder = path
+            while let slash = folder.lastIndex(of: "/") {
+                folder = String(folder[..<slash])
+                folders.insert(folder)
+            }
+        }
+        // Deepest first, so a parent is looked at after its children are gone.
+        for folder in folders.sorted(by: { $0.count > $1.count }) {
+            let path = joinPath(staging, folder)
+            if fileSystem.kind(at: path) == .directory, (try? fileSystem.contentsOfDirectory(path))?.isEmpty == true {
+                try fileSystem.removeTree(path)
+            }
+        }
+    }
+
+    private func keep(_ replaced: String, at standby: String) throws(FileSystemError) {
+        let (parent, _) = Self.split(standby)
+        if !parent.isEmpty { try fileSystem.createDirectory(parent) }
+        try fileSystem.removeTree(standby)
+        try fileSystem.rename(replaced, to: standby)
     }
 
     /// Removes the staging tree; the previous output is untouched.
@@ -181,11 +296,19 @@ public final class EmitTransaction: Sendable {
         try? fileSystem.removeTree(staging)
     }
 
-    private func record(_ work: () throws(FileSystemError) -> Bool) {
+    private func record(_ path: String, _ work: () throws(FileSystemError) -> Bool) {
         guard state.withLock({ $0.failure == nil && !$0.finished }) else { return }
         do {
             let written = try work()
-            state.withLock { written ? ($0.report.written += 1) : ($0.report.unchanged += 1) }
+            state.withLock { state in
+                state.files.insert(path)
+                if written {
+                    state.report.written += 1
+                    state.written.insert(path)
+                } else {
+                    state.report.unchanged += 1
+                }
+            }
         } catch {
             state.withLock { if $0.failure == nil { $0.failure = .fileSystem(error) } }
         }
@@ -209,12 +332,16 @@ public final class EmitTransaction: Sendable {
     }
 
     /// Exchanges the new tree with the old in one step where the system can; elsewhere
-    /// renames the old away first (a window of microseconds without output).
-    private func swapIn() throws(FileSystemError) {
+    /// renames the old away first (a window of microseconds without output). Returns
+    /// where the replaced tree now is, if there was one.
+    private func swapIn() throws(FileSystemError) -> String? {
+        guard hasPrevious else {
+            try fileSystem.rename(staging, to: output)
+            return nil
+        }
         do {
             try fileSystem.exchange(staging, output)
-            // The new output is in place; failing to delete the old one is not a failed build.
-            removeOldTree(staging)
+            return staging
         } catch let error where error.code == EINVAL || error.code == ENOSYS {
             let (parent, name) = Self.split(output)
             let previous = joinPath(parent, ".\(name).previous-\(getpid())")
@@ -225,7 +352,7 @@ public final class EmitTransaction: Sendable {
                 try? fileSystem.rename(previous, to: output)
                 throw error
             }
-            removeOldTree(previous)
+            return previous
         }
     }
 

@@ -220,4 +220,44 @@ struct IncrementalBuildTests {
         #expect(rebuilt.summary != nil)
         #expect(try tree(output) == clean)
     }
+
+    @Test("a one-share edit makes the new output from the kept standby; a standby changed or removed by hand is not used")
+    func standbyOutput() throws {
+        let (work, site) = try copyOfFixture()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let output = work + "/dist", standby = work + "/.sharegen-cache/dist.standby"
+        let share = site + "/content/embed/shares/player.json"  // a public PROD share
+        var step = 0
+        /// Edits the share's title, builds, and compares with a clean build of the same input.
+        func editAndBuild() throws -> SiteBuild.Outcome {
+            step += 1
+            let text = try String(contentsOfFile: share, encoding: .utf8)
+            try write(text.replacingOccurrences(of: "\"publicTitle\": \"", with: "\"publicTitle\": \"Edit \(step) "), to: share)
+            let outcome = try build(site, into: output, incremental: true)
+            let expected = work + "/expected"
+            try? FileManager.default.removeItem(atPath: expected)
+            _ = try build(site, into: expected, incremental: false)
+            #expect(try tree(output) == tree(expected), "step \(step): the output differs from a clean build")
+            return outcome
+        }
+        _ = try build(site, into: output, incremental: true)
+        #expect(!FileManager.default.fileExists(atPath: standby), "nothing replaced yet")
+        _ = try editAndBuild()
+        let first = try tree(standby)
+        #expect(!first.isEmpty, "the replaced tree is kept")
+        let before = try tree(output)
+        let patched = try editAndBuild()
+        #expect(patched.report.written <= 3, "only the share's page, its oEmbed document and the manifest: \(patched.report)")
+        #expect(try tree(standby) == before, "the standby is the output before")
+
+        // The standby's manifest replaced by hand marks it as not ours to patch.
+        try write("{}", to: standby + "/manifest.json")
+        _ = try editAndBuild()
+        try? FileManager.default.removeItem(atPath: standby)
+        _ = try editAndBuild()
+        _ = try editAndBuild()
+        #expect(FileManager.default.fileExists(atPath: standby))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: work).filter { $0.contains(".staging-") || $0.contains(".previous-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
 }

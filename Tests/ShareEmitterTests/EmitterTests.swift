@@ -75,4 +75,97 @@ struct EmitterTests {
         #expect(FileManager.default.contents(atPath: root + "/dist/manifest.json") == Data("{\"v\":2}".utf8))
         #expect(!FileManager.default.fileExists(atPath: root + "/dist/site/b/index.html"))
     }
+
+    /// Three generations, each emitted through a transaction that keeps the replaced tree
+    /// as standby and makes the next tree from it, as `SiteBuild` does.
+    private static let generations: [[OutputFile]] = [
+        firstBuild + [OutputFile(path: "site/d/deep/x.txt", text: "X1")],
+        secondBuild + [OutputFile(path: "site/d/deep/x.txt", text: "X1")],
+        [OutputFile(path: "site/a/index.html", text: "A3"), OutputFile(path: "site/c/index.html", text: "C2"),
+         OutputFile(path: "manifest.json", text: "{\"v\":3}")],
+    ]
+
+    /// Emits `files` with the standby at `standby`; `reusing` are carried over unchanged.
+    private static func emit(
+        _ files: [OutputFile], reusing: [String] = [], _ emitter: Emitter, _ output: String, _ standby: String, _ previous: inout OutputRecord?
+    ) throws -> (EmitReport, Bool) {
+        let known = previous.map { PreviousOutput(files: $0.files, standbyDiffering: $0.standbyDiffering) }
+        let transaction = try emitter.begin(output, standby: standby, previous: known)
+        for file in files { transaction.write(file) }
+        transaction.reuse(reusing)
+        let (report, record) = try transaction.commit()
+        previous = record
+        return (report, known?.standbyDiffering != nil)
+    }
+
+    @Test("a kept standby becomes the next tree: output and standby are the last two generations, removed files and empty folders go")
+    func standbyGenerations() throws {
+        let fileSystem = InMemoryFileSystem()
+        let emitter = Emitter(fileSystem: fileSystem)
+        var record: OutputRecord?
+        var patched: [Bool] = []
+        for (index, files) in Self.generations.enumerated() {
+            let (_, patching) = try Self.emit(files, emitter, "dist", "cache/dist.standby", &record)
+            patched.append(patching)
+            let expected = Dictionary(uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+            #expect(contents(fileSystem, under: "dist") == expected, "generation \(index)")
+            #expect(record?.files == Set(expected.keys))
+            if index > 0 {
+                let before = Dictionary(uniqueKeysWithValues: Self.generations[index - 1].map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+                #expect(contents(fileSystem, under: "cache/dist.standby") == before, "generation \(index): the standby is the one before")
+            }
+        }
+        #expect(patched == [false, false, true], "the first build has no output, the second no standby yet")
+        #expect(record?.standbyDiffering == ["site/a/index.html", "manifest.json", "site/d/deep/x.txt"])
+        #expect(fileSystem.kind(at: "dist/site/d") == nil, "a folder left empty is removed")
+        #expect(fileSystem.allFiles.allSatisfy { $0.hasPrefix("dist/") || $0.hasPrefix("cache/dist.standby/") }, "\(fileSystem.allFiles)")
+    }
+
+    @Test("a failure while patching the standby leaves the output as it was and drops the standby")
+    func failedPatch() throws {
+        let fileSystem = InMemoryFileSystem()
+        let emitter = Emitter(fileSystem: fileSystem)
+        var record: OutputRecord?
+        for files in Self.generations.prefix(2) { _ = try Self.emit(files, emitter, "dist", "cache/dist.standby", &record) }
+        let before = contents(fileSystem, under: "dist")
+        fileSystem.failWrites { path in path.contains("site/a/") ? FileSystemError(path: path, reason: "No space left on device", code: 28) : nil }
+        #expect(throws: EmitError.self) { try Self.emit(Self.generations[2], emitter, "dist", "cache/dist.standby", &record) }
+        #expect(contents(fileSystem, under: "dist") == before)
+        #expect(fileSystem.allFiles.allSatisfy { $0.hasPrefix("dist/") }, "no half-patched standby or staging left: \(fileSystem.allFiles)")
+    }
+
+    @Test("on disk: patching never writes through a file the output shares with the standby; unchanged files keep their inode")
+    func standbyOnDisk() throws {
+        let root = NSTemporaryDirectory() + "sharegen-standby-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let emitter = Emitter(fileSystem: LocalFileSystem())
+        let (output, standby) = (root + "/dist", root + "/.sharegen-cache/dist.standby")
+        var record: OutputRecord?
+        func inode(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
+        func files(_ directory: String) throws -> [String: Data] {
+            var result: [String: Data] = [:]
+            for path in try FileManager.default.subpathsOfDirectory(atPath: directory) {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
+                if !isDirectory.boolValue { result[path] = FileManager.default.contents(atPath: directory + "/" + path) }
+            }
+            return result
+        }
+        var inodes: [Int?] = []
+        var patched = false
+        for (index, generation) in Self.generations.enumerated() {
+            // Files unchanged since the last generation are carried over, as a build reuses them.
+            let previous = index > 0 ? Set(Self.generations[index - 1].map { "\($0.path)\($0.bytes)" }) : []
+            let carried = generation.filter { previous.contains("\($0.path)\($0.bytes)") }
+            (_, patched) = try Self.emit(generation.filter { !carried.contains($0) }, reusing: carried.map(\.path), emitter, output, standby, &record)
+            #expect(try files(output) == Dictionary(uniqueKeysWithValues: generation.map { ($0.path, Data($0.bytes)) }), "generation \(index)")
+            if index > 0 {
+                #expect(try files(standby) == Dictionary(uniqueKeysWithValues: Self.generations[index - 1].map { ($0.path, Data($0.bytes)) }),
+                        "generation \(index): the standby still holds the one before, byte for byte")
+            }
+            if index > 0 { inodes.append(try inode(output + "/site/c/index.html")) }
+        }
+        #expect(patched)
+        #expect(inodes[0] != nil && inodes[0] == inodes[1], "a file unchanged between generations is the same file")
+    }
 }
