@@ -80,6 +80,9 @@ struct BuildCache {
     /// unchanged site is recognized by `stat` alone, without walking or reading.
     static func watchListPath(_ cachePath: String) -> String { cachePath + ".watch" }
 
+    /// Beside the cache: the last build's per-file validation outcomes (`ShareOutcomes`).
+    static func outcomesPath(_ cachePath: String) -> String { cachePath + ".outcomes" }
+
     /// Where the tree that the last build of `output` replaced is kept (for any channel):
     /// the next build makes its tree from it, touching only what changed.
     static func standbyPath(for output: String) -> String {
@@ -170,18 +173,21 @@ struct BuildCache {
     /// <digest>\t<source>\t<output>…` lines. Anything damaged gives an empty body, which
     /// only means rendering every share again and writing a fresh tree.
     private static func parseBody(_ text: Substring) -> Body {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on bytes: `Character`-level splitting of thousands of lines was a tenth of
+        // a one-share rebuild.
+        let lines = text.utf8.split(separator: 0x0A)
         guard lines.count >= 2 else { return Body() }
-        func paths(_ line: Substring, after prefix: String) -> [String]? {
-            guard line.hasPrefix(prefix) else { return nil }
-            return line.dropFirst(prefix.count).split(separator: "\t").map(String.init)
+        func fields(_ line: Substring.UTF8View.SubSequence) -> [String] {
+            line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         }
-        guard let other = paths(lines[0], after: "other"), let differing = paths(lines[1], after: "differing") else { return Body() }
-        var body = Body(otherOutputs: other, standbyDiffering: differing)
-        for line in lines.dropFirst(2) where !line.isEmpty {
-            let fields = line.hasPrefix("share ") ? line.dropFirst(6).split(separator: "\t", omittingEmptySubsequences: false).map(String.init) : []
-            guard fields.count >= 2, let digest = UInt64(fields[0]) else { return Body() }
-            body.shares[fields[1]] = Share(digest: digest, outputs: Array(fields.dropFirst(2)).filter { !$0.isEmpty })
+        let other = fields(lines[0]), differing = fields(lines[1])
+        guard other.first == "other", differing.first == "differing" else { return Body() }
+        var body = Body(otherOutputs: other.dropFirst().filter { !$0.isEmpty }, standbyDiffering: differing.dropFirst().filter { !$0.isEmpty })
+        body.shares.reserveCapacity(lines.count - 2)
+        for line in lines.dropFirst(2) {
+            let fields = fields(line)
+            guard fields.count >= 2, fields[0].hasPrefix("share "), let digest = UInt64(fields[0].dropFirst(6)) else { return Body() }
+            body.shares[fields[1]] = Share(digest: digest, outputs: fields.dropFirst(2).filter { !$0.isEmpty })
         }
         return body
     }

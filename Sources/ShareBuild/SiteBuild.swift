@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import ShareEmitter
 import ShareLoader
 import ShareModel
@@ -29,6 +30,10 @@ public struct SiteBuild: Sendable {
         public var diagnostics: [Diagnostic]
         /// Shares whose files were carried over from the last build without rendering.
         public var reusedShares: Int
+        /// Share files whose validation outcome was taken from the last build instead of
+        /// parsing and checking them, and all share files.
+        public var recalledShareFiles = 0
+        public var shareFiles = 0
         /// Wall time of each stage in seconds, in order, for `--timings`.
         public var timings: [(stage: String, seconds: Double)] = []
     }
@@ -55,11 +60,12 @@ public struct SiteBuild: Sendable {
         var diagnostics: [Diagnostic]
     }
 
-    /// Loads and validates in one pass, so the parsed trees of all shares never coexist.
-    private func prepare(_ discovery: SiteLoader.Discovery? = nil) -> Result<Prepared, Failure> {
+    /// Loads and validates in one pass, so the parsed trees of all shares never coexist;
+    /// share files that `known` holds unchanged are not parsed or checked again.
+    private func prepare(_ discovery: SiteLoader.Discovery? = nil, recalling known: ShareOutcomes? = nil) -> (Result<Prepared, Failure>, ShareOutcomes) {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let (loaded, validation) = SiteValidator().load(discovery ?? loader.discover(), with: loader)
-        return SiteBuild.prepared(loaded, validation, TemplateSet.load(fileSystem: fileSystem, root: root))
+        let (loaded, validation, outcomes) = SiteValidator().load(discovery ?? loader.discover(), with: loader, recalling: known)
+        return (SiteBuild.prepared(loaded, validation, TemplateSet.load(fileSystem: fileSystem, root: root)), outcomes)
     }
 
     /// Validates loaded input and templates: an error in either fails the build. The memo
@@ -86,7 +92,7 @@ public struct SiteBuild: Sendable {
 
     /// Validates the site and renders `channel` without writing anything.
     public func render(channel: Channel) -> Result<(RenderedSite, [Diagnostic]), Failure> {
-        prepare().map { prepared in
+        prepare().0.map { prepared in
             (SiteRenderer(templates: prepared.templates).render(prepared.validation.site, channel: channel), prepared.diagnostics)
         }
     }
@@ -133,8 +139,13 @@ public struct SiteBuild: Sendable {
             if trusted { writeWatchList(watched, cachePath) }
             return .success(upToDate(clock))
         }
+        let outcomesPath = BuildCache.outcomesPath(cachePath)
+        // Outcomes are pure in the file's bytes, project, configuration and the binary: a
+        // file left by another binary is rejected by its header.
+        let known = incremental ? (try? fileSystem.readFile(outcomesPath)).flatMap { ShareOutcomes($0, version: BuildCache.tool) } : nil
         let prepared: Prepared
-        switch prepare(discovery) {
+        let (preparation, outcomes) = prepare(discovery, recalling: known)
+        switch preparation {
         case .failure(let failure): return .failure(failure)
         case .success(let value): prepared = value
         }
@@ -156,6 +167,14 @@ public struct SiteBuild: Sendable {
                     && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous?.standbyMarker
                     ? Set(body.standbyDiffering) : nil)
         }
+        // Outcomes are pure in what they were made from, so they are kept even if writing the
+        // output fails; written beside rendering, which leaves a core idle in a small rebuild.
+        let keepingOutcomes = DispatchGroup()
+        if !outcomes.sameAsRecalled {
+            DispatchQueue.global().async(group: keepingOutcomes) {
+                writeAtomically(to: outcomesPath) { write in outcomes.serialize(version: BuildCache.tool, to: write) }
+            }
+        }
         let renderer = SiteRenderer(templates: prepared.templates)
         var summary: RenderSummary
         var emitted: (report: EmitReport, record: OutputRecord)
@@ -173,6 +192,7 @@ public struct SiteBuild: Sendable {
         } catch {
             return .failure(.output(error))
         }
+        keepingOutcomes.wait()
         clock.lap("render and emit")
         let entries = BuildCache.entries(sources, digests: digests, rendered: summary.outputsBySource, reused: reusable)
         if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
@@ -185,7 +205,7 @@ public struct SiteBuild: Sendable {
                 warnings: prepared.diagnostics.count,
                 standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description,
                 body: body)
-            // The list first: the cache, written last, is what makes both count.
+            // The list first: the cache, written last, is what makes it count.
             if trusted {
                 writeWatchList(watched, cachePath)
             } else {
@@ -195,7 +215,8 @@ public struct SiteBuild: Sendable {
         }
         clock.lap("cache")
         return .success(Outcome(
-            summary: summary, report: emitted.report, diagnostics: prepared.diagnostics, reusedShares: reusable.count, timings: clock.laps))
+            summary: summary, report: emitted.report, diagnostics: prepared.diagnostics, reusedShares: reusable.count,
+            recalledShareFiles: outcomes.recalled, shareFiles: digests.count, timings: clock.laps))
     }
 
     /// Streams rendered files straight into the new output tree, then swaps it in.
@@ -275,11 +296,15 @@ public struct SiteBuild: Sendable {
 
     /// Best effort: a cache that cannot be written only makes the next build slower.
     private func writeAtomically(_ bytes: [UInt8], to path: String) {
+        writeAtomically(to: path) { write in write(bytes) }
+    }
+
+    private func writeAtomically(to path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         let temporary = path + ".tmp"
         do {
             if !directory.isEmpty { try fileSystem.createDirectory(directory) }
-            try fileSystem.writeFile(temporary, bytes: bytes)
+            try fileSystem.writeFile(temporary, streaming: produce)
             try fileSystem.rename(temporary, to: path)
         } catch {
             try? fileSystem.removeTree(temporary)

@@ -141,7 +141,7 @@ public struct SiteLoader: Sendable {
 
     /// Reads and parses the files of an earlier `discover()`.
     public func load(_ discovery: Discovery) -> LoadedSite {
-        read(discovery, config: nil, summarize: nil as (@Sendable (SourceDocument, String) -> Never)?).site
+        read(discovery, config: nil, summarizer: nil as Summarizer<Never>?).site
     }
 
     /// `load(_:)` for a caller that needs each share file only in digested form (a build):
@@ -149,16 +149,35 @@ public struct SiteLoader: Sendable {
     /// file is parsed and summarized in the same task and its tree dropped at once, so
     /// the parsed trees of all shares never exist together (peak memory). The shares of
     /// the loaded site keep their path, format and digest, not their value or body.
+    ///
+    /// `recall`, when the summarizer comes with one, is asked first with each share
+    /// file's path, the digest of its bytes and its project: a summary it still holds
+    /// (from an earlier build) spares parsing the file. It must only hold summaries of
+    /// files that parsed without a diagnostic, which are then not reported again.
     public func load<Summary: Sendable>(
-        _ discovery: Discovery, summarizingShares makeSummarizer: (SourceDocument?) -> @Sendable (SourceDocument, _ project: String) -> Summary
+        _ discovery: Discovery, summarizingShares makeSummarizer: (SourceDocument?) -> Summarizer<Summary>
     ) -> (site: LoadedSite, summaries: [String: Summary]) {
         let configFile = discovery.pending.first { if case .config = $0.role { true } else { false } }
-        let config = configFile.map(parse)
-        return read(discovery, config: config, summarize: makeSummarizer(config?.0))
+        let config = configFile.map { parse($0) }
+        return read(discovery, config: config, summarizer: makeSummarizer(config?.0))
+    }
+
+    /// How `load(_:summarizingShares:)` digests share files; see there.
+    public struct Summarizer<Summary: Sendable>: Sendable {
+        public var summarize: @Sendable (SourceDocument, _ project: String) -> Summary
+        public var recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)?
+
+        public init(
+            summarize: @escaping @Sendable (SourceDocument, _ project: String) -> Summary,
+            recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)? = nil
+        ) {
+            self.summarize = summarize
+            self.recall = recall
+        }
     }
 
     private func read<Summary: Sendable>(
-        _ discovery: Discovery, config preread: (SourceDocument, [Diagnostic])?, summarize: (@Sendable (SourceDocument, String) -> Summary)?
+        _ discovery: Discovery, config preread: (SourceDocument, [Diagnostic])?, summarizer: Summarizer<Summary>?
     ) -> (site: LoadedSite, summaries: [String: Summary]) {
         var projects = discovery.projects
         var diagnostics = discovery.diagnostics
@@ -167,9 +186,19 @@ public struct SiteLoader: Sendable {
         let pending = preread == nil ? discovery.pending : discovery.pending.filter { if case .config = $0.role { false } else { true } }
         let ids = projects.map(\.id)
         let parsed = pending.parallelMap { file -> (SourceDocument, [Diagnostic], Summary?) in
-            var (document, found) = parse(file)
-            guard let summarize, case .share = file.role, let project = file.project else { return (document, found, nil) }
-            let summary = summarize(document, ids[project])
+            guard let summarizer, case .share = file.role, let project = file.project else {
+                let (document, found) = parse(file)
+                return (document, found, nil)
+            }
+            let input = readInput(file)
+            if case .success(let bytes) = input, let recall = summarizer.recall {
+                let digest = fnv1a(bytes)
+                if let summary = recall(file.path, digest, ids[project]) {
+                    return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], summary)
+                }
+            }
+            var (document, found) = parse(file, input)
+            let summary = summarizer.summarize(document, ids[project])
             document.value = nil
             document.body = nil
             return (document, found, summary)
@@ -297,16 +326,39 @@ public struct SiteLoader: Sendable {
     }
 
     private func parse(_ file: PendingFile) -> (SourceDocument, [Diagnostic]) {
+        parse(file, readInput(file))
+    }
+
+    /// The bytes of an input file, or the diagnostic of one that cannot be read.
+    private func readInput(_ file: PendingFile) -> Result<[UInt8], Unreadable> {
         let location = SourceLocation(file: file.path)
         let bytes: [UInt8]
         do {
             bytes = try fileSystem.readFile(absolute(file.path))
         } catch {
-            return (SourceDocument(path: file.path, value: nil), [.error("source.unreadable", "cannot read file: \(error.reason)", at: location)])
+            return .failure(Unreadable(diagnostic: .error("source.unreadable", "cannot read file: \(error.reason)", at: location)))
         }
         if bytes.count > SiteLoader.maxFileSize {
             let message = "file is \(bytes.count) bytes; input files are limited to \(SiteLoader.maxFileSize) bytes"
-            return (SourceDocument(path: file.path, value: nil), [.error("source.too-large", message, at: location)])
+            return .failure(Unreadable(diagnostic: .error("source.too-large", message, at: location)))
+        }
+        return .success(bytes)
+    }
+
+    private struct Unreadable: Error {
+        var diagnostic: Diagnostic
+    }
+
+    private static func format(_ role: Role) -> ShareFormat {
+        if case .share(let format) = role { return format }
+        return .json
+    }
+
+    private func parse(_ file: PendingFile, _ input: Result<[UInt8], Unreadable>) -> (SourceDocument, [Diagnostic]) {
+        let bytes: [UInt8]
+        switch input {
+        case .failure(let unreadable): return (SourceDocument(path: file.path, value: nil), [unreadable.diagnostic])
+        case .success(let read): bytes = read
         }
         let digest = fnv1a(bytes)
         if case .share(.markdown) = file.role {

@@ -60,10 +60,25 @@ public indirect enum JSONValue: Sendable, Hashable {
         case .array(let elements):
             if elements.isEmpty { out += "[]".utf8; return }
             out.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSONValue.newline(&out, indent + 1) }
-                element.write(to: &out, pretty: pretty, indent: indent + 1, escapeForHTML: escapeForHTML)
+            let writeElements = { @Sendable (range: Range<Int>, out: inout [UInt8]) in
+                for index in range {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    if pretty { JSONValue.newline(&out, indent + 1) }
+                    elements[index].write(to: &out, pretty: pretty, indent: indent + 1, escapeForHTML: escapeForHTML)
+                }
+            }
+            if elements.count < JSONValue.parallelElements {
+                writeElements(elements.indices, &out)
+            } else {
+                // A manifest's thousands of shares: each chunk written on its own core.
+                let chunks = stride(from: 0, to: elements.count, by: JSONValue.parallelElements / 4).map { $0..<Swift.min($0 + JSONValue.parallelElements / 4, elements.count) }
+                let parts = chunks.parallelMap { range in
+                    var part: [UInt8] = []
+                    writeElements(range, &part)
+                    return part
+                }
+                out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count } + 2 * indent + 2)
+                for part in parts { out += part }
             }
             if pretty { JSONValue.newline(&out, indent) }
             out.append(UInt8(ascii: "]"))
@@ -82,6 +97,9 @@ public indirect enum JSONValue: Sendable, Hashable {
             out.append(UInt8(ascii: "}"))
         }
     }
+
+    /// Arrays this long are written on all cores.
+    static let parallelElements = 1024
 
     private static func newline(_ out: inout [UInt8], _ indent: Int) {
         out.append(0x0A)

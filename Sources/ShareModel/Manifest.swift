@@ -219,7 +219,7 @@ extension Manifest {
     public var json: JSONValue {
         .object([
             ("baseURL", .string(baseURL)), ("channel", .string(channel.rawValue)), ("credentials", .array(credentials.map(\.json))),
-            ("gone", .array(gone.map(\.json))), ("redirects", .array(redirects.map(\.json))), ("shares", .array(shares.map(\.json))),
+            ("gone", .array(gone.map(\.json))), ("redirects", .array(redirects.map(\.json))), ("shares", .array(shares.parallelMap(\.json))),
             ("signing", signing.json), ("siteName", .string(siteName)), ("version", .number(version)),
         ])
     }

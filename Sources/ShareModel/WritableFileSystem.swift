@@ -33,19 +33,28 @@ extension LocalFileSystem: WritableFileSystem {
     }
 
     public func writeFile(_ path: String, bytes: [UInt8]) throws(FileSystemError) {
+        try writeFile(path) { write in write(bytes) }
+    }
+
+    /// Creates or truncates a file with the bytes `produce` hands to its `write`, in
+    /// pieces, so a large file never has to exist whole in memory.
+    public func writeFile(_ path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileSystemError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
-        var written = 0
         var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
+        produce { bytes in
+            guard failure == nil else { return }
+            bytes.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    written += count
                 }
-                written += count
             }
         }
         // close() reports deferred write errors (e.g. a full disk on some file systems).

@@ -51,18 +51,44 @@ public struct SiteValidator: Sendable {
     /// checked in the task that parsed it and its tree dropped there, so a build never
     /// holds the parsed trees of every share (see `SiteLoader.load(_:summarizingShares:)`).
     /// The result is `validate(loader.load(discovery))`'s; the loaded site's shares carry
-    /// no values.
-    public func load(_ discovery: SiteLoader.Discovery, with loader: SiteLoader) -> (loaded: LoadedSite, result: ValidationResult) {
+    /// no values. Share files that `recalling` (the last build's `outcomes`) holds with
+    /// the same bytes, project and configuration are not parsed or checked again.
+    public func load(
+        _ discovery: SiteLoader.Discovery, with loader: SiteLoader, recalling known: ShareOutcomes? = nil
+    ) -> (loaded: LoadedSite, result: ValidationResult, outcomes: ShareOutcomes) {
         var checkedConfig: (config: SiteConfig, diagnostics: [Diagnostic])?
+        var configDigest: UInt64 = 0
         let (loaded, outcomes) = loader.load(discovery) { configDocument in
             var found: [Diagnostic] = []
             let config = ConfigRules.validate(configDocument, into: &found)
             checkedConfig = (config, found)
-            return { document, project in Self.outcome(document, config: config, project: project) }
+            let digest = configDocument?.digest ?? 0
+            configDigest = digest
+            let known = known?.configDigest == digest ? known : nil
+            return SiteLoader.Summarizer(
+                summarize: { document, project in Self.outcome(document, config: config, project: project) },
+                recall: known.map { known in { path, digest, project in known.recall(path, digest: digest, project: project) } })
         }
         // `load(_:summarizingShares:)` makes its summarizer exactly once, before any share.
         let (config, configDiagnostics) = checkedConfig!
-        return (loaded, validate(loaded, memo: nil, oneCheckedPass: (config, configDiagnostics, outcomes)).result)
+        let result = validate(loaded, memo: nil, oneCheckedPass: (config, configDiagnostics, outcomes)).result
+        // Kept for the next build: outcomes of share files that parsed without a diagnostic.
+        let parseProblems = Set(loaded.diagnostics.map(\.file))
+        var kept: [String: ShareOutcomes.Entry] = [:]
+        for project in loaded.projects {
+            for document in project.shares where document.digest != 0 && !parseProblems.contains(document.path) {
+                if let outcome = outcomes[document.path] {
+                    kept[document.path] = ShareOutcomes.Entry(digest: document.digest, project: project.id, outcome: outcome)
+                }
+            }
+        }
+        // The files whose outcome was recalled: same bytes, project and configuration.
+        let usable = known?.configDigest == configDigest ? known : nil
+        let recalled = usable.map { known in
+            kept.count { path, entry in known.entries[path].map { ($0.digest, $0.project) == (entry.digest, entry.project) } ?? false }
+        } ?? 0
+        return (loaded, result, ShareOutcomes(
+            configDigest: configDigest, entries: kept, recalled: recalled, sameAsRecalled: recalled == kept.count && recalled == usable?.entries.count))
     }
 
     /// `oneCheckedPass`: the configuration and share outcomes `load(_:with:)` already

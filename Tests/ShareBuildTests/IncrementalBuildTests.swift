@@ -248,6 +248,7 @@ struct IncrementalBuildTests {
         let before = try tree(output)
         let patched = try editAndBuild()
         #expect(patched.report.written <= 3, "only the share's page, its oEmbed document and the manifest: \(patched.report)")
+        #expect(patched.recalledShareFiles == patched.shareFiles - 1, "only the edited file is parsed and checked again")
         #expect(try tree(standby) == before, "the standby is the output before")
 
         // The standby's manifest replaced by hand marks it as not ours to patch.

@@ -153,19 +153,33 @@ enum Fixture {
 }
 
 /// Loads files from memory and validates them, as `sharegen check` does. Every call also
-/// runs the one-pass load-and-validate of `sharegen build` and expects the same result,
-/// so each validator test covers both paths.
+/// runs the one-pass load-and-validate of `sharegen build`, and that again with the
+/// outcomes of the first (written to bytes and read back, as the next build does), and
+/// expects the same result each time, so each validator test covers all three paths.
 func validate(_ files: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> ValidationResult {
     let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "")
     let result = SiteValidator().validate(loader.load())
-    let (loaded, onePass) = SiteValidator().load(loader.discover(), with: loader)
-    #expect(onePass.diagnostics == result.diagnostics, "one-pass diagnostics differ", sourceLocation: sourceLocation)
-    #expect(onePass.channelOfFile == result.channelOfFile, sourceLocation: sourceLocation)
-    let summary = { (site: Site) in site.shares.map { "\($0.sourceFile) \($0.slug) \($0.publicTitle) \($0.description)" } }
-    #expect(summary(onePass.site) == summary(result.site), sourceLocation: sourceLocation)
-    #expect(onePass.site.credentials == result.site.credentials && onePass.site.projects == result.site.projects, sourceLocation: sourceLocation)
+    let (loaded, onePass, outcomes) = SiteValidator().load(loader.discover(), with: loader)
+    expectSameResult(onePass, result, "one pass", sourceLocation)
     #expect(loaded.projects.allSatisfy { $0.shares.allSatisfy { $0.value == nil } }, "one pass keeps no share trees", sourceLocation: sourceLocation)
+
+    var bytes: [UInt8] = []
+    outcomes.serialize(version: "test") { bytes += $0 }
+    let known = ShareOutcomes(bytes, version: "test")
+    #expect(known != nil && ShareOutcomes(bytes, version: "other") == nil, sourceLocation: sourceLocation)
+    let (_, recalledPass, again) = SiteValidator().load(loader.discover(), with: loader, recalling: known)
+    expectSameResult(recalledPass, result, "recalled outcomes", sourceLocation)
+    #expect(again.recalled == outcomes.count && again.sameAsRecalled, "every kept outcome is recalled", sourceLocation: sourceLocation)
     return result
+}
+
+private func expectSameResult(_ result: ValidationResult, _ expected: ValidationResult, _ what: String, _ sourceLocation: Testing.SourceLocation) {
+    #expect(result.diagnostics == expected.diagnostics, "\(what): diagnostics differ", sourceLocation: sourceLocation)
+    #expect(result.channelOfFile == expected.channelOfFile, "\(what)", sourceLocation: sourceLocation)
+    // Every field, nested values included.
+    let summary = { (site: Site) in site.shares.map { String(describing: $0) } }
+    #expect(summary(result.site) == summary(expected.site), "\(what): shares differ", sourceLocation: sourceLocation)
+    #expect(result.site.credentials == expected.site.credentials && result.site.projects == expected.site.projects, "\(what)", sourceLocation: sourceLocation)
 }
 
 /// Expects exactly these diagnostics (rule, severity, file, line, column), in any order.

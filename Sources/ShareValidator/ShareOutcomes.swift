@@ -1,0 +1,114 @@
+import ShareLoader
+import ShareModel
+
+/// What the per-file rules made of each share file in one build, kept between builds:
+/// the next build skips parsing and checking every file whose bytes, project and
+/// configuration are unchanged (a one-share edit of a large site checks one file).
+/// Only files that parsed without a diagnostic are kept, so recalling one reports
+/// exactly what parsing and checking it again would.
+public struct ShareOutcomes: Sendable {
+    struct Entry: Sendable {
+        var digest: UInt64
+        var project: String
+        var outcome: SiteValidator.ShareOutcome
+    }
+
+    /// Digest of `sharegen.json`'s bytes (0 without one): every per-file rule reads it.
+    let configDigest: UInt64
+    var entries: [String: Entry]
+    /// How many of these were recalled rather than made by parsing and checking a file.
+    public private(set) var recalled = 0
+    /// True when these are exactly the outcomes recalled: nothing new to keep.
+    public private(set) var sameAsRecalled = false
+    /// How many share files these hold outcomes for.
+    public var count: Int { entries.count }
+
+    /// The outcome for a file, unless its bytes or project changed.
+    func recall(_ path: String, digest: UInt64, project: String) -> SiteValidator.ShareOutcome? {
+        guard let entry = entries[path], entry.digest == digest, entry.project == project else { return nil }
+        return entry.outcome
+    }
+
+    /// `version` names the rules that made these outcomes (the binary): `init(_:version:)`
+    /// rejects bytes written under another. The bytes go to `write` in pieces of about
+    /// 256 KiB: the whole would be as large as the site's share files.
+    public func serialize(version: String, to write: ([UInt8]) -> Void) {
+        var writer = ByteWriter()
+        writer.write(Self.format)
+        writer.write(version)
+        writer.write(configDigest)
+        writer.write(entries.count)
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            writer.write(path)
+            writer.write(entry.digest)
+            writer.write(entry.project)
+            entry.outcome.encode(to: &writer)
+            if writer.bytes.count >= 1 << 18 {
+                write(writer.bytes)
+                writer = ByteWriter()
+            }
+        }
+        write(writer.bytes)
+    }
+
+    /// Nil for bytes of another format or version, or damaged ones: the next build then
+    /// checks every file, which is only slower.
+    public init?(_ bytes: [UInt8], version: String) {
+        var reader = ByteReader(bytes)
+        do throws(ByteReader.Damaged) {
+            guard try reader.read() as String == Self.format, try reader.read() as String == version else { return nil }
+            configDigest = try reader.read()
+            let count: Int = try reader.read()
+            guard count >= 0, count <= bytes.count else { return nil }
+            var entries: [String: Entry] = [:]
+            entries.reserveCapacity(count)
+            for _ in 0..<count {
+                let path: String = try reader.read()
+                entries[path] = Entry(digest: try reader.read(), project: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))
+            }
+            guard reader.isAtEnd else { return nil }
+            self.entries = entries
+        } catch {
+            return nil
+        }
+    }
+
+    init(configDigest: UInt64, entries: [String: Entry], recalled: Int, sameAsRecalled: Bool) {
+        self.configDigest = configDigest
+        self.entries = entries
+        self.recalled = recalled
+        self.sameAsRecalled = sameAsRecalled
+    }
+
+    private static let format = "sharegen-outcomes 1"
+}
+
+extension SiteValidator.ShareOutcome: BinaryCodable {
+    public func encode(to writer: inout ByteWriter) {
+        writer.write(diagnostics)
+        writer.write(channel?.rawValue)
+        writer.write(share != nil)
+        guard let share else { return }
+        writer.write(share.share)
+        for position in [share.documentPosition, share.slugPosition, share.videoPosition] { writer.write(position) }
+        writer.write(share.previousSlugPositions)
+        writer.write(share.credentialPosition)
+    }
+
+    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+        diagnostics = try reader.read()
+        let channel: String? = try reader.read()
+        self.channel = channel.flatMap(Channel.init(rawValue:))
+        guard try reader.read() as Bool else {
+            share = nil
+            return
+        }
+        let value: Share = try reader.read()
+        let document: SourcePosition = try reader.read()
+        let slug: SourcePosition = try reader.read()
+        let video: SourcePosition = try reader.read()
+        share = CheckedShare(
+            share: value, documentPosition: document, slugPosition: slug, previousSlugPositions: try reader.read(),
+            videoPosition: video, credentialPosition: try reader.read())
+    }
+}
