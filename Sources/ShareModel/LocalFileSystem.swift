@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CShims
 
 /// The real disk, through POSIX calls (cheaper than Foundation for thousands of small files).
 public struct LocalFileSystem: FileSystem {
@@ -37,17 +38,47 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
-    /// Entry names (without `.` and `..`, sorted bytewise) and their `d_type`.
+    /// Entry names (without `.` and `..`, sorted bytewise) and their `d_type`. On Linux the
+    /// records come straight from getdents64: `opendir` adds an `fstat` per folder, and a
+    /// large site has thousands of folders.
     private func readDirectory(_ path: String) throws(FileSystemError) -> [(name: String, type: UInt8)] {
+        var found: [(name: String, type: UInt8)] = []
+        #if os(Linux)
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { sharegen_read_directory_entries(fd, $0.baseAddress, UInt($0.count)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(path: path, errno: errno)
+            }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { records in
+                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
+                var offset = 0
+                while offset < count {
+                    let length = Int(records.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
+                    let type = records[offset + 18]
+                    let nameStart = offset + 19
+                    let nameEnd = records[nameStart..<(offset + length)].firstIndex(of: 0) ?? offset + length
+                    let name = String(decoding: records[nameStart..<nameEnd], as: UTF8.self)
+                    if name != "." && name != ".." { found.append((name, type)) }
+                    offset += length
+                }
+            }
+        }
+        #else
         guard let dir = opendir(path) else { throw FileSystemError(path: path, errno: errno) }
         defer { closedir(dir) }
-        var found: [(name: String, type: UInt8)] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
             if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
         }
+        #endif
         return found.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
@@ -60,20 +91,25 @@ public struct LocalFileSystem: FileSystem {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw FileSystemError(path: path, reason: "not a regular file", code: EISDIR)
         }
+        // One read asks for the stat'ed size plus one byte; getting exactly the size is the
+        // end of the file. Anything else (the file grew or shrank meanwhile, a short read)
+        // reads on to EOF. A second read per file for EOF was a tenth of the system calls
+        // of a 10,000-share build.
+        let size = max(Int(info.st_size), 0)
         var bytes: [UInt8] = []
-        var capacity = max(Int(info.st_size), 0) + 1
-        bytes.reserveCapacity(capacity)
-        // Read until EOF rather than trusting st_size: the file may change while we read.
-        var chunk = [UInt8](repeating: 0, count: min(max(capacity, 4096), 1 << 20))
+        var request = size + 1
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError(path: path, errno: errno)
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            capacity = 0
+            let start = bytes.count
+            bytes.reserveCapacity(start + request)
+            var count = 0
+            bytes.append(contentsOf: repeatElement(0, count: request))
+            repeat {
+                count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + start, request) }
+            } while count < 0 && errno == EINTR
+            if count < 0 { throw FileSystemError(path: path, errno: errno) }
+            bytes.removeLast(request - count)
+            if count == 0 || (count < request && bytes.count == size) { break }
+            request = count < request ? request - count : 1 << 16
         }
         return bytes
     }
