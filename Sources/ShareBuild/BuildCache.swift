@@ -48,6 +48,8 @@ struct BuildCache {
     struct Share: Equatable {
         var digest: UInt64
         var outputs: [String]
+        /// Where the share's entry lies in the output's `manifest.json`.
+        var manifestEntry: Range<Int>?
     }
 
     /// The outputs of the shares (by source file) whose files are byte for byte those
@@ -63,15 +65,17 @@ struct BuildCache {
         return reusable
     }
 
-    /// The entries after a build that rendered `rendered` and carried over `reused`.
+    /// The entries after a build that rendered `rendered` and carried over `reused`, its
+    /// manifest holding each share's entry at `manifestEntries`.
     static func entries(
-        _ sources: [String], digests: [String: UInt64], rendered: [String: [String]], reused: [String: [String]]
+        _ sources: [String], digests: [String: UInt64], rendered: [String: [String]], reused: [String: [String]],
+        manifestEntries: [String: Range<Int>] = [:]
     ) -> [String: Share] {
         var entries: [String: Share] = [:]
         entries.reserveCapacity(sources.count)
         for source in sources {
             guard let outputs = rendered[source] ?? reused[source], let digest = digests[source] else { continue }
-            entries[source] = Share(digest: digest, outputs: outputs)
+            entries[source] = Share(digest: digest, outputs: outputs, manifestEntry: manifestEntries[source])
         }
         return entries
     }
@@ -120,6 +124,7 @@ struct BuildCache {
         for (source, share) in body.shares.sorted(by: { $0.key < $1.key }) {
             out += "share ".utf8
             out += String(share.digest).utf8
+            if let entry = share.manifestEntry { out += " \(entry.lowerBound) \(entry.upperBound)".utf8 }
             out.append(UInt8(ascii: "\t"))
             out += source.utf8
             out.append(UInt8(ascii: "\t"))
@@ -186,8 +191,14 @@ struct BuildCache {
         body.shares.reserveCapacity(lines.count - 2)
         for line in lines.dropFirst(2) {
             let fields = fields(line)
-            guard fields.count >= 2, fields[0].hasPrefix("share "), let digest = UInt64(fields[0].dropFirst(6)) else { return Body() }
-            body.shares[fields[1]] = Share(digest: digest, outputs: fields.dropFirst(2).filter { !$0.isEmpty })
+            // `share <digest>[ <entry start> <entry end>]`, then the source and the outputs.
+            let head = fields.isEmpty ? [] : fields[0].split(separator: " ")
+            guard fields.count >= 2, head.first == "share", head.count == 2 || head.count == 4, let digest = UInt64(head[1]) else {
+                return Body()
+            }
+            var entry: Range<Int>?
+            if head.count == 4, let start = Int(head[2]), let end = Int(head[3]), 0 <= start, start <= end { entry = start..<end }
+            body.shares[fields[1]] = Share(digest: digest, outputs: fields.dropFirst(2).filter { !$0.isEmpty }, manifestEntry: entry)
         }
         return body
     }

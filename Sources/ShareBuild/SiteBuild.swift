@@ -175,17 +175,24 @@ public struct SiteBuild: Sendable {
                 writeAtomically(to: outcomesPath) { write in outcomes.serialize(version: BuildCache.tool, to: write) }
             }
         }
+        // The entries of unchanged shares are copied from the current manifest.
+        let previousManifest = reusable.isEmpty ? nil : recorded.flatMap { body in
+            (try? fileSystem.readFile(joinPath(output, Emitter.marker))).map { bytes in
+                PreviousManifest(bytes: bytes, entries: body.shares.compactMapValues(\.manifestEntry))
+            }
+        }
         let renderer = SiteRenderer(templates: prepared.templates)
         var summary: RenderSummary
         var emitted: (report: EmitReport, record: OutputRecord)
         do {
-            (summary, emitted) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output, standby, previousOutput)
+            (summary, emitted) = try renderAndEmit(
+                renderer, prepared.validation.site, channel, reusable, previousManifest, output, standby, previousOutput)
         } catch .missingPrevious {
             // The previous output was changed by hand: render everything into a fresh tree.
             reusable = [:]
             previousOutput?.standbyDiffering = nil
             do {
-                (summary, emitted) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, output, standby, previousOutput)
+                (summary, emitted) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, nil, output, standby, previousOutput)
             } catch {
                 return .failure(.output(error))
             }
@@ -194,7 +201,8 @@ public struct SiteBuild: Sendable {
         }
         keepingOutcomes.wait()
         clock.lap("render and emit")
-        let entries = BuildCache.entries(sources, digests: digests, rendered: summary.outputsBySource, reused: reusable)
+        let entries = BuildCache.entries(
+            sources, digests: digests, rendered: summary.outputsBySource, reused: reusable, manifestEntries: summary.manifestEntries)
         if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
             let record = emitted.record
             let body = BuildCache.Body(
@@ -221,11 +229,13 @@ public struct SiteBuild: Sendable {
 
     /// Streams rendered files straight into the new output tree, then swaps it in.
     private func renderAndEmit(
-        _ renderer: SiteRenderer, _ site: Site, _ channel: Channel, _ reusable: [String: [String]], _ output: String,
-        _ standby: String, _ previous: PreviousOutput?
+        _ renderer: SiteRenderer, _ site: Site, _ channel: Channel, _ reusable: [String: [String]], _ previousManifest: PreviousManifest?,
+        _ output: String, _ standby: String, _ previous: PreviousOutput?
     ) throws(EmitError) -> (RenderSummary, (report: EmitReport, record: OutputRecord)) {
         let transaction = try Emitter(fileSystem: fileSystem).begin(output, standby: standby, previous: previous)
-        let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys)) { transaction.write($0) }
+        let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys), previousManifest: previousManifest) {
+            transaction.write($0)
+        }
         transaction.reuse(reusable.values.flatMap { $0 }.sorted())
         return (summary, try transaction.commit())
     }

@@ -51,7 +51,9 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
-    private func write(to out: inout [UInt8], pretty: Bool, indent: Int, escapeForHTML: Bool) {
+    /// Appends the serialized value to `out`, as if it were nested `indent` levels deep in
+    /// a pretty-printed document (the indent of its inner lines).
+    public func write(to out: inout [UInt8], pretty: Bool, indent: Int, escapeForHTML: Bool = false) {
         switch self {
         case .null: out += "null".utf8
         case .bool(let value): out += (value ? "true" : "false").utf8

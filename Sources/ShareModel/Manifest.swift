@@ -235,7 +235,8 @@ extension Manifest.Signing {
 }
 
 extension Manifest.Share {
-    var json: JSONValue {
+    /// The entry as `manifest.json` writes it.
+    public var json: JSONValue {
         let video: JSONValue = .compactObject([
             ("durationSeconds", video.durationSeconds.map(JSONValue.number)), ("embedUrl", video.embedUrl.map(JSONValue.string)),
             ("height", video.height.map(JSONValue.number)), ("hlsUrl", video.hlsUrl.map(JSONValue.string)), ("id", .string(video.id)),

@@ -3,33 +3,65 @@ import ShareModel
 
 /// Builds `manifest.json`, the signer's only input.
 enum ManifestBuilder {
-    static func build(site: Site, shares: [Share], context: ChannelContext) -> [UInt8] {
-        var bytes = manifest(site: site, shares: shares, context: context).json.serializedBytes(pretty: true)
+    /// `manifest.json`, and where each share's entry lies in it (by source file). Entries of
+    /// shares in `reusing` are copied from `previous`, the last build's manifest, where it
+    /// holds them: an entry depends on its share and the channel alone, and a one-share edit
+    /// of a large site need not write every other entry again (it was most of that build).
+    static func build(
+        site: Site, shares: [Share], context: ChannelContext, reusing: Set<String> = [], previous: PreviousManifest? = nil
+    ) -> (bytes: [UInt8], entries: [String: Range<Int>]) {
+        // The document without its shares, then the entries spliced into its empty array:
+        // a top-level key's line can only appear once (strings escape their newlines).
+        var document = manifest(site: site, shares: shares, context: context, entries: []).json.serializedBytes(pretty: true)
+        let marker = Array("\n  \"shares\": []".utf8)
+        guard !shares.isEmpty, let at = document.firstRange(of: marker) else {
+            document.append(0x0A)
+            return (document, [:])
+        }
+        let chunks = stride(from: 0, to: shares.count, by: 256).map { $0..<min($0 + 256, shares.count) }
+        let parts = chunks.parallelMap { range -> [(entry: ArraySlice<UInt8>, source: String)] in
+            range.map { index in
+                let share = shares[index]
+                if reusing.contains(share.sourceFile), let previous, let range = previous.entries[share.sourceFile],
+                   range.lowerBound >= 0, range.upperBound <= previous.bytes.count {
+                    return (previous.bytes[range], share.sourceFile)
+                }
+                var bytes: [UInt8] = []
+                entry(share, context).json.write(to: &bytes, pretty: true, indent: 2)
+                return (bytes[...], share.sourceFile)
+            }
+        }
+        var bytes = Array(document[..<(at.upperBound - 1)])
+        let entryBytes = parts.joined().reduce(0) { (sum: Int, part: (entry: ArraySlice<UInt8>, source: String)) in sum + part.entry.count + 6 }
+        bytes.reserveCapacity(document.count + entryBytes + 8)
+        var entries: [String: Range<Int>] = [:]
+        entries.reserveCapacity(shares.count)
+        for (index, (entry, source)) in parts.joined().enumerated() {
+            bytes += (index > 0 ? ",\n    " : "\n    ").utf8
+            entries[source] = bytes.count..<(bytes.count + entry.count)
+            bytes += entry
+        }
+        bytes += "\n  ]".utf8
+        bytes += document[at.upperBound...]
         bytes.append(0x0A)
-        return bytes
+        return (bytes, entries)
     }
 
     static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {
+        manifest(site: site, shares: shares, context: context, entries: shares.parallelMap { entry($0, context) })
+    }
+
+    /// The manifest of `shares` with `entries` as its share list.
+    private static func manifest(site: Site, shares: [Share], context: ChannelContext, entries: [Manifest.Share]) -> Manifest {
         var redirects: [Manifest.Redirect] = []
         var gone: [Manifest.Gone] = []
-        let entries = shares.map { share -> Manifest.Share in
+        for share in shares {
             for previous in share.previousSlugs {
                 switch previous.mode {
                 case .redirect: redirects.append(Manifest.Redirect(from: previous.slug, to: share.slug, project: share.project))
                 case .gone: gone.append(Manifest.Gone(slug: previous.slug, project: share.project))
                 }
             }
-            let video = share.video
-            return Manifest.Share(
-                id: shareID(share), project: share.project, slug: share.slug, path: context.path(of: share.slug),
-                url: context.url(of: share.slug), status: share.status, visibility: video.visibility,
-                video: Manifest.Video(
-                    id: video.id, segment: video.segment.map { Manifest.Segment(id: $0.id, start: $0.start, end: $0.end) },
-                    status: video.status, hlsUrl: video.hlsUrl, mp4Url: video.mp4Url, embedUrl: video.embedUrl,
-                    thumbnailUrl: video.thumbnailUrl, durationSeconds: video.durationSeconds, width: video.width, height: video.height),
-                apiCredentialId: share.apiCredentialId, locale: share.locale, title: share.publicTitle,
-                subtitle: share.publicSubtitle, description: share.description, metadata: share.metadata,
-                personalizationData: share.personalizationData, createdAt: share.createdAt, sourceFile: share.sourceFile)
         }
         let credentials = site.credentials.map {
             Manifest.Credential(id: $0.id, project: $0.project, apiKey: $0.apiKey, secretHash: $0.secretHash, status: $0.status)
@@ -39,6 +71,21 @@ enum ManifestBuilder {
             signing: Manifest.Signing(site.config.signing), shares: entries,
             redirects: redirects.sorted { $0.from < $1.from }, gone: gone.sorted { $0.slug < $1.slug },
             credentials: credentials)
+    }
+
+    /// One share's entry.
+    static func entry(_ share: Share, _ context: ChannelContext) -> Manifest.Share {
+        let video = share.video
+        return Manifest.Share(
+            id: shareID(share), project: share.project, slug: share.slug, path: context.path(of: share.slug),
+            url: context.url(of: share.slug), status: share.status, visibility: video.visibility,
+            video: Manifest.Video(
+                id: video.id, segment: video.segment.map { Manifest.Segment(id: $0.id, start: $0.start, end: $0.end) },
+                status: video.status, hlsUrl: video.hlsUrl, mp4Url: video.mp4Url, embedUrl: video.embedUrl,
+                thumbnailUrl: video.thumbnailUrl, durationSeconds: video.durationSeconds, width: video.width, height: video.height),
+            apiCredentialId: share.apiCredentialId, locale: share.locale, title: share.publicTitle,
+            subtitle: share.publicSubtitle, description: share.description, metadata: share.metadata,
+            personalizationData: share.personalizationData, createdAt: share.createdAt, sourceFile: share.sourceFile)
     }
 
     /// Stable across slug rotations and edits: one share per project, channel and visibility.

@@ -24,4 +24,18 @@ public struct RenderSummary: Sendable {
     public var redirects: [RedirectRule]
     /// The base URL's path ("" or e.g. `/watch`), under which every site path lies.
     public var basePath: String
+    /// Where each share's entry lies in `manifest.json` (by source file), for the next
+    /// build's `PreviousManifest`; empty when the manifest was not rendered.
+    public var manifestEntries: [String: Range<Int>] = [:]
+}
+
+/// The last build's `manifest.json` and where each share's entry lies in it (by source file).
+public struct PreviousManifest: Sendable {
+    public var bytes: [UInt8]
+    public var entries: [String: Range<Int>]
+
+    public init(bytes: [UInt8], entries: [String: Range<Int>]) {
+        self.bytes = bytes
+        self.entries = entries
+    }
 }

@@ -22,10 +22,13 @@ public struct SiteRenderer: Sendable {
     /// Renders every file of `channel` on all cores, handing each to `sink` as soon as it
     /// exists, so a build never holds the whole site in memory. The pages and stubs of
     /// shares whose source files are in `reusing` are skipped: an incremental build links
-    /// those from the last output. Without `manifest`, `manifest.json` is left out, for a
-    /// preview that keeps its output in memory and rarely needs it (see `manifest(_:channel:)`).
+    /// those from the last output, and their manifest entries are copied from
+    /// `previousManifest` where it holds them. Without `manifest`, `manifest.json` is left
+    /// out, for a preview that keeps its output in memory and rarely needs it (see
+    /// `manifest(_:channel:)`).
     public func render(
-        _ site: Site, channel: Channel, reusing: Set<String> = [], manifest: Bool = true, sink: @Sendable (OutputFile) -> Void
+        _ site: Site, channel: Channel, reusing: Set<String> = [], previousManifest: PreviousManifest? = nil, manifest: Bool = true,
+        sink: @Sendable (OutputFile) -> Void
     ) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
@@ -35,12 +38,16 @@ public struct SiteRenderer: Sendable {
             case manifest, maps, share(Share)
         }
         let work: [Work] = (manifest ? [.manifest] : []) + [.maps] + shares.filter { !reusing.contains($0.sourceFile) }.map(Work.share)
+        let manifestEntries = Mutex<[String: Range<Int>]>([:])
         let results = work.parallelMap { item -> (paths: [String], redirects: [RedirectRule]) in
             let files: [OutputFile]
             var redirects: [RedirectRule] = []
             switch item {
             case .manifest:
-                files = [OutputFile(path: "manifest.json", bytes: ManifestBuilder.build(site: site, shares: shares, context: context))]
+                let (bytes, entries) = ManifestBuilder.build(
+                    site: site, shares: shares, context: context, reusing: reusing, previous: previousManifest)
+                manifestEntries.withLock { $0 = entries }
+                files = [OutputFile(path: "manifest.json", bytes: bytes)]
             case .maps:
                 let maps = RedirectMaps(shares: shares, context: context)
                 files = context.assetFiles + [OutputFile(path: "site/404.html", bytes: notFoundPage(context))] + maps.files()
@@ -63,7 +70,8 @@ public struct SiteRenderer: Sendable {
         let pages = shares.filter { $0.status == .enabled }.count
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
         return RenderSummary(
-            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: redirects, basePath: context.basePath)
+            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: redirects, basePath: context.basePath,
+            manifestEntries: manifestEntries.withLock { $0 })
     }
 
     /// What `manifest.json` holds for `channel`, as a value.

@@ -3,7 +3,9 @@ import ShareLoader
 import ShareModel
 @testable import ShareRenderer
 import ShareValidator
+import Synchronization
 import Testing
+import TestSupport
 
 /// Renders a small in-memory site; `share` is the JSON of one PROD share.
 private func render(_ shares: [String: String], files: [String: String] = [:]) throws -> [String: String] {
@@ -141,5 +143,46 @@ struct RendererTests {
         let assets = files.keys.filter { $0.hasPrefix("site/assets/") }.sorted()
         #expect(assets.count == 2)
         #expect(assets.allSatisfy { $0.range(of: #"share\.[0-9a-f]{10}\.(css|js)$"#, options: .regularExpression) != nil })
+    }
+
+    @Test("manifest entries copied from the last build's manifest give the manifest a full render gives")
+    func manifestEntriesReused() throws {
+        func site(_ titles: [String]) throws -> (Site, TemplateSet) {
+            var files = ["sharegen.json": #"{"signing": {"mediaBaseURL": "https://media.example.com"}}"#]
+            for (index, title) in titles.enumerated() {
+                var random = SplitMix64(seed: UInt64(index + 1))
+                let slug = String((0..<16).map { _ in "abcdefghjkmnpqrstuvwxyz234567".randomElement(using: &random)! })
+                files["content/p\(index)/shares/s.json"] = #"{"channel": "PROD", "slug": "\#(slug)", "publicTitle": "\#(title)", "video": {"id": "v\#(index)", "mp4Url": "https://cdn.example.com/v.mp4"}}"#
+            }
+            let fileSystem = InMemoryFileSystem(files: files)
+            let validation = SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
+            #expect(!validation.diagnostics.hasErrors, "\(validation.diagnostics.first.map(String.init(describing:)) ?? "")")
+            return (validation.site, try TemplateSet.load(fileSystem: fileSystem, root: "").get())
+        }
+        func manifest(_ site: Site, _ templates: TemplateSet, reusing: Set<String> = [], previous: PreviousManifest? = nil) -> ([UInt8], [String: Range<Int>]) {
+            let bytes = Mutex<[UInt8]>([])
+            let summary = SiteRenderer(templates: templates).render(site, channel: .PROD, reusing: reusing, previousManifest: previous) { file in
+                if file.path == "manifest.json" { bytes.withLock { $0 = file.bytes } }
+            }
+            return (bytes.withLock { $0 }, summary.manifestEntries)
+        }
+        let titles = (0..<40).map { "Title \($0) </script> \u{2028}" }
+        let (before, templates) = try site(titles)
+        let (first, entries) = manifest(before, templates)
+        #expect(entries.count == 40)
+        for (source, range) in entries {
+            #expect(String(decoding: first[range], as: UTF8.self).contains(#""sourceFile": "\#(source)""#), "the range of \(source) holds its entry")
+        }
+        var edited = titles
+        edited[7] = "Edited"
+        edited[31] = "Edited too"
+        let (after, _) = try site(edited)
+        let unchanged = Set(entries.keys).subtracting(["content/p7/shares/s.json", "content/p31/shares/s.json"])
+        let (spliced, _) = manifest(after, templates, reusing: unchanged, previous: PreviousManifest(bytes: first, entries: entries))
+        #expect(spliced == manifest(after, templates).0)
+        #expect(String(decoding: spliced, as: UTF8.self).contains("Edited too"))
+        // Ranges that do not fit the bytes (a damaged cache) are rendered instead.
+        let damaged = PreviousManifest(bytes: Array(first.prefix(100)), entries: entries)
+        #expect(manifest(after, templates, reusing: unchanged, previous: damaged).0 == spliced)
     }
 }
