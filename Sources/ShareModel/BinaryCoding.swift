@@ -74,6 +74,14 @@ public struct ByteReader {
     }
 
     public var isAtEnd: Bool { offset == bytes.count }
+    /// Where the next read starts.
+    public var position: Int { offset }
+
+    /// Passes over `count` bytes (a part to be read by another reader).
+    public mutating func skip(_ count: Int) throws(Damaged) {
+        guard count >= 0, count <= bytes.count - offset else { throw Damaged() }
+        offset += count
+    }
 
     public mutating func read() throws(Damaged) -> UInt64 {
         var value: UInt64 = 0

@@ -30,47 +30,80 @@ public struct ShareOutcomes: Sendable {
     }
 
     /// `version` names the rules that made these outcomes (the binary): `init(_:version:)`
-    /// rejects bytes written under another. The bytes go to `write` in pieces of about
-    /// 256 KiB: the whole would be as large as the site's share files.
+    /// rejects bytes written under another. The entries are written in parts of about
+    /// 256 KiB, each given to `write` as it is made (the whole would be as large as the
+    /// site's share files) and each read back on its own core: a part is its entry count
+    /// and byte length, then its entries; a part of no entries ends the list.
     public func serialize(version: String, to write: ([UInt8]) -> Void) {
-        var writer = ByteWriter()
-        writer.write(Self.format)
-        writer.write(version)
-        writer.write(configDigest)
-        writer.write(entries.count)
-        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            writer.write(path)
-            writer.write(entry.digest)
-            writer.write(entry.project)
-            entry.outcome.encode(to: &writer)
-            if writer.bytes.count >= 1 << 18 {
-                write(writer.bytes)
-                writer = ByteWriter()
-            }
+        var header = ByteWriter()
+        header.write(Self.format)
+        header.write(version)
+        header.write(configDigest)
+        write(header.bytes)
+        var part = ByteWriter()
+        var count = 0
+        func flush() {
+            var head = ByteWriter()
+            head.write(count)
+            head.write(part.bytes.count)
+            write(head.bytes)
+            write(part.bytes)
+            part = ByteWriter()
+            count = 0
         }
-        write(writer.bytes)
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            part.write(path)
+            part.write(entry.digest)
+            part.write(entry.project)
+            entry.outcome.encode(to: &part)
+            count += 1
+            if part.bytes.count >= 1 << 18 { flush() }
+        }
+        if count > 0 { flush() }
+        flush()
     }
 
     /// Nil for bytes of another format or version, or damaged ones: the next build then
     /// checks every file, which is only slower.
     public init?(_ bytes: [UInt8], version: String) {
         var reader = ByteReader(bytes)
+        var parts: [(start: Int, end: Int, count: Int)] = []
         do throws(ByteReader.Damaged) {
             guard try reader.read() as String == Self.format, try reader.read() as String == version else { return nil }
             configDigest = try reader.read()
-            let count: Int = try reader.read()
-            guard count >= 0, count <= bytes.count else { return nil }
-            var entries: [String: Entry] = [:]
-            entries.reserveCapacity(count)
-            for _ in 0..<count {
-                let path: String = try reader.read()
-                entries[path] = Entry(digest: try reader.read(), project: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))
+            while true {
+                let count: Int = try reader.read()
+                let length: Int = try reader.read()
+                guard count >= 0, count <= length else { return nil }
+                if count == 0 { break }
+                parts.append((reader.position, reader.position + length, count))
+                try reader.skip(length)
             }
             guard reader.isAtEnd else { return nil }
-            self.entries = entries
         } catch {
             return nil
         }
+        let decoded = parts.parallelMap { part -> [(String, Entry)]? in
+            var reader = ByteReader(bytes, from: part.start)
+            var entries: [(String, Entry)] = []
+            entries.reserveCapacity(part.count)
+            do throws(ByteReader.Damaged) {
+                for _ in 0..<part.count {
+                    let path: String = try reader.read()
+                    entries.append((path, Entry(digest: try reader.read(), project: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))))
+                }
+            } catch {
+                return nil
+            }
+            return reader.position == part.end ? entries : nil
+        }
+        var entries: [String: Entry] = [:]
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in decoded {
+            guard let part else { return nil }
+            for (path, entry) in part { entries[path] = entry }
+        }
+        self.entries = entries
     }
 
     init(configDigest: UInt64, entries: [String: Entry], recalled: Int, sameAsRecalled: Bool) {
@@ -80,7 +113,7 @@ public struct ShareOutcomes: Sendable {
         self.sameAsRecalled = sameAsRecalled
     }
 
-    private static let format = "sharegen-outcomes 1"
+    private static let format = "sharegen-outcomes 2"
 }
 
 extension SiteValidator.ShareOutcome: BinaryCodable {
