@@ -84,6 +84,9 @@ struct BuildCache {
     /// unchanged site is recognized by `stat` alone, without walking or reading.
     static func watchListPath(_ cachePath: String) -> String { cachePath + ".watch" }
 
+    /// Beside the cache: the kind, stamp and digest of each watched path (`WatchStamps`).
+    static func stampsPath(_ cachePath: String) -> String { cachePath + ".stamps" }
+
     /// Beside the cache: the last build's per-file validation outcomes (`ShareOutcomes`).
     static func outcomesPath(_ cachePath: String) -> String { cachePath + ".outcomes" }
 

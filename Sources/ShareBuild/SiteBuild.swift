@@ -61,10 +61,14 @@ public struct SiteBuild: Sendable {
     }
 
     /// Loads and validates in one pass, so the parsed trees of all shares never coexist;
-    /// share files that `known` holds unchanged are not parsed or checked again.
-    private func prepare(_ discovery: SiteLoader.Discovery? = nil, recalling known: ShareOutcomes? = nil) -> (Result<Prepared, Failure>, ShareOutcomes) {
+    /// share files that `known` holds unchanged are not parsed or checked again, and
+    /// those `unchangedDigest` vouches for are not even read.
+    private func prepare(
+        _ discovery: SiteLoader.Discovery? = nil, recalling known: ShareOutcomes? = nil, unchangedDigest: (@Sendable (String) -> UInt64?)? = nil
+    ) -> (Result<Prepared, Failure>, ShareOutcomes) {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let (loaded, validation, outcomes) = SiteValidator().load(discovery ?? loader.discover(), with: loader, recalling: known)
+        let (loaded, validation, outcomes) = SiteValidator().load(
+            discovery ?? loader.discover(), with: loader, recalling: known, unchangedDigest: unchangedDigest)
         return (SiteBuild.prepared(loaded, validation, TemplateSet.load(fileSystem: fileSystem, root: root)), outcomes)
     }
 
@@ -112,31 +116,57 @@ public struct SiteBuild: Sendable {
             Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: 0, timings: clock.laps)
         }
         let started = now()
+        let loader = SiteLoader(fileSystem: fileSystem, root: root)
+        // A path changed this close to the build's start may change again within the same
+        // tick of the file-system clock without changing its stamp: its stamp cannot vouch
+        // for it (git's "racily clean" rule), so it is recorded as 0, which no stamp
+        // matches, and the next build looks at it again.
+        let vouching = { (stamp: (hash: UInt64, changed: Double)) in stamp.changed < started - BuildCache.racyWindow ? stamp.hash : 0 }
+        // What the last build watched, stamped again.
+        let restamped = previous == nil ? nil : (try? fileSystem.readFile(BuildCache.watchListPath(cachePath))).flatMap { list in
+            stamp(watchList: list).map { (list: list, stamps: $0) }
+        }
         // No folder and no file changed since the last build: nothing to walk or read.
-        if mayStop, let previous, let watched = try? fileSystem.readFile(BuildCache.watchListPath(cachePath)),
-           fingerprint(watchList: watched) == previous.inputs {
+        if mayStop, let previous, let restamped, combine(restamped.stamps.map(\.hash)) == previous.inputs {
             clock.lap("stat check")
             return .success(upToDate(clock))
         }
-        // Every folder is stamped before it is listed and every file before it is read, so
-        // a change made meanwhile shows in the next build's stamps.
-        let root = root
-        let newestFolder = Mutex(0.0)
-        let discovery = SiteLoader(fileSystem: fileSystem, root: root).discover { folder in
-            let stamp = FileStamp(path: joinPath(root, folder))
-            if let stamp { newestFolder.withLock { $0 = max($0, stamp.lastChange) } }
-            return stamp?.hash
+        let discovery: SiteLoader.Discovery
+        let watched: [(path: String, kind: WatchStamps.Kind)]
+        let stamps: [(hash: UInt64, changed: Double)]
+        var unchangedDigests: [String: UInt64] = [:]
+        if mayStop, let previous, let restamped,
+           let recorded = (try? fileSystem.readFile(BuildCache.stampsPath(cachePath))).flatMap(WatchStamps.init),
+           combine(recorded.hashes) == previous.inputs, recorded.listDigest == fnv1a(restamped.list),
+           let rebuilt = rediscover(restamped.list, restamped.stamps.map(\.hash), recorded, loader) {
+            // Only files changed: every folder's listing is as the last build saw it.
+            (discovery, watched, unchangedDigests) = rebuilt
+            stamps = restamped.stamps
+            clock.lap("stat check")
+        } else {
+            // Every folder is stamped before it is listed and every file before it is read, so
+            // a change made meanwhile shows in the next build's stamps.
+            let root = root
+            let folderChanges = Mutex<[String: Double]>([:])
+            discovery = loader.discover { folder in
+                let stamp = FileStamp(path: joinPath(root, folder))
+                if let stamp { folderChanges.withLock { $0[folder] = stamp.lastChange } }
+                return stamp?.hash
+            }
+            let folders = discovery.folderStamps
+            watched = [(SiteLoader.configFile, .file)] + folders.map { ($0.path, .contentFolder) }
+                + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, .input) }
+            let changes = folderChanges.withLock { $0 }
+            let given = [nil] + folders.map { folder in folder.stamp.map { (hash: $0, changed: changes[folder.path] ?? 0) } }
+            stamps = fingerprint(watched.map(\.path), given + Array(repeating: nil, count: watched.count - given.count))
+            clock.lap("fingerprint")
         }
-        let watched: [(String, UInt64?)] = [(SiteLoader.configFile, nil)] + discovery.folderStamps.map { ($0.path, $0.stamp) }
-            + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, nil) }
-        let (inputs, newestFile) = fingerprint(watched)
-        // The stat-only check of the next build trusts these stamps only if nothing was
-        // changed within the racy window of this build's start.
-        let trusted = max(newestFile, newestFolder.withLock { $0 }) < started - BuildCache.racyWindow
-        clock.lap("fingerprint")
-        if mayStop, let previous, previous.inputs == inputs {
-            // Trusted now (edits are older than the racy window): let the next build use stat alone.
-            if trusted { writeWatchList(watched, cachePath) }
+        // Recorded for the next build; this one compares what it saw.
+        let hashes = stamps.map(vouching)
+        let inputs = combine(hashes)
+        if mayStop, let previous, previous.inputs == combine(stamps.map(\.hash)) {
+            // Every stamp vouches now: let the next build use stat alone.
+            writeWatchList(WatchStamps(kinds: watched.map(\.kind), hashes: hashes, digests: []), watched, cachePath)
             return .success(upToDate(clock))
         }
         let outcomesPath = BuildCache.outcomesPath(cachePath)
@@ -144,7 +174,7 @@ public struct SiteBuild: Sendable {
         // file left by another binary is rejected by its header.
         let known = incremental ? (try? fileSystem.readFile(outcomesPath)).flatMap { ShareOutcomes($0, version: BuildCache.tool) } : nil
         let prepared: Prepared
-        let (preparation, outcomes) = prepare(discovery, recalling: known)
+        let (preparation, outcomes) = prepare(discovery, recalling: known, unchangedDigest: Self.lookup(unchangedDigests))
         switch preparation {
         case .failure(let failure): return .failure(failure)
         case .success(let value): prepared = value
@@ -214,11 +244,7 @@ public struct SiteBuild: Sendable {
                 standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description,
                 body: body)
             // The list first: the cache, written last, is what makes it count.
-            if trusted {
-                writeWatchList(watched, cachePath)
-            } else {
-                try? fileSystem.removeTree(BuildCache.watchListPath(cachePath))
-            }
+            writeWatchList(WatchStamps(kinds: watched.map(\.kind), hashes: hashes, digests: watched.map { digests[$0.path] ?? 0 }), watched, cachePath)
             writeAtomically(cache.serialized(), to: cachePath)
         }
         clock.lap("cache")
@@ -240,41 +266,97 @@ public struct SiteBuild: Sendable {
         return (summary, try transaction.commit())
     }
 
-    /// The name and `stat` facts of every watched path (absent ones too), hashed: equal
-    /// means no watched file or folder changed. Paths come with the stamp taken before
-    /// they were listed, or nil to stamp them now. Each path is hashed on its own core,
-    /// then the hashes in order.
-    private func fingerprint(_ paths: [(String, UInt64?)]) -> (hash: UInt64, newest: Double) {
+    /// The name and `stat` facts of every watched path (absent ones too), each hashed on
+    /// its own core, with the time of the path's last change; `combine` of the hashes
+    /// equal means no watched file or folder changed. A path comes with the stamp taken
+    /// before it was listed, or nil to stamp it now.
+    private func fingerprint(_ paths: [String], _ given: [(hash: UInt64, changed: Double)?]) -> [(hash: UInt64, changed: Double)] {
         let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if directory >= 0 { close(directory) } }
         // Without a descriptor (unlikely), paths are taken from the working folder.
         let (base, prefix) = directory >= 0 ? (directory, "") : (AT_FDCWD, root)
-        let stamps = paths.parallelMap { path, stamp -> (hash: UInt64, changed: Double) in
-            if let stamp { return (fnv1a(path.utf8, seed: stamp), 0) }
+        return zip(paths, given).map { ($0, $1) }.parallelMap { path, given -> (hash: UInt64, changed: Double) in
+            if let given { return (fnv1a(path.utf8, seed: given.hash), given.changed) }
             let now = joinPath(prefix, path).withCString { FileStamp($0, relativeTo: base) }
             return (fnv1a(path.utf8, seed: now?.hash ?? 0), now?.lastChange ?? 0)
         }
-        return (stamps.map(\.hash).withUnsafeBytes { fnv1a($0) }, stamps.map(\.changed).max() ?? 0)
+    }
+
+    private static func lookup(_ digests: [String: UInt64]) -> (@Sendable (String) -> UInt64?)? {
+        guard !digests.isEmpty else { return nil }
+        return { path in digests[path] }
+    }
+
+    private func combine(_ hashes: [UInt64]) -> UInt64 {
+        hashes.withUnsafeBytes { fnv1a($0) }
     }
 
     /// The template folders and files under `directory`, stamped when fingerprinted (a
     /// change while this build runs falls in the racy window).
-    private func templateEntries(_ directory: String) -> [(String, UInt64?)] {
-        guard let entries = try? fileSystem.entries(joinPath(root, directory)) else { return [(directory, nil)] }
-        return [(directory, nil)] + entries.flatMap { name, kind -> [(String, UInt64?)] in
+    private func templateEntries(_ directory: String) -> [(path: String, kind: WatchStamps.Kind)] {
+        guard let entries = try? fileSystem.entries(joinPath(root, directory)) else { return [(directory, .templateFolder)] }
+        return [(directory, .templateFolder)] + entries.flatMap { name, kind -> [(path: String, kind: WatchStamps.Kind)] in
             let path = joinPath(directory, name)
-            return kind == .directory ? templateEntries(path) : [(path, nil)]
+            return kind == .directory ? templateEntries(path) : [(path, .file)]
         }
     }
 
-    private func writeWatchList(_ watched: [(String, UInt64?)], _ cachePath: String) {
-        writeAtomically(Array(watched.map(\.0).joined(separator: "\0").utf8), to: BuildCache.watchListPath(cachePath))
+    /// Writes the watched paths and what the next build compares them with.
+    private func writeWatchList(_ stamps: WatchStamps, _ watched: [(path: String, kind: WatchStamps.Kind)], _ cachePath: String) {
+        let (listPath, stampsPath) = (BuildCache.watchListPath(cachePath), BuildCache.stampsPath(cachePath))
+        var stamps = stamps
+        let list = Array(watched.map(\.path).joined(separator: "\0").utf8)
+        stamps.listDigest = fnv1a(list)
+        if stamps.digests.count != stamps.kinds.count { stamps.digests = Array(repeating: 0, count: stamps.kinds.count) }
+        writeAtomically(list, to: listPath)
+        writeAtomically(stamps.serialized(), to: stampsPath)
     }
 
-    /// `fingerprint` of a watch list as read from disk (NUL-separated paths), computed on
-    /// its bytes: each path is already a C string for `fstatat`, so no string is made.
-    /// Nil when the list is empty or the root cannot be opened.
-    private func fingerprint(watchList: [UInt8]) -> UInt64? {
+    /// The watched paths as the last build listed them, and the digest of each share file
+    /// whose stamp did not change; nil when the listing of a folder changed or the record
+    /// does not fit the list. A folder whose stamp changed is listed again: saving a file
+    /// through a new name and a rename (as editors and `git checkout` do) changes its
+    /// folder, not the names in it. Only for a build after one without warnings: then
+    /// every name the walk saw is in the record.
+    private func rediscover(
+        _ list: [UInt8], _ hashes: [UInt64], _ recorded: WatchStamps, _ loader: SiteLoader
+    ) -> (SiteLoader.Discovery, [(path: String, kind: WatchStamps.Kind)], [String: UInt64])? {
+        guard recorded.hashes.count == hashes.count else { return nil }
+        let paths = list.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        guard paths.count == hashes.count else { return nil }
+        let watched = Array(zip(paths, recorded.kinds)).map { (path: $0, kind: $1) }
+        let changedFolders = hashes.indices.filter { hashes[$0] != recorded.hashes[$0] && recorded.kinds[$0].isFolder }
+        if !changedFolders.isEmpty {
+            // A template folder's files are watched one by one: a new one would be missed.
+            guard changedFolders.allSatisfy({ recorded.kinds[$0] == .contentFolder }) else { return nil }
+            for folder in Set(changedFolders.map { paths[$0] }) {
+                // The names the walk saw in it: watched paths one level below it.
+                let prefix = Array((folder + "/").utf8)
+                var recordedNames: Set<String> = []
+                for (path, kind) in watched where (kind == .contentFolder || kind == .input) && path.utf8.starts(with: prefix) {
+                    let name = path.utf8.dropFirst(prefix.count)
+                    if !name.contains(UInt8(ascii: "/")) { recordedNames.insert((kind == .input ? "f" : "d") + String(Substring(name))) }
+                }
+                guard let entries = try? fileSystem.entries(joinPath(root, folder)) else { return nil }
+                let names = Set(entries.filter { !$0.name.hasPrefix(".") }.map { ($0.kind == .directory ? "d" : "f") + $0.name })
+                guard names == recordedNames else { return nil }
+            }
+        }
+        guard let discovery = loader.rediscover(
+            folders: watched.filter { $0.kind == .contentFolder }.map(\.path), inputs: watched.filter { $0.kind == .input }.map(\.path)) else {
+            return nil
+        }
+        var unchanged: [String: UInt64] = [:]
+        for index in hashes.indices where recorded.kinds[index] == .input && hashes[index] == recorded.hashes[index] && recorded.digests[index] != 0 {
+            unchanged[paths[index]] = recorded.digests[index]
+        }
+        return (discovery, watched, unchanged)
+    }
+
+    /// What `fingerprint` gives for a watch list as read from disk (NUL-separated paths),
+    /// computed on its bytes: each path is already a C string for `fstatat`, so no string
+    /// is made. Nil when the list is empty or the root cannot be opened.
+    private func stamp(watchList: [UInt8]) -> [(hash: UInt64, changed: Double)]? {
         guard !watchList.isEmpty else { return nil }
         let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { return nil }
@@ -286,17 +368,17 @@ public struct SiteBuild: Sendable {
             bounds.append(start..<index)
             start = index + 1
         }
-        let hashes = bytes.withUnsafeBufferPointer { buffer in
+        let stamps = bytes.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
-            return bounds.parallelMap { range in
+            return bounds.parallelMap { range -> (hash: UInt64, changed: Double) in
                 let path = UnsafeBufferPointer(rebasing: buffer[range])
                 let stamp = buffer.baseAddress!.advanced(by: range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count + 1) {
                     FileStamp($0, relativeTo: directory)
                 }
-                return fnv1a(path, seed: stamp?.hash ?? 0)
+                return (fnv1a(path, seed: stamp?.hash ?? 0), stamp?.lastChange ?? 0)
             }
         }
-        return hashes.withUnsafeBytes { fnv1a($0) }
+        return stamps
     }
 
     private func readCache(_ path: String) -> BuildCache? {

@@ -134,6 +134,53 @@ public struct SiteLoader: Sendable {
         return discovery
     }
 
+    /// The discovery a walk would make, rebuilt from one an earlier walk made (its
+    /// `folderStamps` paths and `inputPaths`), for a caller that knows no folder changed
+    /// since: a listing changes only when its folder's stamp does. Nil when the paths are
+    /// not such a listing. Only for a walk that reported no diagnostic (a stray entry is
+    /// not in the listing).
+    public func rediscover(folders: [String], inputs: [String]) -> Discovery? {
+        // Split on bytes: tens of thousands of paths, and `Character` splitting was most of it.
+        let slash = UInt8(ascii: "/")
+        func parts(_ path: String) -> [Substring] {
+            path.utf8.split(separator: slash, omittingEmptySubsequences: false).map { Substring($0) }
+        }
+        let content = Substring(SiteLoader.contentDirectory)
+        var projects: [LoadedProject] = []
+        var projectIndex: [Substring: Int] = [:]
+        for folder in folders {
+            let parts = parts(folder)
+            guard parts.first == content, parts.count <= 3 else { return nil }
+            if parts.count == 2 {
+                projectIndex[parts[1]] = projects.count
+                projects.append(LoadedProject(id: String(parts[1]), path: folder, projectFile: nil, shares: [], credentials: []))
+            } else if parts.count == 3 {
+                guard projectIndex[parts[1]] != nil, parts[2] == "shares" || parts[2] == "credentials" else { return nil }
+            }
+        }
+        var pending: [PendingFile] = []
+        pending.reserveCapacity(inputs.count)
+        for path in inputs {
+            if path == SiteLoader.configFile {
+                pending.append(PendingFile(path: path, role: .config))
+                continue
+            }
+            let parts = parts(path)
+            guard parts.count >= 3, parts[0] == content, let project = projectIndex[parts[1]] else { return nil }
+            let name = parts[parts.count - 1].utf8
+            let role: Role
+            switch (parts.count, parts[2]) {
+            case (3, "project.json"): role = .project
+            case (4, "shares") where name.reversed().starts(with: "nosj.".utf8): role = .share(.json)
+            case (4, "shares") where name.reversed().starts(with: "dm.".utf8): role = .share(.markdown)
+            case (4, "credentials") where name.reversed().starts(with: "nosj.".utf8): role = .credential
+            default: return nil
+            }
+            pending.append(PendingFile(path: path, role: role, project: project))
+        }
+        return Discovery(pending: pending, projects: projects, diagnostics: [])
+    }
+
     /// Walks the folders and reads and parses every input file.
     public func load() -> LoadedSite {
         load(discover())
@@ -166,13 +213,18 @@ public struct SiteLoader: Sendable {
     public struct Summarizer<Summary: Sendable>: Sendable {
         public var summarize: @Sendable (SourceDocument, _ project: String) -> Summary
         public var recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)?
+        /// The digest of a file known to be unchanged since it was last read (its stamp
+        /// says so): recalling its summary under that digest spares reading it too.
+        public var unchangedDigest: (@Sendable (_ path: String) -> UInt64?)?
 
         public init(
             summarize: @escaping @Sendable (SourceDocument, _ project: String) -> Summary,
-            recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)? = nil
+            recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)? = nil,
+            unchangedDigest: (@Sendable (_ path: String) -> UInt64?)? = nil
         ) {
             self.summarize = summarize
             self.recall = recall
+            self.unchangedDigest = unchangedDigest
         }
     }
 
@@ -189,6 +241,10 @@ public struct SiteLoader: Sendable {
             guard let summarizer, case .share = file.role, let project = file.project else {
                 let (document, found) = parse(file)
                 return (document, found, nil)
+            }
+            if let recall = summarizer.recall, let digest = summarizer.unchangedDigest?(file.path),
+               let summary = recall(file.path, digest, ids[project]) {
+                return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], summary)
             }
             let input = readInput(file)
             if case .success(let bytes) = input, let recall = summarizer.recall {

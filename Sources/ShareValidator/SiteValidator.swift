@@ -53,8 +53,11 @@ public struct SiteValidator: Sendable {
     /// The result is `validate(loader.load(discovery))`'s; the loaded site's shares carry
     /// no values. Share files that `recalling` (the last build's `outcomes`) holds with
     /// the same bytes, project and configuration are not parsed or checked again.
+    /// `unchangedDigest` gives the digest of a share file known unchanged since it was
+    /// last read: its outcome is recalled under that digest without reading it.
     public func load(
-        _ discovery: SiteLoader.Discovery, with loader: SiteLoader, recalling known: ShareOutcomes? = nil
+        _ discovery: SiteLoader.Discovery, with loader: SiteLoader, recalling known: ShareOutcomes? = nil,
+        unchangedDigest: (@Sendable (String) -> UInt64?)? = nil
     ) -> (loaded: LoadedSite, result: ValidationResult, outcomes: ShareOutcomes) {
         var checkedConfig: (config: SiteConfig, diagnostics: [Diagnostic])?
         var configDigest: UInt64 = 0
@@ -67,7 +70,8 @@ public struct SiteValidator: Sendable {
             let known = known?.configDigest == digest ? known : nil
             return SiteLoader.Summarizer(
                 summarize: { document, project in Self.outcome(document, config: config, project: project) },
-                recall: known.map { known in { path, digest, project in known.recall(path, digest: digest, project: project) } })
+                recall: known.map { known in { path, digest, project in known.recall(path, digest: digest, project: project) } },
+                unchangedDigest: unchangedDigest)
         }
         // `load(_:summarizingShares:)` makes its summarizer exactly once, before any share.
         let (config, configDiagnostics) = checkedConfig!

@@ -29,6 +29,35 @@ struct SiteLoaderTests {
         #expect(loaded.projects[1].shares.map(\.path) == ["content/q/shares/x.json"])
     }
 
+    @Test("a discovery rebuilt from an earlier walk's folders and inputs loads what the walk loads")
+    func rediscovery() throws {
+        let fileSystem = InMemoryFileSystem(files: [
+            "site/sharegen.json": "{}",
+            "site/content/p/project.json": #"{"name": "P"}"#,
+            "site/content/p/shares/b.md": "---\na: 1\n---\n",
+            "site/content/p/shares/a.json": "{}",
+            "site/content/p/credentials/c.json": "{}",
+            "site/content/q/shares/x.json": "{}",
+            "site/content/empty/shares/.keep": "",
+        ])
+        let loader = SiteLoader(fileSystem: fileSystem, root: "site")
+        let walked = loader.discover { _ in 1 }
+        let folders = walked.folderStamps.map(\.path)
+        #expect(folders.contains("content/empty"))
+        let rebuilt = try #require(loader.rediscover(folders: folders, inputs: walked.inputPaths))
+        func summary(_ site: LoadedSite) -> [String] {
+            [site.config?.path ?? "-"] + site.projects.map { project in
+                "\(project.id) \(project.path) \(project.projectFile?.path ?? "-") \(project.shares.map { "\($0.path) \($0.format) \($0.digest)" }) \(project.credentials.map(\.path))"
+            }
+        }
+        #expect(summary(loader.load(rebuilt)) == summary(loader.load(walked)))
+        #expect(rebuilt.inputPaths == walked.inputPaths)
+        // Paths no walk lists are refused, not guessed at.
+        #expect(loader.rediscover(folders: folders, inputs: ["content/p/other/z.json"]) == nil)
+        #expect(loader.rediscover(folders: folders, inputs: ["content/unlisted/shares/z.json"]) == nil)
+        #expect(loader.rediscover(folders: ["elsewhere"], inputs: []) == nil)
+    }
+
     @Test("a site without content/ is an error")
     func contentMissing() {
         let loaded = SiteLoader(fileSystem: InMemoryFileSystem(files: ["sharegen.json": "{}"]), root: "").load()

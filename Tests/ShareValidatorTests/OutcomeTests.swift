@@ -72,4 +72,24 @@ struct OutcomeTests {
         }
         #expect(ShareOutcomes(bytes + [0], version: "v") == nil, "trailing bytes")
     }
+
+    @Test("a share file vouched unchanged (by its stamp) is recalled without being read")
+    func vouchedFilesAreNotRead() throws {
+        let path = Fixture.sharePath("a")
+        let files = [path: Fixture.share.json]
+        let (_, first) = load(files, recalling: nil)
+        let known = try #require(roundTrip(first))
+        let digest = try #require(known.entries[path]?.digest)
+        // The bytes on disk are now broken, but the caller vouches for the old ones.
+        let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: [path: "{ broken"]), root: "")
+        let (_, vouched, outcomes) = SiteValidator().load(loader.discover(), with: loader, recalling: known, unchangedDigest: { $0 == path ? digest : nil })
+        #expect(vouched.diagnostics.isEmpty && vouched.site.shares.map(\.publicTitle) == ["Hello"])
+        #expect(outcomes.recalled == 1)
+        // Without the voucher the file is read, and its new bytes are what count.
+        let (_, read, _) = SiteValidator().load(loader.discover(), with: loader, recalling: known)
+        #expect(read.diagnostics.contains { $0.rule == "json.syntax" })
+        // A voucher with a digest the outcomes do not hold is not trusted either.
+        let (_, mismatched, _) = SiteValidator().load(loader.discover(), with: loader, recalling: known, unchangedDigest: { _ in digest &+ 1 })
+        #expect(mismatched.diagnostics.contains { $0.rule == "json.syntax" })
+    }
 }
