@@ -84,6 +84,9 @@ struct BuildCache {
     /// unchanged site is recognized by `stat` alone, without walking or reading.
     static func watchListPath(_ cachePath: String) -> String { cachePath + ".watch" }
 
+    /// Beside the cache: the warnings of the build that wrote it (binary `Diagnostic`s).
+    static func warningsPath(_ cachePath: String) -> String { cachePath + ".warnings" }
+
     /// Beside the cache: the kind, stamp and digest of each watched path (`WatchStamps`).
     static func stampsPath(_ cachePath: String) -> String { cachePath + ".stamps" }
 

@@ -111,9 +111,18 @@ public struct SiteBuild: Sendable {
         let previous = incremental ? readCache(cachePath).flatMap { cache in
             cache.tool == BuildCache.tool && cache.channel == channel && marker != nil && cache.outputMarker == marker ? cache : nil
         } : nil
-        let mayStop = previous?.warnings == 0
+        // The warnings of the last build, which an up-to-date build reports again (and
+        // `--strict` fails on); without them it cannot stop early.
+        let warnings: [Diagnostic]? = previous.flatMap { previous in
+            previous.warnings == 0 ? [] : (try? fileSystem.readFile(BuildCache.warningsPath(cachePath))).flatMap { bytes in
+                var reader = ByteReader(bytes)
+                let found = try? reader.read() as [Diagnostic]
+                return found?.count == previous.warnings && reader.isAtEnd ? found : nil
+            }
+        }
+        let mayStop = warnings != nil
         let upToDate = { (clock: StageClock) in
-            Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: [], reusedShares: 0, timings: clock.laps)
+            Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: warnings ?? [], reusedShares: 0, timings: clock.laps)
         }
         let started = now()
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
@@ -137,7 +146,7 @@ public struct SiteBuild: Sendable {
         var unchangedDigests: [String: UInt64] = [:]
         if mayStop, let previous, let restamped,
            let recorded = (try? fileSystem.readFile(BuildCache.stampsPath(cachePath))).flatMap(WatchStamps.init),
-           combine(recorded.hashes) == previous.inputs, recorded.listDigest == fnv1a(restamped.list),
+           recorded.walkReportedNothing, combine(recorded.hashes) == previous.inputs, recorded.listDigest == fnv1a(restamped.list),
            let rebuilt = rediscover(restamped.list, restamped.stamps.map(\.hash), recorded, loader) {
             // Only files changed: every folder's listing is as the last build saw it.
             (discovery, watched, unchangedDigests) = rebuilt
@@ -154,10 +163,14 @@ public struct SiteBuild: Sendable {
                 return stamp?.hash
             }
             let folders = discovery.folderStamps
-            watched = [(SiteLoader.configFile, .file)] + folders.map { ($0.path, .contentFolder) }
-                + templateEntries(TemplateSet.directory) + discovery.inputPaths.map { ($0, .input) }
+            // What the walk reported on (stray files, dangling symlinks) is watched too: a
+            // dangling symlink's target appearing changes no folder.
+            let reported: [(path: String, kind: WatchStamps.Kind)] = Set(discovery.reportedPaths).sorted().map { ($0, .reported) }
+            let listed: [(path: String, kind: WatchStamps.Kind)] = folders.map { ($0.path, .contentFolder) }
+            let inputs: [(path: String, kind: WatchStamps.Kind)] = discovery.inputPaths.map { ($0, .input) }
+            watched = [(SiteLoader.configFile, .file)] + listed + templateEntries(TemplateSet.directory) + inputs + reported
             let changes = folderChanges.withLock { $0 }
-            let given = [nil] + folders.map { folder in folder.stamp.map { (hash: $0, changed: changes[folder.path] ?? 0) } }
+            let given: [(hash: UInt64, changed: Double)?] = [nil] + folders.map { folder in folder.stamp.map { (hash: $0, changed: changes[folder.path] ?? 0) } }
             stamps = fingerprint(watched.map(\.path), given + Array(repeating: nil, count: watched.count - given.count))
             clock.lap("fingerprint")
         }
@@ -243,7 +256,14 @@ public struct SiteBuild: Sendable {
                 warnings: prepared.diagnostics.count,
                 standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description,
                 body: body)
-            // The list first: the cache, written last, is what makes it count.
+            // The list and warnings first: the cache, written last, is what makes them count.
+            if prepared.diagnostics.isEmpty {
+                try? fileSystem.removeTree(BuildCache.warningsPath(cachePath))
+            } else {
+                var writer = ByteWriter()
+                writer.write(prepared.diagnostics)
+                writeAtomically(writer.bytes, to: BuildCache.warningsPath(cachePath))
+            }
             writeWatchList(WatchStamps(kinds: watched.map(\.kind), hashes: hashes, digests: watched.map { digests[$0.path] ?? 0 }), watched, cachePath)
             writeAtomically(cache.serialized(), to: cachePath)
         }

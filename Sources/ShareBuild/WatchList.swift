@@ -16,6 +16,9 @@ struct WatchStamps: Equatable {
         case input = 2
         /// A template folder.
         case templateFolder = 3
+        /// A path the walk reported on (a stray file, a dangling symlink): the listing
+        /// that found it cannot be rebuilt from the record.
+        case reported = 4
 
         var isFolder: Bool { self == .contentFolder || self == .templateFolder }
     }
@@ -27,6 +30,10 @@ struct WatchStamps: Equatable {
     var digests: [UInt64]
     /// `fnv1a` of the watch list these stamps belong to, path for path.
     var listDigest: UInt64 = 0
+
+    /// The walk these stamps come from found nothing to report, so its discovery can be
+    /// rebuilt from the record.
+    var walkReportedNothing: Bool { !kinds.contains(.reported) }
 
     static let format = "sharegen-stamps 1"
 

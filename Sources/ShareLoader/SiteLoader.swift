@@ -82,6 +82,9 @@ public struct SiteLoader: Sendable {
         /// Paths (relative to the root) of every file `load(_:)` reads, in a stable order.
         public var inputPaths: [String] { pending.map(\.path) }
 
+        /// Paths the walk reported on (stray files, dangling symlinks, unreadable folders).
+        public var reportedPaths: [String] { diagnostics.map(\.file) }
+
         /// Every folder listed, in walk order, with the stamp `discover(stampingFolders:)`
         /// took just before listing it: a file added, removed or renamed in the folder
         /// later changes its stamp, so a caller can tell the listing is still current.
