@@ -322,8 +322,7 @@ public final class EmitTransaction: Sendable {
     }
 
     private static func sameBytes(_ bytes: [UInt8], at path: String, _ fileSystem: any WritableFileSystem) -> Bool {
-        guard fileSystem.kind(at: path) == .file, let existing = try? fileSystem.readFile(path) else { return false }
-        return existing == bytes
+        fileSystem.kind(at: path) == .file && fileSystem.fileEquals(path, bytes)
     }
 
     static func split(_ path: String) -> (String, String) {

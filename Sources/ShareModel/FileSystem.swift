@@ -39,9 +39,15 @@ public protocol FileSystem: Sendable {
     func entries(_ path: String) throws(FileSystemError) -> [(name: String, kind: FileKind?)]
     /// The whole file; symlinks to files are followed.
     func readFile(_ path: String) throws(FileSystemError) -> [UInt8]
+    /// True when `path` is a regular file (symlinks followed) holding exactly `bytes`.
+    func fileEquals(_ path: String, _ bytes: [UInt8]) -> Bool
 }
 
 extension FileSystem {
+    public func fileEquals(_ path: String, _ bytes: [UInt8]) -> Bool {
+        (try? readFile(path)) == bytes
+    }
+
     public func entries(_ path: String) throws(FileSystemError) -> [(name: String, kind: FileKind?)] {
         try contentsOfDirectory(path).map { ($0, resolvedKind(at: joinPath(path, $0))) }
     }

@@ -39,4 +39,23 @@ struct LocalFileSystemTests {
         FileManager.default.createFile(atPath: directory + "/f", contents: Data(bytes))
         #expect(try LocalFileSystem().readFile(directory + "/f") == bytes)
     }
+
+    @Test("a file is compared with bytes block by block: equal only when every byte and the size match")
+    func fileEquals() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bytes = (0..<(3 << 20) + 17).map { UInt8(truncatingIfNeeded: $0 &* 131) }
+        FileManager.default.createFile(atPath: directory + "/f", contents: Data(bytes))
+        let fileSystem = LocalFileSystem()
+        #expect(fileSystem.fileEquals(directory + "/f", bytes))
+        var changed = bytes
+        changed[(2 << 20) + 5] ^= 1
+        #expect(!fileSystem.fileEquals(directory + "/f", changed), "one byte in the third block differs")
+        #expect(!fileSystem.fileEquals(directory + "/f", Array(bytes.dropLast())), "shorter")
+        #expect(!fileSystem.fileEquals(directory + "/f", bytes + [0]), "longer")
+        #expect(!fileSystem.fileEquals(directory + "/missing", []))
+        #expect(!fileSystem.fileEquals(directory, []), "a folder is not a file")
+        FileManager.default.createFile(atPath: directory + "/empty", contents: Data())
+        #expect(fileSystem.fileEquals(directory + "/empty", []))
+    }
 }
