@@ -90,7 +90,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ShareBuildTests", dependencies: ["ShareBuild", "ShareModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ShareEmitterTests", dependencies: ["ShareEmitter", "ShareModel"], swiftSettings: strict),
+        .testTarget(name: "ShareEmitterTests", dependencies: ["ShareEmitter", "ShareModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ShareLoaderTests", dependencies: ["ShareLoader"], swiftSettings: strict),
         .testTarget(
             name: "ShareSignerTests",

@@ -15,13 +15,7 @@ struct IncrementalBuildTests {
 
     /// Every file under `path` with its bytes.
     func tree(_ path: String) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        for sub in try FileManager.default.subpathsOfDirectory(atPath: path) {
-            var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path + "/" + sub, isDirectory: &isDirectory)
-            if !isDirectory.boolValue { result[sub] = FileManager.default.contents(atPath: path + "/" + sub) }
-        }
-        return result
+        try directoryContents(path)
     }
 
     /// Replaces a file through a new inode, as editors that save atomically do.

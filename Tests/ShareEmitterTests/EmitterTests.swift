@@ -2,6 +2,7 @@ import Foundation
 import ShareEmitter
 import ShareModel
 import Testing
+import TestSupport
 
 private let firstBuild = [
     OutputFile(path: "site/a/index.html", text: "A1"), OutputFile(path: "site/b/index.html", text: "B1"),
@@ -142,15 +143,6 @@ struct EmitterTests {
         let (output, standby) = (root + "/dist", root + "/.sharegen-cache/dist.standby")
         var record: OutputRecord?
         func inode(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
-        func files(_ directory: String) throws -> [String: Data] {
-            var result: [String: Data] = [:]
-            for path in try FileManager.default.subpathsOfDirectory(atPath: directory) {
-                var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
-                if !isDirectory.boolValue { result[path] = FileManager.default.contents(atPath: directory + "/" + path) }
-            }
-            return result
-        }
         var inodes: [Int?] = []
         var patched = false
         for (index, generation) in Self.generations.enumerated() {
@@ -158,9 +150,9 @@ struct EmitterTests {
             let previous = index > 0 ? Set(Self.generations[index - 1].map { "\($0.path)\($0.bytes)" }) : []
             let carried = generation.filter { previous.contains("\($0.path)\($0.bytes)") }
             (_, patched) = try Self.emit(generation.filter { !carried.contains($0) }, reusing: carried.map(\.path), emitter, output, standby, &record)
-            #expect(try files(output) == Dictionary(uniqueKeysWithValues: generation.map { ($0.path, Data($0.bytes)) }), "generation \(index)")
+            #expect(try directoryContents(output) == Dictionary(uniqueKeysWithValues: generation.map { ($0.path, Data($0.bytes)) }), "generation \(index)")
             if index > 0 {
-                #expect(try files(standby) == Dictionary(uniqueKeysWithValues: Self.generations[index - 1].map { ($0.path, Data($0.bytes)) }),
+                #expect(try directoryContents(standby) == Dictionary(uniqueKeysWithValues: Self.generations[index - 1].map { ($0.path, Data($0.bytes)) }),
                         "generation \(index): the standby still holds the one before, byte for byte")
             }
             if index > 0 { inodes.append(try inode(output + "/site/c/index.html")) }

@@ -4,18 +4,21 @@ import Testing
 
 @Suite("Site loader")
 struct SiteLoaderTests {
+    /// Configuration, two projects, every kind of input file and hidden entries.
+    static let layoutFiles = [
+        "site/sharegen.json": "{}",
+        "site/content/p/project.json": #"{"name": "P"}"#,
+        "site/content/p/shares/b.md": "---\na: 1\n---\n",
+        "site/content/p/shares/a.json": "{}",
+        "site/content/p/shares/.DS_Store": "x",
+        "site/content/p/credentials/c.json": "{}",
+        "site/content/q/shares/x.json": "{}",
+        "site/content/.git/config": "x",
+    ]
+
     @Test("finds configuration, projects, shares and credentials; skips hidden files")
     func layout() throws {
-        let fileSystem = InMemoryFileSystem(files: [
-            "site/sharegen.json": "{}",
-            "site/content/p/project.json": #"{"name": "P"}"#,
-            "site/content/p/shares/b.md": "---\na: 1\n---\n",
-            "site/content/p/shares/a.json": "{}",
-            "site/content/p/shares/.DS_Store": "x",
-            "site/content/p/credentials/c.json": "{}",
-            "site/content/q/shares/x.json": "{}",
-            "site/content/.git/config": "x",
-        ])
+        let fileSystem = InMemoryFileSystem(files: Self.layoutFiles)
         let loaded = SiteLoader(fileSystem: fileSystem, root: "site").load()
         #expect(loaded.diagnostics.isEmpty)
         #expect(loaded.config?.path == "sharegen.json")
@@ -31,16 +34,9 @@ struct SiteLoaderTests {
 
     @Test("a discovery rebuilt from an earlier walk's folders and inputs loads what the walk loads")
     func rediscovery() throws {
-        let fileSystem = InMemoryFileSystem(files: [
-            "site/sharegen.json": "{}",
-            "site/content/p/project.json": #"{"name": "P"}"#,
-            "site/content/p/shares/b.md": "---\na: 1\n---\n",
-            "site/content/p/shares/a.json": "{}",
-            "site/content/p/credentials/c.json": "{}",
-            "site/content/q/shares/x.json": "{}",
-            "site/content/empty/shares/.keep": "",
-        ])
-        let loader = SiteLoader(fileSystem: fileSystem, root: "site")
+        var files = Self.layoutFiles
+        files["site/content/empty/shares/.keep"] = ""
+        let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "site")
         let walked = loader.discover { _ in 1 }
         let folders = walked.folderStamps.map(\.path)
         #expect(folders.contains("content/empty"))
