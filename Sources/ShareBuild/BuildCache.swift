@@ -10,7 +10,7 @@ import ShareModel
 /// (`.sharegen-cache/<output name>-<channel>`), so the output itself stays byte-identical
 /// to a clean build; a missing, stale or damaged cache only costs a full build.
 struct BuildCache {
-    static let formatLine = "sharegen-cache 2"
+    static let formatLine = "sharegen-cache 3"
 
     /// Identity of the sharegen binary: a new binary renders from scratch.
     var tool: String
@@ -32,9 +32,16 @@ struct BuildCache {
     var standbyMarker: String?
     /// What the build recorded of its output. Read from the file only when asked for: a
     /// no-op build needs the header alone.
-    var body: Body { parsedBody ?? Self.parseBody(bodyLines) }
+    /// Nil when the lines do not match the digest the header gives for them (a damaged
+    /// or truncated file): nothing recorded of the output can then be trusted.
+    var body: Body? { parsedBody ?? (fnv1a(bodyLines.utf8) == bodyDigest ? Self.parseBody(bodyLines) : nil) }
     private var parsedBody: Body?
     private var bodyLines: Substring = ""
+    private var bodyDigest: UInt64 = 0
+    /// The `stat` facts of every folder of the output when the cache was written, hashed
+    /// (`SiteBuild.outputFolderStamps`): a file added, removed or renamed in the output
+    /// by hand changes them, and then nothing recorded of the output is trusted.
+    var outputFolders: UInt64 = 0
 
     struct Body: Equatable {
         /// Per share source file: the digest of its bytes and the files rendered from it.
@@ -43,6 +50,9 @@ struct BuildCache {
         var otherOutputs: [String] = []
         /// Where the standby differs from the output.
         var standbyDiffering: [String] = []
+
+        /// Every file of the output.
+        var allFiles: Set<String> { Set(shares.values.flatMap(\.outputs)).union(otherOutputs) }
     }
 
     struct Share: Equatable {
@@ -116,9 +126,8 @@ struct BuildCache {
     /// Line-based text: reading it must cost far less than the build it saves. Written
     /// into one byte buffer (string interpolation per line was most of its cost).
     func serialized() -> [UInt8] {
-        var out = Array("\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\noutput \(outputMarker)\nwarnings \(warnings)\n".utf8)
-        if let standbyMarker { out += "standby \(standbyMarker)\n".utf8 }
-        let body = body
+        var out: [UInt8] = []
+        let body = parsedBody ?? Body()
         for (prefix, paths) in [("other", body.otherOutputs), ("differing", body.standbyDiffering)] {
             out += prefix.utf8
             for path in paths {
@@ -140,7 +149,10 @@ struct BuildCache {
             }
             out.append(0x0A)
         }
-        return out
+        var header = "\(BuildCache.formatLine)\ntool \(tool)\nchannel \(channel.rawValue)\ninputs \(inputs)\nglobal \(global)\n"
+        header += "output \(outputMarker)\nfolders \(outputFolders)\nwarnings \(warnings)\nbody \(fnv1a(out))\n"
+        if let standbyMarker { header += "standby \(standbyMarker)\n" }
+        return Array(header.utf8) + out
     }
 
     init(
@@ -172,27 +184,30 @@ struct BuildCache {
         }
         guard let tool = header["tool"], let channel = header["channel"].flatMap(Channel.init(rawValue:)),
               let inputs = header["inputs"].flatMap(UInt64.init), let global = header["global"].flatMap(UInt64.init),
-              let marker = header["output"], let warnings = header["warnings"].flatMap(Int.init) else { return nil }
+              let marker = header["output"], let warnings = header["warnings"].flatMap(Int.init),
+              let folders = header["folders"].flatMap(UInt64.init), let bodyDigest = header["body"].flatMap(UInt64.init) else { return nil }
         self.init(
             tool: tool, channel: channel, inputs: inputs, global: global, outputMarker: marker, warnings: warnings,
             standbyMarker: header["standby"], body: Body())
         parsedBody = nil
         bodyLines = rest
+        self.bodyDigest = bodyDigest
+        outputFolders = folders
     }
 
     /// An `other\t<path>…` line, a `differing\t<path>…` line, then `share
-    /// <digest>\t<source>\t<output>…` lines. Anything damaged gives an empty body, which
-    /// only means rendering every share again and writing a fresh tree.
-    private static func parseBody(_ text: Substring) -> Body {
+    /// <digest>\t<source>\t<output>…` lines; nil for anything else, which only means
+    /// rendering every share again and writing a fresh tree.
+    private static func parseBody(_ text: Substring) -> Body? {
         // Split on bytes: `Character`-level splitting of thousands of lines was a tenth of
         // a one-share rebuild.
         let lines = text.utf8.split(separator: 0x0A)
-        guard lines.count >= 2 else { return Body() }
+        guard lines.count >= 2 else { return nil }
         func fields(_ line: Substring.UTF8View.SubSequence) -> [String] {
             line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         }
         let other = fields(lines[0]), differing = fields(lines[1])
-        guard other.first == "other", differing.first == "differing" else { return Body() }
+        guard other.first == "other", differing.first == "differing" else { return nil }
         var body = Body(otherOutputs: other.dropFirst().filter { !$0.isEmpty }, standbyDiffering: differing.dropFirst().filter { !$0.isEmpty })
         body.shares.reserveCapacity(lines.count - 2)
         for line in lines.dropFirst(2) {
@@ -200,7 +215,7 @@ struct BuildCache {
             // `share <digest>[ <entry start> <entry end>]`, then the source and the outputs.
             let head = fields.isEmpty ? [] : fields[0].split(separator: " ")
             guard fields.count >= 2, head.first == "share", head.count == 2 || head.count == 4, let digest = UInt64(head[1]) else {
-                return Body()
+                return nil
             }
             var entry: Range<Int>?
             if head.count == 4, let start = Int(head[2]), let end = Int(head[3]), 0 <= start, start <= end { entry = start..<end }

@@ -198,14 +198,19 @@ public struct SiteBuild: Sendable {
         // The channel's source files, without a second copy of its shares (the renderer filters those).
         let sources = prepared.validation.site.shares.compactMap { $0.channel == channel ? $0.sourceFile : nil }
         let standby = BuildCache.standbyPath(for: output)
-        let recorded = previous?.body
+        // What the last build recorded of its output, if the output is still that: a damaged
+        // record, or a file added, removed or renamed in the output by hand (its folder's
+        // times change), means a fresh tree and nothing reused.
+        let recorded = previous?.body.flatMap { body in
+            outputFolderStamps(output, files: body.allFiles) == previous?.outputFolders ? body : nil
+        }
         var reusable: [String: [String]] = [:]
         if let previous, let recorded, previous.global == global {
             reusable = BuildCache.reusable(sources, digests: digests, previous: recorded.shares)
         }
         var previousOutput = recorded.map { body in
             PreviousOutput(
-                files: Set(body.shares.values.flatMap(\.outputs)).union(body.otherOutputs),
+                files: body.allFiles,
                 standbyDiffering: previous?.standbyMarker != nil
                     && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous?.standbyMarker
                     ? Set(body.standbyDiffering) : nil)
@@ -229,13 +234,14 @@ public struct SiteBuild: Sendable {
         var emitted: (report: EmitReport, record: OutputRecord)
         do {
             (summary, emitted) = try renderAndEmit(
-                renderer, prepared.validation.site, channel, reusable, previousManifest, output, standby, previousOutput)
+                renderer, prepared.validation.site, channel, reusable, previousManifest, output, standby, previousOutput, cachePath)
         } catch .missingPrevious {
             // The previous output was changed by hand: render everything into a fresh tree.
             reusable = [:]
             previousOutput?.standbyDiffering = nil
             do {
-                (summary, emitted) = try renderAndEmit(renderer, prepared.validation.site, channel, reusable, nil, output, standby, previousOutput)
+                (summary, emitted) = try renderAndEmit(
+                    renderer, prepared.validation.site, channel, reusable, nil, output, standby, previousOutput, cachePath)
             } catch {
                 return .failure(.output(error))
             }
@@ -251,11 +257,12 @@ public struct SiteBuild: Sendable {
             let body = BuildCache.Body(
                 shares: entries, otherOutputs: record.files.subtracting(entries.values.flatMap(\.outputs)).sorted(),
                 standbyDiffering: record.standbyDiffering?.sorted() ?? [])
-            let cache = BuildCache(
+            var cache = BuildCache(
                 tool: BuildCache.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
                 warnings: prepared.diagnostics.count,
                 standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description,
                 body: body)
+            cache.outputFolders = outputFolderStamps(output, files: record.files)
             // The list and warnings first: the cache, written last, is what makes them count.
             if prepared.diagnostics.isEmpty {
                 try? fileSystem.removeTree(BuildCache.warningsPath(cachePath))
@@ -276,14 +283,32 @@ public struct SiteBuild: Sendable {
     /// Streams rendered files straight into the new output tree, then swaps it in.
     private func renderAndEmit(
         _ renderer: SiteRenderer, _ site: Site, _ channel: Channel, _ reusable: [String: [String]], _ previousManifest: PreviousManifest?,
-        _ output: String, _ standby: String, _ previous: PreviousOutput?
+        _ output: String, _ standby: String, _ previous: PreviousOutput?, _ cachePath: String
     ) throws(EmitError) -> (RenderSummary, (report: EmitReport, record: OutputRecord)) {
         let transaction = try Emitter(fileSystem: fileSystem).begin(output, standby: standby, previous: previous)
         let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys), previousManifest: previousManifest) {
             transaction.write($0)
         }
         transaction.reuse(reusable.values.flatMap { $0 }.sorted())
+        // The cache describes the output and standby being swapped: a build killed after the
+        // swap and before the new cache is written must leave none, or the next one would
+        // take the new output for the old (`manifest.json` may be the same file in both).
+        try? fileSystem.removeTree(cachePath)
         return (summary, try transaction.commit())
+    }
+
+    /// The `stat` facts of the output folder and every folder holding one of `files`,
+    /// hashed in path order.
+    private func outputFolderStamps(_ output: String, files: Set<String>) -> UInt64 {
+        var folders: Set<String> = [""]
+        for file in files {
+            var path = Substring(file)
+            while let slash = path.lastIndex(of: "/") {
+                path = path[..<slash]
+                guard folders.insert(String(path)).inserted else { break }
+            }
+        }
+        return combine(folders.sorted().parallelMap { folder in fnv1a(folder.utf8, seed: FileStamp(path: joinPath(output, folder))?.hash ?? 0) })
     }
 
     /// The name and `stat` facts of every watched path (absent ones too), each hashed on
@@ -345,6 +370,9 @@ public struct SiteBuild: Sendable {
         let paths = list.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         guard paths.count == hashes.count else { return nil }
         let watched = Array(zip(paths, recorded.kinds)).map { (path: $0, kind: $1) }
+        // `sharegen.json` lies in the root, which is not watched: it is found by its own stamp.
+        let hadConfig = watched.contains { $0.kind == .input && $0.path == SiteLoader.configFile }
+        guard (fileSystem.kind(at: joinPath(root, SiteLoader.configFile)) != nil) == hadConfig else { return nil }
         let changedFolders = hashes.indices.filter { hashes[$0] != recorded.hashes[$0] && recorded.kinds[$0].isFolder }
         if !changedFolders.isEmpty {
             // A template folder's files are watched one by one: a new one would be missed.

@@ -229,8 +229,12 @@ public final class EmitTransaction: Sendable {
         try makeParent(of: target)
         guard patching else { return try make(target) }
         let temporary = target + ".sharegen-new"
+        // Never write through a leftover of a killed build: it may be a link to a live file.
+        try fileSystem.removeTree(temporary)
         try make(temporary)
         try fileSystem.rename(temporary, to: target)
+        // Renaming a name onto another name of the same file does nothing: drop the spare.
+        if fileSystem.kind(at: temporary) != nil { try fileSystem.removeTree(temporary) }
     }
 
     /// Swaps the new tree in, or removes it and throws the first failure. Afterwards the
@@ -284,6 +288,8 @@ public final class EmitTransaction: Sendable {
     }
 
     private func keep(_ replaced: String, at standby: String) throws(FileSystemError) {
+        // Only a real folder: patching through a symlink would write outside the output.
+        guard fileSystem.kind(at: replaced) == .directory else { throw FileSystemError(path: replaced, reason: "not a folder", code: ENOTDIR) }
         let (parent, _) = Self.split(standby)
         if !parent.isEmpty { try fileSystem.createDirectory(parent) }
         try fileSystem.removeTree(standby)
@@ -359,9 +365,12 @@ public final class EmitTransaction: Sendable {
     /// page folders): deleting thousands of them one after another was a third of a
     /// one-share rebuild.
     private func removeOldTree(_ path: String) {
-        let folders = ((try? fileSystem.entries(path)) ?? []).filter { $0.kind == .directory }.flatMap { folder in
-            let parent = joinPath(path, folder.name)
-            return ((try? fileSystem.contentsOfDirectory(parent)) ?? []).map { joinPath(parent, $0) }
+        // Symlinks are removed, never followed: what they point to is not ours.
+        guard fileSystem.kind(at: path) == .directory else { return (try? fileSystem.removeTree(path)) ?? () }
+        let folders = ((try? fileSystem.contentsOfDirectory(path)) ?? []).map { joinPath(path, $0) }.filter {
+            fileSystem.kind(at: $0) == .directory
+        }.flatMap { parent in
+            ((try? fileSystem.contentsOfDirectory(parent)) ?? []).map { joinPath(parent, $0) }
         }
         _ = folders.parallelMap { try? fileSystem.removeTree($0) }
         try? fileSystem.removeTree(path)

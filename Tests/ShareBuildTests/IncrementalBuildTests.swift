@@ -287,4 +287,89 @@ struct IncrementalBuildTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: work).filter { $0.contains(".staging-") || $0.contains(".previous-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+
+    @Test("an output, a cache or a standby changed by hand, or left by a killed build, is never trusted")
+    func untrustedState() throws {
+        let (work, site) = try copyOfFixture()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let output = work + "/dist", cache = work + "/.sharegen-cache/dist-PROD"
+        let share = site + "/content/embed/shares/player.json"  // a public PROD share
+        var step = 0
+        /// Edits the share's title (or a template), builds, and compares with a clean build.
+        func editAndBuild(_ what: String, template: Bool = false) throws {
+            step += 1
+            if template {
+                try write("<!DOCTYPE html><title>{{heading}} \(step)</title>\n", to: site + "/templates/stub.mustache")
+            } else {
+                let text = try String(contentsOfFile: share, encoding: .utf8)
+                try write(text.replacingOccurrences(of: "\"publicTitle\": \"", with: "\"publicTitle\": \"\(step) "), to: share)
+            }
+            _ = try build(site, into: output, incremental: true)
+            let expected = work + "/expected"
+            try? FileManager.default.removeItem(atPath: expected)
+            _ = try build(site, into: expected, incremental: false)
+            #expect(try tree(output) == tree(expected), "\(what): the output differs from a clean build")
+        }
+        _ = try build(site, into: output, incremental: true)
+        try editAndBuild("first edit")
+        try editAndBuild("a template, so the manifest stays the same file", template: true)
+
+        // A build killed after its swap but before its cache: the cache of the build before
+        // describes the wrong trees (the manifest may be the same file in all of them).
+        let stale = try Data(contentsOf: URL(fileURLWithPath: cache))
+        try editAndBuild("a template again", template: true)
+        try stale.write(to: URL(fileURLWithPath: cache))
+        try editAndBuild("after a cache older than the output", template: true)
+
+        // A damaged cache: one share line changed, then a truncated file.
+        var text = try String(contentsOfFile: cache, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\nshare ", with: "\nshare 1", options: [], range: text.range(of: "\nshare "))
+        try text.write(toFile: cache, atomically: true, encoding: .utf8)
+        try editAndBuild("after a damaged cache line")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: cache))
+        try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: cache))
+        try editAndBuild("after a truncated cache")
+
+        // Hand changes to the output: a file added, a page saved through a rename.
+        let page = try #require(try FileManager.default.subpathsOfDirectory(atPath: output + "/site").first { $0.hasSuffix("/index.html") })
+        try write("extra", to: output + "/site/extra.html")
+        try write("hand edit", to: output + "/site/" + page)
+        try editAndBuild("after hand changes to the output")
+        try editAndBuild("two builds after hand changes to the output")
+
+        // A page folder replaced by a symlink out of the output: nothing is written there.
+        let victim = work + "/victim"
+        try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
+        try write("keep me", to: victim + "/index.html")
+        let folder = output + "/site/" + String(page.dropLast("/index.html".count))
+        try FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createSymbolicLink(atPath: folder, withDestinationPath: victim)
+        try editAndBuild("after a page folder became a symlink")
+        try editAndBuild("two builds after a page folder became a symlink")
+        #expect(try String(contentsOfFile: victim + "/index.html", encoding: .utf8) == "keep me")
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: output).filter { $0.hasSuffix(".sharegen-new") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test("sharegen.json appearing or going away is seen by the next build (it lies in no watched folder)")
+    func configAddedAndRemoved() throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let site = work + "/site", output = work + "/dist"
+        try write(#"{"channel": "PROD", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Only", "video": {"id": "v", "mp4Url": "https://cdn.example.com/v.mp4"}}"#,
+                  to: site + "/content/p/shares/s.json")
+        func buildAndCompare(_ what: String) throws {
+            _ = try build(site, into: output, incremental: true, later: true)
+            let expected = work + "/expected"
+            try? FileManager.default.removeItem(atPath: expected)
+            _ = try build(site, into: expected, incremental: false)
+            #expect(try tree(output) == tree(expected), "\(what): the output differs from a clean build")
+        }
+        try buildAndCompare("without sharegen.json")
+        try write(#"{"siteName": "Named"}"#, to: site + "/sharegen.json")
+        try buildAndCompare("sharegen.json added")
+        #expect(try String(contentsOfFile: output + "/manifest.json", encoding: .utf8).contains("Named"))
+        try FileManager.default.removeItem(atPath: site + "/sharegen.json")
+        try buildAndCompare("sharegen.json removed")
+    }
 }
