@@ -112,7 +112,8 @@ public struct Emitter: Sendable {
             if let standby {
                 // Taken under the staging name, so a build killed while patching it leaves
                 // a staging folder for the next build to remove, never a half-patched standby.
-                if previous?.standbyDiffering != nil, (try? fileSystem.rename(standby, to: staging)) != nil {
+                if previous?.standbyDiffering != nil, fileSystem.kind(at: standby) == .directory,
+                   (try? fileSystem.rename(standby, to: staging)) != nil {
                     patching = true
                 } else {
                     try fileSystem.removeTree(standby)

@@ -347,6 +347,16 @@ struct IncrementalBuildTests {
         try editAndBuild("after a page folder became a symlink")
         try editAndBuild("two builds after a page folder became a symlink")
         #expect(try String(contentsOfFile: victim + "/index.html", encoding: .utf8) == "keep me")
+
+        // The standby itself replaced by a symlink: not patched through, not emptied.
+        let standby = work + "/.sharegen-cache/dist.standby"
+        let elsewhere = work + "/elsewhere"
+        // Moved, so its manifest keeps the stamp the cache recorded.
+        try FileManager.default.moveItem(atPath: standby, toPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: standby, withDestinationPath: elsewhere)
+        let before = try tree(elsewhere)
+        try editAndBuild("after the standby became a symlink")
+        #expect(try tree(elsewhere) == before, "what the symlink pointed to is untouched")
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: output).filter { $0.hasSuffix(".sharegen-new") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
