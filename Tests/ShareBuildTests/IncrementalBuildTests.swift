@@ -42,6 +42,24 @@ struct IncrementalBuildTests {
         }
     }
 
+    /// Builds `site` into `output` incrementally, then expects exactly what a clean build
+    /// of the same input writes (built in `work/expected`).
+    @discardableResult
+    func buildExpectingClean(_ site: String, into output: String, work: String, _ what: String, later: Bool = false) throws -> SiteBuild.Outcome {
+        let outcome = try build(site, into: output, incremental: true, later: later)
+        let expected = work + "/expected"
+        try? FileManager.default.removeItem(atPath: expected)
+        _ = try build(site, into: expected, incremental: false)
+        #expect(try tree(output) == tree(expected), "\(what): the output differs from a clean build")
+        return outcome
+    }
+
+    /// Prefixes the public PROD share's title with `step`.
+    func editTitle(of share: String, _ step: Int) throws {
+        let text = try String(contentsOfFile: share, encoding: .utf8)
+        try write(text.replacingOccurrences(of: "\"publicTitle\": \"", with: "\"publicTitle\": \"\(step) "), to: share)
+    }
+
     struct TestFailure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -257,14 +275,8 @@ struct IncrementalBuildTests {
         /// Edits the share's title, builds, and compares with a clean build of the same input.
         func editAndBuild() throws -> SiteBuild.Outcome {
             step += 1
-            let text = try String(contentsOfFile: share, encoding: .utf8)
-            try write(text.replacingOccurrences(of: "\"publicTitle\": \"", with: "\"publicTitle\": \"Edit \(step) "), to: share)
-            let outcome = try build(site, into: output, incremental: true)
-            let expected = work + "/expected"
-            try? FileManager.default.removeItem(atPath: expected)
-            _ = try build(site, into: expected, incremental: false)
-            #expect(try tree(output) == tree(expected), "step \(step): the output differs from a clean build")
-            return outcome
+            try editTitle(of: share, step)
+            return try buildExpectingClean(site, into: output, work: work, "step \(step)")
         }
         _ = try build(site, into: output, incremental: true)
         #expect(!FileManager.default.fileExists(atPath: standby), "nothing replaced yet")
@@ -301,14 +313,9 @@ struct IncrementalBuildTests {
             if template {
                 try write("<!DOCTYPE html><title>{{heading}} \(step)</title>\n", to: site + "/templates/stub.mustache")
             } else {
-                let text = try String(contentsOfFile: share, encoding: .utf8)
-                try write(text.replacingOccurrences(of: "\"publicTitle\": \"", with: "\"publicTitle\": \"\(step) "), to: share)
+                try editTitle(of: share, step)
             }
-            _ = try build(site, into: output, incremental: true)
-            let expected = work + "/expected"
-            try? FileManager.default.removeItem(atPath: expected)
-            _ = try build(site, into: expected, incremental: false)
-            #expect(try tree(output) == tree(expected), "\(what): the output differs from a clean build")
+            try buildExpectingClean(site, into: output, work: work, what)
         }
         _ = try build(site, into: output, incremental: true)
         try editAndBuild("first edit")
@@ -369,11 +376,7 @@ struct IncrementalBuildTests {
         try write(#"{"channel": "PROD", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Only", "video": {"id": "v", "mp4Url": "https://cdn.example.com/v.mp4"}}"#,
                   to: site + "/content/p/shares/s.json")
         func buildAndCompare(_ what: String) throws {
-            _ = try build(site, into: output, incremental: true, later: true)
-            let expected = work + "/expected"
-            try? FileManager.default.removeItem(atPath: expected)
-            _ = try build(site, into: expected, incremental: false)
-            #expect(try tree(output) == tree(expected), "\(what): the output differs from a clean build")
+            try buildExpectingClean(site, into: output, work: work, what, later: true)
         }
         try buildAndCompare("without sharegen.json")
         try write(#"{"siteName": "Named"}"#, to: site + "/sharegen.json")
