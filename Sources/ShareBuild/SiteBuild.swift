@@ -300,15 +300,18 @@ public struct SiteBuild: Sendable {
     /// The `stat` facts of the output folder and every folder holding one of `files`,
     /// hashed in path order.
     private func outputFolderStamps(_ output: String, files: Set<String>) -> UInt64 {
-        var folders: Set<String> = [""]
+        var folders: Set<Substring> = [""]
         for file in files {
             var path = Substring(file)
-            while let slash = path.lastIndex(of: "/") {
+            // On bytes: `Character` search over 15,000 paths was most of this.
+            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
                 path = path[..<slash]
-                guard folders.insert(String(path)).inserted else { break }
+                guard folders.insert(path).inserted else { break }
             }
         }
-        return combine(folders.sorted().parallelMap { folder in fnv1a(folder.utf8, seed: FileStamp(path: joinPath(output, folder))?.hash ?? 0) })
+        return combine(folders.sorted().map(String.init).parallelMap { folder in
+            fnv1a(folder.utf8, seed: FileStamp(path: joinPath(output, folder))?.hash ?? 0)
+        })
     }
 
     /// The name and `stat` facts of every watched path (absent ones too), each hashed on

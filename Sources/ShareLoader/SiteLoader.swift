@@ -170,13 +170,13 @@ public struct SiteLoader: Sendable {
             }
             let parts = parts(path)
             guard parts.count >= 3, parts[0] == content, let project = projectIndex[parts[1]] else { return nil }
-            let name = parts[parts.count - 1].utf8
+            let name = parts[parts.count - 1]
             let role: Role
             switch (parts.count, parts[2]) {
             case (3, "project.json"): role = .project
-            case (4, "shares") where name.reversed().starts(with: "nosj.".utf8): role = .share(.json)
-            case (4, "shares") where name.reversed().starts(with: "dm.".utf8): role = .share(.markdown)
-            case (4, "credentials") where name.reversed().starts(with: "nosj.".utf8): role = .credential
+            case (4, "shares") where name.hasSuffix(".json"): role = .share(.json)
+            case (4, "shares") where name.hasSuffix(".md"): role = .share(.markdown)
+            case (4, "credentials") where name.hasSuffix(".json"): role = .credential
             default: return nil
             }
             pending.append(PendingFile(path: path, role: role, project: project))
