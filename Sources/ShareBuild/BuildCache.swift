@@ -106,21 +106,14 @@ struct BuildCache {
     /// Where the tree that the last build of `output` replaced is kept (for any channel):
     /// the next build makes its tree from it, touching only what changed.
     static func standbyPath(for output: String) -> String {
-        let (parent, name) = split(output)
+        let (parent, name) = splitPath(output)
         return joinPath(parent, ".sharegen-cache", "\(name).standby")
     }
 
     /// The cache file of an output folder, e.g. `site/.sharegen-cache/dist-PROD`.
     static func path(for output: String, channel: Channel) -> String {
-        let (parent, name) = split(output)
+        let (parent, name) = splitPath(output)
         return joinPath(parent, ".sharegen-cache", "\(name)-\(channel.rawValue)")
-    }
-
-    /// The parent folder and name of an output folder.
-    private static func split(_ output: String) -> (parent: String, name: String) {
-        let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output
-        let slash = trimmed.lastIndex(of: "/")
-        return (slash.map { String(trimmed[..<$0]) } ?? "", slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed)
     }
 
     /// Line-based text: reading it must cost far less than the build it saves. Written

@@ -178,8 +178,9 @@ public struct SiteBuild: Sendable {
         let hashes = stamps.map(vouching)
         let inputs = combine(hashes)
         if mayStop, let previous, previous.inputs == combine(stamps.map(\.hash)) {
-            // Every stamp vouches now: let the next build use stat alone.
-            writeWatchList(WatchStamps(kinds: watched.map(\.kind), hashes: hashes, digests: []), watched, cachePath)
+            // Every stamp vouches now: let the next build use stat alone. Nothing was read, so
+            // no digest is known.
+            writeWatchList(WatchStamps(kinds: watched.map(\.kind), hashes: hashes, digests: Array(repeating: 0, count: hashes.count)), watched, cachePath)
             return .success(upToDate(clock))
         }
         let outcomesPath = BuildCache.outcomesPath(cachePath)
@@ -201,16 +202,17 @@ public struct SiteBuild: Sendable {
         // What the last build recorded of its output, if the output is still that: a damaged
         // record, or a file added, removed or renamed in the output by hand (its folder's
         // times change), means a fresh tree and nothing reused.
-        let recorded = previous?.body.flatMap { body in
-            outputFolderStamps(output, files: body.allFiles) == previous?.outputFolders ? body : nil
+        let recorded = previous?.body.flatMap { body -> (body: BuildCache.Body, files: Set<String>)? in
+            let files = body.allFiles
+            return outputFolderStamps(output, files: files) == previous?.outputFolders ? (body, files) : nil
         }
         var reusable: [String: [String]] = [:]
         if let previous, let recorded, previous.global == global {
-            reusable = BuildCache.reusable(sources, digests: digests, previous: recorded.shares)
+            reusable = BuildCache.reusable(sources, digests: digests, previous: recorded.body.shares)
         }
-        var previousOutput = recorded.map { body in
+        var previousOutput = recorded.map { body, files in
             PreviousOutput(
-                files: body.allFiles,
+                files: files,
                 standbyDiffering: previous?.standbyMarker != nil
                     && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous?.standbyMarker
                     ? Set(body.standbyDiffering) : nil)
@@ -224,7 +226,7 @@ public struct SiteBuild: Sendable {
             }
         }
         // The entries of unchanged shares are copied from the current manifest.
-        let previousManifest = reusable.isEmpty ? nil : recorded.flatMap { body in
+        let previousManifest = reusable.isEmpty ? nil : recorded.flatMap { body, _ in
             (try? fileSystem.readFile(joinPath(output, Emitter.marker))).map { bytes in
                 PreviousManifest(bytes: bytes, entries: body.shares.compactMapValues(\.manifestEntry))
             }
@@ -300,7 +302,7 @@ public struct SiteBuild: Sendable {
     /// The `stat` facts of the output folder and every folder holding one of `files`,
     /// hashed in path order.
     private func outputFolderStamps(_ output: String, files: Set<String>) -> UInt64 {
-        var folders: Set<Substring> = [""]
+        var folders: Set<Substring> = ["."]
         for file in files {
             var path = Substring(file)
             // On bytes: `Character` search over 15,000 paths was most of this.
@@ -309,20 +311,23 @@ public struct SiteBuild: Sendable {
                 guard folders.insert(path).inserted else { break }
             }
         }
-        return combine(folders.sorted().map(String.init).parallelMap { folder in
-            fnv1a(folder.utf8, seed: FileStamp(path: joinPath(output, folder))?.hash ?? 0)
-        })
+        return combine(fingerprint(folders.sorted().map(String.init), in: output).map(\.hash))
     }
 
     /// The name and `stat` facts of every watched path (absent ones too), each hashed on
     /// its own core, with the time of the path's last change; `combine` of the hashes
     /// equal means no watched file or folder changed. A path comes with the stamp taken
-    /// before it was listed, or nil to stamp it now.
-    private func fingerprint(_ paths: [String], _ given: [(hash: UInt64, changed: Double)?]) -> [(hash: UInt64, changed: Double)] {
-        let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    /// before it was listed, or nil to stamp it now. Paths are taken from `folder`, the
+    /// site root unless given.
+    private func fingerprint(
+        _ paths: [String], _ given: [(hash: UInt64, changed: Double)?]? = nil, in folder: String? = nil
+    ) -> [(hash: UInt64, changed: Double)] {
+        let folder = folder ?? root
+        let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if directory >= 0 { close(directory) } }
         // Without a descriptor (unlikely), paths are taken from the working folder.
-        let (base, prefix) = directory >= 0 ? (directory, "") : (AT_FDCWD, root)
+        let (base, prefix) = directory >= 0 ? (directory, "") : (AT_FDCWD, folder)
+        let given = given ?? Array(repeating: nil, count: paths.count)
         return zip(paths, given).map { ($0, $1) }.parallelMap { path, given -> (hash: UInt64, changed: Double) in
             if let given { return (fnv1a(path.utf8, seed: given.hash), given.changed) }
             let now = joinPath(prefix, path).withCString { FileStamp($0, relativeTo: base) }
@@ -355,7 +360,6 @@ public struct SiteBuild: Sendable {
         var stamps = stamps
         let list = Array(watched.map(\.path).joined(separator: "\0").utf8)
         stamps.listDigest = fnv1a(list)
-        if stamps.digests.count != stamps.kinds.count { stamps.digests = Array(repeating: 0, count: stamps.kinds.count) }
         writeAtomically(list, to: listPath)
         writeAtomically(stamps.serialized(), to: stampsPath)
     }
@@ -443,7 +447,7 @@ public struct SiteBuild: Sendable {
     }
 
     private func writeAtomically(to path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
-        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        let directory = splitPath(path).parent
         let temporary = path + ".tmp"
         do {
             if !directory.isEmpty { try fileSystem.createDirectory(directory) }

@@ -102,7 +102,7 @@ public struct Emitter: Sendable {
                 throw .notAnOutputFolder(output)
             }
         }
-        let (parent, name) = EmitTransaction.split(output)
+        let (parent, name) = splitPath(output)
         removeStaleStaging(parent: parent, name: name)
         let staging = joinPath(parent, ".\(name).staging-\(getpid())")
         let previous = existing == nil ? nil : previous
@@ -291,7 +291,7 @@ public final class EmitTransaction: Sendable {
     private func keep(_ replaced: String, at standby: String) throws(FileSystemError) {
         // Only a real folder: patching through a symlink would write outside the output.
         guard fileSystem.kind(at: replaced) == .directory else { throw FileSystemError(path: replaced, reason: "not a folder", code: ENOTDIR) }
-        let (parent, _) = Self.split(standby)
+        let (parent, _) = splitPath(standby)
         if !parent.isEmpty { try fileSystem.createDirectory(parent) }
         try fileSystem.removeTree(standby)
         try fileSystem.rename(replaced, to: standby)
@@ -332,11 +332,6 @@ public final class EmitTransaction: Sendable {
         fileSystem.kind(at: path) == .file && fileSystem.fileEquals(path, bytes)
     }
 
-    static func split(_ path: String) -> (String, String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
-        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
-    }
-
     /// Exchanges the new tree with the old in one step where the system can; elsewhere
     /// renames the old away first (a window of microseconds without output). Returns
     /// where the replaced tree now is, if there was one.
@@ -349,7 +344,7 @@ public final class EmitTransaction: Sendable {
             try fileSystem.exchange(staging, output)
             return staging
         } catch let error where error.code == EINVAL || error.code == ENOSYS {
-            let (parent, name) = Self.split(output)
+            let (parent, name) = splitPath(output)
             let previous = joinPath(parent, ".\(name).previous-\(getpid())")
             try fileSystem.rename(output, to: previous)
             do {

@@ -62,6 +62,14 @@ extension FileSystem {
     }
 }
 
+/// The folder holding `path` ("" when it has no `/`) and its last component; a trailing
+/// `/` is not a component.
+public func splitPath(_ path: String) -> (parent: String, name: String) {
+    let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+    guard let slash = trimmed.lastIndex(of: "/") else { return ("", trimmed) }
+    return (String(trimmed[..<slash]), String(trimmed[trimmed.index(after: slash)...]))
+}
+
 /// Joins path components with `/`, skipping empty ones.
 public func joinPath(_ parts: String...) -> String {
     var result = ""
