@@ -70,7 +70,8 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("yaml.too-deep", "front matter is nested more than \(maxDepth) levels deep", at: SourceLocation(file: file, position: position)))
             return result
         }
-        let composed = YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
+        let composed = yaml.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: lineOffset) }.map { (value: $0, diagnostics: [], empty: false) }
+            ?? YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
         if composed.empty {
             result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
         }
