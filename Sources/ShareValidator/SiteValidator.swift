@@ -115,18 +115,27 @@ public struct SiteValidator: Sendable {
 
         var projects: [Project] = []
         var credentials: [CheckedCredential] = []
-        for project in loaded.projects {
+        // Each project on its own: thousands of them are most of the work outside share files.
+        let checkedProjects = loaded.projects.parallelMap { project in
+            var found: [Diagnostic] = []
             if !Formats.isProjectID(project.id) {
-                diagnostics.append(.error(
+                found.append(.error(
                     "project.id", "project folder \"\(project.id)\" must match [a-z0-9][a-z0-9-]{0,62} or be a UUID",
                     at: SourceLocation(file: project.path)))
             }
-            projects.append(Project(id: project.id, name: projectName(project, into: &diagnostics)))
-            for document in project.credentials {
-                let (credential, found) = memo?.recall(\.credentials, document, project: project.id) ?? {
+            let name = projectName(project, into: &found)
+            let credentials = project.credentials.map { document in
+                memo?.recall(\.credentials, document, project: project.id) ?? {
                     var found: [Diagnostic] = []
                     return (CredentialRules.validate(document, project: project.id, into: &found), found)
                 }()
+            }
+            return (Project(id: project.id, name: name), found, credentials)
+        }
+        for (loadedProject, (project, found, checked)) in zip(loaded.projects, checkedProjects) {
+            projects.append(project)
+            diagnostics += found
+            for (document, (credential, found)) in zip(loadedProject.credentials, checked) {
                 if remember { next.credentials[document.path] = ValidationMemo.Entry(digest: document.digest, project: project.id, result: credential, diagnostics: found) }
                 diagnostics += found
                 if let credential { credentials.append(credential) }

@@ -24,7 +24,7 @@ struct Check: AsyncParsableCommand {
         let formatter = DiagnosticFormatter(format: format, sourceLines: session.sourceLines)
         print(formatter.render(diagnostics), terminator: "")
         if format == .text {
-            let shares = result.site.shares.filter { channel == nil || $0.channel == channel }.count
+            let shares = result.site.shares.count { channel == nil || $0.channel == channel }
             printError("\(DiagnosticFormatter.summary(diagnostics)) (\(shares) valid shares checked)")
         }
         try session.exit(for: diagnostics, strict: strict)
