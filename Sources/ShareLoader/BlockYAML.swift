@@ -84,6 +84,9 @@ enum BlockYAML {
         var index = 0
         /// Values made, counted as the composer counts them (every key and value).
         var nodes = 0
+        /// Mappings and sequences open: past `FrontMatterParser.maxDepth`, libyaml's to judge
+        /// (the loader then checks its bound on nesting first).
+        var depth = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>, lines: [Line], lineOffset: Int) {
             self.bytes = bytes
@@ -94,9 +97,17 @@ enum BlockYAML {
         /// The block node that starts at the content of the current line.
         mutating func node() -> SourceValue? {
             let line = lines[index]
-            if isEntry(line.content, line) { return sequence(line) }
+            if isEntry(line.content, line) { return nested { $0.sequence(line) } }
             guard keyEnd(line.content, line) != nil else { return nil }
-            return mapping(at: line.content)
+            return nested { $0.mapping(at: line.content) }
+        }
+
+        /// `parse` one level deeper, or nil past the depth limit.
+        private mutating func nested(_ parse: (inout Parser) -> SourceValue?) -> SourceValue? {
+            guard depth < FrontMatterParser.maxDepth else { return nil }
+            depth += 1
+            defer { depth -= 1 }
+            return parse(&self)
         }
 
         /// A `- ` entry: the dash and a blank, or the dash ending the line.
@@ -116,7 +127,7 @@ enum BlockYAML {
                 // An empty entry, or another `- ` on the same line: libyaml's to judge.
                 guard offset < line.end, !isEntry(offset, line) else { return nil }
                 if keyEnd(offset, line) != nil {
-                    guard let value = mapping(at: offset) else { return nil }
+                    guard let value = nested({ $0.mapping(at: offset) }) else { return nil }
                     elements.append(value)
                 } else {
                     guard let value = scalar(offset, line) else { return nil }

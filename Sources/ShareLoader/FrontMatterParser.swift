@@ -38,58 +38,57 @@ public enum FrontMatterParser {
             result.diagnostics.append(.error("source.empty", "file is empty; expected YAML front matter between '---' lines", at: origin))
             return result
         }
-        let lines = lineRanges(bytes, from: start)
         func isDelimiter(_ range: Range<Int>, _ marker: StaticString) -> Bool {
             var end = range.upperBound
             while end > range.lowerBound, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x09 { end -= 1 }
             let count = marker.utf8CodeUnitCount
             return end - range.lowerBound == count && (0..<count).allSatisfy { bytes[range.lowerBound + $0] == marker.utf8Start[$0] }
         }
-        guard let first = lines.first, isDelimiter(first, "---") else {
+        // Lines are found one at a time, up to the closing delimiter: the body is not split.
+        func line(from lineStart: Int) -> Range<Int>? {
+            lineStart < bytes.count ? lineStart..<(bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count) : nil
+        }
+        guard let first = line(from: start), isDelimiter(first, "---") else {
             result.diagnostics.append(.error(
                 "markdown.front-matter-missing",
                 "Markdown share files must start with YAML front matter: a '---' line, the fields, and a closing '---' line",
                 at: origin))
             return result
         }
-        guard let closing = lines.indices.dropFirst().first(where: { isDelimiter(lines[$0], "---") || isDelimiter(lines[$0], "...") }) else {
-            result.diagnostics.append(.error("markdown.front-matter-unterminated", "front matter opened on line 1 is never closed with a '---' line", at: origin))
-            return result
-        }
-        let yaml = bytes[lines[1].lowerBound..<lines[closing].lowerBound]
-        result.bodyLine = closing + 2
-        if closing + 1 < lines.count {
-            result.body = String(decoding: bytes[lines[closing + 1].lowerBound...], as: UTF8.self)
+        var closing = first
+        var closingIndex = 0
+        repeat {
+            guard let next = line(from: closing.upperBound + 1) else {
+                result.diagnostics.append(.error("markdown.front-matter-unterminated", "front matter opened on line 1 is never closed with a '---' line", at: origin))
+                return result
+            }
+            closing = next
+            closingIndex += 1
+        } while !isDelimiter(closing, "---") && !isDelimiter(closing, "...")
+        let yaml = bytes[(first.upperBound + 1)..<closing.lowerBound]
+        result.bodyLine = closingIndex + 2
+        if let bodyStart = line(from: closing.upperBound + 1)?.lowerBound {
+            result.body = String(decoding: bytes[bodyStart...], as: UTF8.self)
             // By byte: a CRLF body ends in the Character "\r\n", which is not "\n".
             if result.body.utf8.last != 0x0A { result.body += "\n" }
         }
         // Front matter starts on line 2 of the file.
         let lineOffset = 1
-        if let deep = excessiveNesting(yaml) {
+        // Text the shortcut takes is nested at most `maxDepth` levels (it counts them), and
+        // only libyaml's recursion needs the conservative bound checked first.
+        let shortcut = yaml.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: lineOffset) }
+        if shortcut == nil, let deep = excessiveNesting(yaml) {
             let position = SourcePosition(line: deep.line + lineOffset, column: deep.column)
             result.diagnostics.append(.error("yaml.too-deep", "front matter is nested more than \(maxDepth) levels deep", at: SourceLocation(file: file, position: position)))
             return result
         }
-        let composed = yaml.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: lineOffset) }.map { (value: $0, diagnostics: [], empty: false) }
-            ?? YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
+        let composed = shortcut.map { (value: $0, diagnostics: [], empty: false) } ?? YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
         if composed.empty {
             result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
         }
         result.value = composed.value
         result.diagnostics += composed.diagnostics
         return result
-    }
-
-    /// Ranges of the lines of `bytes` from `start`, without their `\n`.
-    static func lineRanges(_ bytes: [UInt8], from start: Int) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var lineStart = start
-        for index in start..<bytes.count where bytes[index] == 0x0A {
-            ranges.append(lineStart..<index)
-            lineStart = index + 1
-        }
-        if lineStart < bytes.count { ranges.append(lineStart..<bytes.count) }
-        return ranges
     }
 
     /// A conservative bound on the nesting libyaml would build: flow brackets, block

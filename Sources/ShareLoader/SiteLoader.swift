@@ -250,11 +250,9 @@ public struct SiteLoader: Sendable {
                 return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], summary)
             }
             let input = readInput(file)
-            if case .success(let bytes) = input, let recall = summarizer.recall {
-                let digest = fnv1a(bytes)
-                if let summary = recall(file.path, digest, ids[project]) {
-                    return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], summary)
-                }
+            if case .success(let bytes) = input, let recall = summarizer.recall,
+               let summary = recall(file.path, bytes.digest, ids[project]) {
+                return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: bytes.digest), [], summary)
             }
             var (document, found) = parse(file, input)
             let summary = summarizer.summarize(document, ids[project])
@@ -388,8 +386,14 @@ public struct SiteLoader: Sendable {
         parse(file, readInput(file))
     }
 
+    /// The bytes of an input file and their digest, made once.
+    private struct Input {
+        var bytes: [UInt8]
+        var digest: UInt64
+    }
+
     /// The bytes of an input file, or the diagnostic of one that cannot be read.
-    private func readInput(_ file: PendingFile) -> Result<[UInt8], Unreadable> {
+    private func readInput(_ file: PendingFile) -> Result<Input, Unreadable> {
         let location = SourceLocation(file: file.path)
         let bytes: [UInt8]
         do {
@@ -401,7 +405,7 @@ public struct SiteLoader: Sendable {
             let message = "file is \(bytes.count) bytes; input files are limited to \(SiteLoader.maxFileSize) bytes"
             return .failure(Unreadable(diagnostic: .error("source.too-large", message, at: location)))
         }
-        return .success(bytes)
+        return .success(Input(bytes: bytes, digest: contentDigest(bytes)))
     }
 
     private struct Unreadable: Error {
@@ -413,19 +417,19 @@ public struct SiteLoader: Sendable {
         return .json
     }
 
-    private func parse(_ file: PendingFile, _ input: Result<[UInt8], Unreadable>) -> (SourceDocument, [Diagnostic]) {
-        let bytes: [UInt8]
+    private func parse(_ file: PendingFile, _ input: Result<Input, Unreadable>) -> (SourceDocument, [Diagnostic]) {
+        let bytes: Input
         switch input {
         case .failure(let unreadable): return (SourceDocument(path: file.path, value: nil), [unreadable.diagnostic])
         case .success(let read): bytes = read
         }
-        let digest = fnv1a(bytes)
+        let digest = bytes.digest
         if case .share(.markdown) = file.role {
-            let result = FrontMatterParser.parse(bytes, file: file.path)
+            let result = FrontMatterParser.parse(bytes.bytes, file: file.path)
             let document = SourceDocument(path: file.path, value: result.value, body: result.body, bodyLine: result.bodyLine, format: .markdown, digest: digest)
             return (document, result.diagnostics)
         }
-        let (value, diagnostics) = LocatedJSONParser.parse(bytes, file: file.path)
+        let (value, diagnostics) = LocatedJSONParser.parse(bytes.bytes, file: file.path)
         return (SourceDocument(path: file.path, value: value, digest: digest), diagnostics)
     }
 }

@@ -77,6 +77,17 @@ import TestSupport
         #expect(bytes.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: 1) } == nil)
     }
 
+    /// `levels` mappings, each inside the one before.
+    static func nested(_ levels: Int) -> String {
+        (0..<levels).map { String(repeating: " ", count: $0) + "k:" }.joined(separator: "\n") + " v\n"
+    }
+
+    @Test("takes nesting up to the loader's limit and leaves deeper text to the composer and its bound")
+    func depthLimit() {
+        #expect(Self.shortcutAgrees(Self.nested(FrontMatterParser.maxDepth)))
+        #expect(!Self.shortcutAgrees(Self.nested(FrontMatterParser.maxDepth + 1)))
+    }
+
     @Test("agrees with the composer on the front matter of every Markdown file in the repository")
     func repositoryFiles() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
