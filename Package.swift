@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(name: "ShareBuildTests", dependencies: ["ShareBuild", "ShareModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ShareEmitterTests", dependencies: ["ShareEmitter", "ShareModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ShareLoaderTests", dependencies: ["ShareLoader", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ShareModelTests", dependencies: ["ShareModel", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ShareSignerTests",
             dependencies: [

@@ -117,7 +117,13 @@ public indirect enum JSONValue: Sendable, Hashable {
             // Copies runs of bytes that need no escape in one append each.
             var runStart = 0
             var index = 0
+            let raw = UnsafeRawBufferPointer(bytes)
             while index < bytes.count {
+                // Eight bytes at a time past text that needs no escape, as most does.
+                if index + 8 <= bytes.count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), escapeForHTML: escapeForHTML) {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
                 var escape: StaticString?
                 var code: UInt32?
@@ -150,6 +156,18 @@ public indirect enum JSONValue: Sendable, Hashable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes of `word` may need an escape: a control character, a
+    /// quote, a backslash, the lead byte of U+2028/9 (and with `escapeForHTML`, `<>&'`).
+    /// Exact per byte: a zero byte is found by the borrow it takes, as in "Bit Twiddling Hacks".
+    private static func mayNeedEscape(_ word: UInt64, escapeForHTML: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        func has(_ byte: UInt8) -> Bool { hasZero(word ^ (ones &* UInt64(byte))) }
+        let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
+        if hasControl || has(UInt8(ascii: "\"")) || has(UInt8(ascii: "\\")) || has(0xE2) { return true }
+        return escapeForHTML && (has(UInt8(ascii: "<")) || has(UInt8(ascii: ">")) || has(UInt8(ascii: "&")) || has(UInt8(ascii: "'")))
     }
 
     private static func unicodeEscape(_ value: UInt32, to out: inout [UInt8]) {

@@ -14,7 +14,7 @@ enum ManifestBuilder {
         // a top-level key's line can only appear once (strings escape their newlines).
         var document = manifest(site: site, shares: shares, context: context, entries: []).json.serializedBytes(pretty: true)
         let marker = Array("\n  \"shares\": []".utf8)
-        guard !shares.isEmpty, let at = document.firstRange(of: marker) else {
+        guard !shares.isEmpty, let at = firstRange(of: marker, in: document) else {
             document.append(0x0A)
             return (document, [:])
         }
@@ -57,6 +57,19 @@ enum ManifestBuilder {
         bytes += document[at.upperBound...]
         bytes.append(0x0A)
         return (bytes, entries)
+    }
+
+    /// Where `marker` first occurs in `bytes`. Foundation's generic search over the document
+    /// (its credentials make it large) was a visible serial part of a build.
+    private static func firstRange(of marker: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
+        guard let first = marker.first, bytes.count >= marker.count else { return nil }
+        var index = 0
+        while let found = bytes[index...(bytes.count - marker.count)].firstIndex(of: first) {
+            if bytes[found..<(found + marker.count)].elementsEqual(marker) { return found..<(found + marker.count) }
+            index = found + 1
+            if index > bytes.count - marker.count { return nil }
+        }
+        return nil
     }
 
     static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {
@@ -103,9 +116,16 @@ enum ManifestBuilder {
     /// Stable across slug rotations and edits: one share per project, channel and visibility.
     static func shareID(_ share: Share) -> String {
         let key = "\(share.project)\u{0}\(share.channel.rawValue)\u{0}\(share.video.visibility.rawValue)"
-        let hex = SHA256.hash(data: Array(key.utf8)).prefix(16).map { String($0, radix: 16).leftPadded(2) }.joined()
-        // Shaped like a UUID for clients that expect one.
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
-        return parts.joined(separator: "-")
+        // The first 16 bytes in hexadecimal, shaped like a UUID for clients that expect one.
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in SHA256.hash(data: Array(key.utf8)).prefix(16).enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
