@@ -252,6 +252,9 @@ public struct SiteBuild: Sendable {
         }
         keepingOutcomes.wait()
         clock.lap("render and emit")
+        let diagnostics = prepared.diagnostics
+        let recalledShareFiles = outcomes.recalled
+        releaseInBackground((consume prepared, consume outcomes))
         let entries = BuildCache.entries(
             sources, digests: digests, rendered: summary.outputsBySource, reused: reusable, manifestEntries: summary.manifestEntries)
         if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
@@ -261,16 +264,16 @@ public struct SiteBuild: Sendable {
                 standbyDiffering: record.standbyDiffering?.sorted() ?? [])
             var cache = BuildCache(
                 tool: BuildCache.tool, channel: channel, inputs: inputs, global: global, outputMarker: marker,
-                warnings: prepared.diagnostics.count,
+                warnings: diagnostics.count,
                 standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description,
                 body: body)
             cache.outputFolders = outputFolderStamps(output, files: record.files)
             // The list and warnings first: the cache, written last, is what makes them count.
-            if prepared.diagnostics.isEmpty {
+            if diagnostics.isEmpty {
                 try? fileSystem.removeTree(BuildCache.warningsPath(cachePath))
             } else {
                 var writer = ByteWriter()
-                writer.write(prepared.diagnostics)
+                writer.write(diagnostics)
                 writeAtomically(writer.bytes, to: BuildCache.warningsPath(cachePath))
             }
             writeWatchList(WatchStamps(kinds: watched.map(\.kind), hashes: hashes, digests: watched.map { digests[$0.path] ?? 0 }), watched, cachePath)
@@ -278,8 +281,8 @@ public struct SiteBuild: Sendable {
         }
         clock.lap("cache")
         return .success(Outcome(
-            summary: summary, report: emitted.report, diagnostics: prepared.diagnostics, reusedShares: reusable.count,
-            recalledShareFiles: outcomes.recalled, shareFiles: digests.count, timings: clock.laps))
+            summary: summary, report: emitted.report, diagnostics: diagnostics, reusedShares: reusable.count,
+            recalledShareFiles: recalledShareFiles, shareFiles: digests.count, timings: clock.laps))
     }
 
     /// Streams rendered files straight into the new output tree, then swaps it in.

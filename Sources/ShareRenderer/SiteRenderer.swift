@@ -67,7 +67,7 @@ public struct SiteRenderer: Sendable {
             case .manifest: break
             }
         }
-        let pages = shares.filter { $0.status == .enabled }.count
+        let pages = shares.count { $0.status == .enabled }
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
         return RenderSummary(
             outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: redirects, basePath: context.basePath,

@@ -21,10 +21,11 @@ struct Check: AsyncParsableCommand {
         let session = try SiteSession(root: site.root)
         let result = session.validate()
         let diagnostics = result.diagnostics(for: channel)
+        let shares = result.site.shares.count { channel == nil || $0.channel == channel }
+        releaseInBackground(consume result)
         let formatter = DiagnosticFormatter(format: format, sourceLines: session.sourceLines)
         print(formatter.render(diagnostics), terminator: "")
         if format == .text {
-            let shares = result.site.shares.count { channel == nil || $0.channel == channel }
             printError("\(DiagnosticFormatter.summary(diagnostics)) (\(shares) valid shares checked)")
         }
         try session.exit(for: diagnostics, strict: strict)

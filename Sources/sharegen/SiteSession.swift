@@ -35,7 +35,9 @@ struct SiteSession {
     /// Loads and validates in one pass (no parsed tree outlives its file's checks).
     func validate() -> ValidationResult {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        return SiteValidator().load(loader.discover(), with: loader).result
+        let (loaded, result, outcomes) = SiteValidator().load(loader.discover(), with: loader)
+        releaseInBackground((consume loaded, consume outcomes))
+        return result
     }
 
     /// Reads source lines for the excerpts under text diagnostics.
