@@ -72,9 +72,18 @@ public func splitPath(_ path: String) -> (parent: String, name: String) {
 
 /// Joins path components with `/`, skipping empty ones.
 public func joinPath(_ parts: String...) -> String {
-    var result = ""
-    for part in parts where !part.isEmpty {
-        if result.isEmpty || result.hasSuffix("/") { result += part } else { result += "/" + part }
-    }
+    parts.reduce("") { joinPath($0, $1) }
+}
+
+/// `joinPath` of two components, the common case: no array, and the slash is looked
+/// for as a byte (`hasSuffix` compares Characters), which tens of thousands of paths
+/// per build notice.
+public func joinPath(_ first: String, _ second: String) -> String {
+    if first.isEmpty { return second }
+    if second.isEmpty { return first }
+    var result = first
+    result.reserveCapacity(first.utf8.count + second.utf8.count + 1)
+    if first.utf8.last != UInt8(ascii: "/") { result.append("/") }
+    result.append(second)
     return result
 }

@@ -2,11 +2,21 @@ import ShareModel
 
 /// Rules that relate several files (SPEC §2); each diagnostic names every file involved.
 enum CrossFileRules {
-    static func check(_ shares: [CheckedShare], credentials: [CheckedCredential], into diagnostics: inout [Diagnostic]) {
-        checkSlugs(shares, into: &diagnostics)
-        checkOnePerVisibility(shares, into: &diagnostics)
-        checkVideoConflicts(shares, into: &diagnostics)
-        checkCredentialReferences(shares, credentials: credentials, into: &diagnostics)
+    /// The diagnostics of every cross-file rule, the slug rules on one core and the rest on
+    /// the other.
+    static func check(_ shares: [CheckedShare], credentials: [CheckedCredential]) -> [Diagnostic] {
+        let (slugs, others) = concurrently({
+            var found: [Diagnostic] = []
+            checkSlugs(shares, into: &found)
+            return found
+        }) {
+            var found: [Diagnostic] = []
+            checkOnePerVisibility(shares, into: &found)
+            checkVideoConflicts(shares, into: &found)
+            checkCredentialReferences(shares, credentials: credentials, into: &found)
+            return found
+        }
+        return slugs + others
     }
 
     static func location(_ share: CheckedShare, _ position: SourcePosition) -> SourceLocation {

@@ -23,10 +23,10 @@ public struct ShareOutcomes: Sendable {
     /// How many share files these hold outcomes for.
     public var count: Int { entries.count }
 
-    /// The outcome for a file, unless its bytes or project changed.
-    func recall(_ path: String, digest: UInt64, project: String) -> SiteValidator.ShareOutcome? {
+    /// The entry for a file, unless its bytes or project changed.
+    func recall(_ path: String, digest: UInt64, project: String) -> Entry? {
         guard let entry = entries[path], entry.digest == digest, entry.project == project else { return nil }
-        return entry.outcome
+        return entry
     }
 
     /// `version` names the rules that made these outcomes (the binary): `init(_:version:)`

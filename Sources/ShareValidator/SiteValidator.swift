@@ -69,23 +69,19 @@ public struct SiteValidator: Sendable {
             configDigest = digest
             let known = known?.configDigest == digest ? known : nil
             return SiteLoader.Summarizer(
-                summarize: { document, project in Self.outcome(document, config: config, project: project) },
+                summarize: { document, project in
+                    ShareOutcomes.Entry(digest: document.digest, project: project, outcome: Self.outcome(document, config: config, project: project))
+                },
                 recall: known.map { known in { path, digest, project in known.recall(path, digest: digest, project: project) } },
                 unchangedDigest: unchangedDigest)
         }
         // `load(_:summarizingShares:)` makes its summarizer exactly once, before any share.
         let (config, configDiagnostics) = checkedConfig!
         let result = validate(loaded, memo: nil, oneCheckedPass: (config, configDiagnostics, outcomes)).result
-        // Kept for the next build: outcomes of share files that parsed without a diagnostic.
-        let parseProblems = Set(loaded.diagnostics.map(\.file))
-        var kept: [String: ShareOutcomes.Entry] = [:]
-        for project in loaded.projects {
-            for document in project.shares where document.digest != 0 && !parseProblems.contains(document.path) {
-                if let outcome = outcomes[document.path] {
-                    kept[document.path] = ShareOutcomes.Entry(digest: document.digest, project: project.id, outcome: outcome)
-                }
-            }
-        }
+        // Kept for the next build: outcomes of share files that parsed without a diagnostic
+        // (an unreadable file, whose digest is 0, has one too).
+        var kept = outcomes
+        for file in Set(loaded.diagnostics.map(\.file)) { kept.removeValue(forKey: file) }
         // The files whose outcome was recalled: same bytes, project and configuration.
         let usable = known?.configDigest == configDigest ? known : nil
         let recalled = usable.map { known in
@@ -99,7 +95,7 @@ public struct SiteValidator: Sendable {
     /// checked; such a caller never validates again, so no memo is filled for it.
     private func validate(
         _ loaded: LoadedSite, memo: ValidationMemo?,
-        oneCheckedPass: (config: SiteConfig, diagnostics: [Diagnostic], outcomes: [String: ShareOutcome])?
+        oneCheckedPass: (config: SiteConfig, diagnostics: [Diagnostic], outcomes: [String: ShareOutcomes.Entry])?
     ) -> (result: ValidationResult, memo: ValidationMemo) {
         var diagnostics = loaded.diagnostics
         let config: SiteConfig
@@ -144,7 +140,7 @@ public struct SiteValidator: Sendable {
         CrossFileRules.checkCredentialUniqueness(credentials, into: &diagnostics)
 
         let work = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
-        let results = oneCheckedPass.map { pass in work.map { pass.outcomes[$0.1.path] ?? ShareOutcome(share: nil, diagnostics: [], channel: nil) } }
+        let results = oneCheckedPass.map { pass in work.map { pass.outcomes[$0.1.path]?.outcome ?? ShareOutcome(share: nil, diagnostics: [], channel: nil) } }
             ?? work.parallelMap { project, document in
                 if let (share, found) = memo?.recall(\.shares, document, project: project) {
                     return ShareOutcome(share: share, diagnostics: found, channel: Self.declaredChannel(document))
@@ -163,11 +159,13 @@ public struct SiteValidator: Sendable {
             if let share = outcome.share { checked.append(share) }
             if let channel = outcome.channel { channelOfFile[document.path] = channel }
         }
-        CrossFileRules.check(checked, credentials: credentials, into: &diagnostics)
-
-        let shares = checked.sorted {
-            ($0.share.channel, $0.share.project, $0.share.slug) < ($1.share.channel, $1.share.project, $1.share.slug)
-        }.map(\.share)
+        // The cross-file rules and the sort are independent: one core each.
+        let (crossFile, shares) = concurrently({ [checked, credentials] in CrossFileRules.check(checked, credentials: credentials) }) { [checked] in
+            checked.sorted {
+                ($0.share.channel, $0.share.project, $0.share.slug) < ($1.share.channel, $1.share.project, $1.share.slug)
+            }.map(\.share)
+        }
+        diagnostics += crossFile
         let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.map(\.credential).sorted { $0.id < $1.id })
         return (ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile), next)
     }
