@@ -20,6 +20,9 @@ enum BlockYAML {
         return root
     }
 
+    /// Keys of one mapping the shortcut takes.
+    static let maxKeys = 256
+
     /// One line that holds more than blanks and a comment.
     struct Line {
         /// Offset of the line's first byte and of its first non-space byte.
@@ -84,8 +87,7 @@ enum BlockYAML {
         var index = 0
         /// Values made, counted as the composer counts them (every key and value).
         var nodes = 0
-        /// Mappings and sequences open: past `FrontMatterParser.maxDepth`, libyaml's to judge
-        /// (the loader then checks its bound on nesting first).
+        /// Mappings and sequences open: past `FrontMatterParser.maxDepth`, libyaml's to judge.
         var depth = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>, lines: [Line], lineOffset: Int) {
@@ -154,8 +156,10 @@ enum BlockYAML {
                 let line = lines[index]
                 guard let keyEnd = keyEnd(keyStart, line), count() else { return nil }
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self)
-                // A repeated key is reported by the composer.
-                guard !members.contains(where: { $0.key == key }) else { return nil }
+                // A repeated key is reported by the composer. The search is linear, which
+                // front matter's few keys favour; a mapping wider than any share's goes to
+                // the composer, whose search is hashed.
+                guard members.count < BlockYAML.maxKeys, !members.contains(where: { $0.key == key }) else { return nil }
                 var valueStart = keyEnd + 1
                 while valueStart < line.end, bytes[valueStart] == BlockYAML.space { valueStart += 1 }
                 let value: SourceValue

@@ -74,15 +74,13 @@ public enum FrontMatterParser {
         }
         // Front matter starts on line 2 of the file.
         let lineOffset = 1
-        // Text the shortcut takes is nested at most `maxDepth` levels (it counts them), and
-        // only libyaml's recursion needs the conservative bound checked first.
-        let shortcut = yaml.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: lineOffset) }
-        if shortcut == nil, let deep = excessiveNesting(yaml) {
+        if let deep = excessiveNesting(yaml) {
             let position = SourcePosition(line: deep.line + lineOffset, column: deep.column)
             result.diagnostics.append(.error("yaml.too-deep", "front matter is nested more than \(maxDepth) levels deep", at: SourceLocation(file: file, position: position)))
             return result
         }
-        let composed = shortcut.map { (value: $0, diagnostics: [], empty: false) } ?? YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
+        let composed = yaml.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: lineOffset) }.map { (value: $0, diagnostics: [], empty: false) }
+            ?? YAMLComposer.compose(yaml, file: file, lineOffset: lineOffset)
         if composed.empty {
             result.diagnostics.append(.error("source.empty", "front matter is empty; expected the share's fields", at: SourceLocation(file: file, position: SourcePosition(line: 2, column: 1))))
         }

@@ -71,10 +71,20 @@ import TestSupport
         "a: \"b\n  c\"", "a: 'b", "a: b: c", "a: b:", "a:\tb", "a: b\r\nc: d", "a: b\u{2028}", "a: \"\\x41\"", "a: \"\\ud800\"",
         "a: b\na: c", "- - a", "-\n  a", "? a\n: b", "a : b", "\"a\": b", "--- \na: b", "a: b\n...", "a: -1", "a: b\n c: d", "hello",
         "a:\n  - b\n  c: d", "a: \u{1}", "a: \u{FEFF}b", "a: \"b\" c", "a: 'b'#c", "%YAML 1.2\n---\na: b", "",
+        "a:\n  b: 1\n  b: 2", "- k: 1\n  k: 2", "- a:\n  b: 1", "...: x", "---x: y", "a: \u{7F}", "a: \u{9F}", "a: \u{FFFF}",
+        "a: \"x\u{2028}y\"", (0..<(BlockYAML.maxKeys + 1)).map { "k\($0): 1" }.joined(separator: "\n"),
     ])
     func declines(_ yaml: String) {
         let bytes = Array(yaml.utf8)
         #expect(bytes.withUnsafeBufferPointer { BlockYAML.parse($0, lineOffset: 1) } == nil)
+    }
+
+    @Test("agrees on a root sequence, an indented root, long keys and long values", arguments: [
+        "- a\n- b: c\n  d: e\n- 'f'\n", "  a: 1\n  b:\n  - x\n", String(repeating: "k", count: 999) + ": v\n",
+        "a: " + String(repeating: "long value ", count: 200) + "\n", (0..<BlockYAML.maxKeys).map { "k\($0): 1" }.joined(separator: "\n"),
+    ])
+    func shapes(_ yaml: String) {
+        #expect(Self.shortcutAgrees(yaml))
     }
 
     /// `levels` mappings, each inside the one before.
@@ -82,7 +92,7 @@ import TestSupport
         (0..<levels).map { String(repeating: " ", count: $0) + "k:" }.joined(separator: "\n") + " v\n"
     }
 
-    @Test("takes nesting up to the loader's limit and leaves deeper text to the composer and its bound")
+    @Test("takes nesting up to the loader's limit and leaves deeper text to the composer")
     func depthLimit() {
         #expect(Self.shortcutAgrees(Self.nested(FrontMatterParser.maxDepth)))
         #expect(!Self.shortcutAgrees(Self.nested(FrontMatterParser.maxDepth + 1)))
