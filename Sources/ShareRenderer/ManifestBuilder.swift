@@ -14,13 +14,15 @@ enum ManifestBuilder {
         // a top-level key's line can only appear once (strings escape their newlines).
         var document = manifest(site: site, shares: shares, context: context, entries: []).json.serializedBytes(pretty: true)
         let marker = Array("\n  \"shares\": []".utf8)
-        guard !shares.isEmpty, let at = firstRange(of: marker, in: document) else {
+        guard !shares.isEmpty, let start = document.firstIndex(ofRun: marker) else {
             document.append(0x0A)
             return (document, [:])
         }
         // Entries are made on all cores a wave at a time and appended in order, so that only
         // one wave's parts exist beside the manifest (at 100,000 shares it is 200 MB).
-        var bytes = Array(document[..<(at.upperBound - 1)])
+        // Up to the array's `[`; its `]` and the rest follow the entries.
+        let end = start + marker.count
+        var bytes = Array(document[..<(end - 1)])
         var entries: [String: Range<Int>] = [:]
         entries.reserveCapacity(shares.count)
         let chunks = stride(from: 0, to: shares.count, by: 256).map { $0..<min($0 + 256, shares.count) }
@@ -54,22 +56,9 @@ enum ManifestBuilder {
             }
         }
         bytes += "\n  ]".utf8
-        bytes += document[at.upperBound...]
+        bytes += document[end...]
         bytes.append(0x0A)
         return (bytes, entries)
-    }
-
-    /// Where `marker` first occurs in `bytes`. Foundation's generic search over the document
-    /// (its credentials make it large) was a visible serial part of a build.
-    private static func firstRange(of marker: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
-        guard let first = marker.first, bytes.count >= marker.count else { return nil }
-        var index = 0
-        while let found = bytes[index...(bytes.count - marker.count)].firstIndex(of: first) {
-            if bytes[found..<(found + marker.count)].elementsEqual(marker) { return found..<(found + marker.count) }
-            index = found + 1
-            if index > bytes.count - marker.count { return nil }
-        }
-        return nil
     }
 
     static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {

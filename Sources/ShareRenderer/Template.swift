@@ -67,7 +67,7 @@ struct TemplateParser {
         var tokens: [Token] = []
         var position = 0
         while position < bytes.count {
-            guard let start = find(open, from: position) else {
+            guard let start = bytes.firstIndex(ofRun: open, from: position) else {
                 tokens.append(.text(start: position, end: bytes.count))
                 break
             }
@@ -80,7 +80,7 @@ struct TemplateParser {
             case UInt8(ascii: "="): [UInt8(ascii: "=")] + close
             default: close
             }
-            guard let end = find(terminator, from: contentStart + (sigil == UInt8(ascii: "{") || sigil == UInt8(ascii: "=") ? 1 : 0)) else {
+            guard let end = bytes.firstIndex(ofRun: terminator, from: contentStart + (sigil == UInt8(ascii: "{") || sigil == UInt8(ascii: "=") ? 1 : 0)) else {
                 throw error("tag is not closed with \(String(decoding: close, as: UTF8.self))", at: start)
             }
             let content = Array(bytes[contentStart..<end])
@@ -131,16 +131,6 @@ struct TemplateParser {
         if kind != .partial, name != ".", name.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
             throw error("name '\(name)' has an empty part between dots", at: start)
         }
-    }
-
-    private func find(_ needle: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
-        var index = from
-        while index + needle.count <= bytes.count {
-            if bytes[index] == first, bytes[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 
     // MARK: Standalone lines

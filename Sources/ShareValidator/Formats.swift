@@ -38,7 +38,7 @@ public enum Formats {
         if slug.count < 16 { return "it is shorter than 16 characters" }
         if slug.utf8.contains(UInt8(ascii: "-")) { return "it is made of words joined by '-'" }
         let bytes = Array(slug.utf8)
-        if let word = guessableWords.first(where: { $0.utf8.count >= 5 && bytes.containsRun(Array($0.utf8)) }) {
+        if let word = guessableWords.first(where: { $0.utf8.count >= 5 && bytes.firstIndex(ofRun: Array($0.utf8)) != nil }) {
             return "it contains the word \"\(word)\""
         }
         return nil
@@ -309,17 +309,6 @@ public enum Formats {
         guard text.hasPrefix("sha256:") else { return false }
         let hex = text.utf8.dropFirst(7)
         return hex.count == 64 && hex.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Whether `run` occurs in the array (byte-wise, without Foundation).
-    func containsRun(_ run: [UInt8]) -> Bool {
-        guard !run.isEmpty, run.count <= count else { return run.isEmpty }
-        for start in 0...(count - run.count) where self[start] == run[0] {
-            if self[start..<start + run.count].elementsEqual(run) { return true }
-        }
-        return false
     }
 }
 
