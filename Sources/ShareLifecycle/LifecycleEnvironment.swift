@@ -1,4 +1,5 @@
 import Foundation
+import ShareModel
 
 /// Who runs a lifecycle command, when, and where its randomness comes from. Injected so
 /// that tests get fixed audit entries, slugs and credentials.
@@ -90,16 +91,6 @@ enum RandomTokens {
         var bytes = random(16)
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { String($0, radix: 16).leftPadded() }.joined()
-        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
-            String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
-        }
-        return parts.joined(separator: "-")
-    }
-}
-
-extension String {
-    fileprivate func leftPadded() -> String {
-        count < 2 ? "0" + self : self
+        return uuidShaped(bytes)
     }
 }

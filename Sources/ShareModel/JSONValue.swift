@@ -108,8 +108,6 @@ public indirect enum JSONValue: Sendable, Hashable {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func writeString(_ value: String, to out: inout [UInt8], escapeForHTML: Bool) {
         out.append(UInt8(ascii: "\""))
         var value = value
@@ -173,7 +171,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     private static func unicodeEscape(_ value: UInt32, to out: inout [UInt8]) {
         out += "\\u".utf8
         for shift in stride(from: 12, through: 0, by: -4) {
-            out.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+            out.append(lowercaseHexDigits[Int((value >> UInt32(shift)) & 0xF)])
         }
     }
 }

@@ -105,16 +105,7 @@ enum ManifestBuilder {
     /// Stable across slug rotations and edits: one share per project, channel and visibility.
     static func shareID(_ share: Share) -> String {
         let key = "\(share.project)\u{0}\(share.channel.rawValue)\u{0}\(share.video.visibility.rawValue)"
-        // The first 16 bytes in hexadecimal, shaped like a UUID for clients that expect one.
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in SHA256.hash(data: Array(key.utf8)).prefix(16).enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        // Shaped like a UUID for clients that expect one.
+        return uuidShaped(Array(SHA256.hash(data: Array(key.utf8)).prefix(16)))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

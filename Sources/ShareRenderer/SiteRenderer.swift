@@ -159,7 +159,7 @@ struct ChannelContext: Sendable {
     /// `share.css` → `share.3f2a9c1d0b.css`: the name changes when the bytes do, so
     /// assets can be cached forever.
     static func hashedName(_ name: String, _ bytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: bytes).prefix(5).map { String($0, radix: 16).leftPadded(2) }.joined()
+        let digest = lowercaseHex(SHA256.hash(data: bytes).prefix(5))
         guard let dot = name.lastIndex(of: ".") else { return "\(name).\(digest)" }
         return "\(name[..<dot]).\(digest)\(name[dot...])"
     }
@@ -208,11 +208,5 @@ struct ChannelContext: Sendable {
             "channel": .text(channel.rawValue),
         ])
         return Locale(strings: strings, base: base)
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -44,7 +44,7 @@ public final class SignerCatalog: Sendable {
         } catch {
             throw ManifestError("not valid JSON: \(error)")
         }
-        let digest = SHA256.hash(data: bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let digest = lowercaseHex(SHA256.hash(data: bytes))
         try self.init(manifest: manifest, digest: digest)
     }
 

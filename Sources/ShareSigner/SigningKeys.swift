@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ShareModel
 
 /// The signer's HMAC keys: `{"active": "<keyId>", "keys": {"<keyId>": "<base64 of ≥ 32 bytes>"}}`.
 /// The active key signs; every listed key verifies, so keys rotate without downtime: add the
@@ -67,8 +68,7 @@ public struct SigningKeySet: Sendable {
     public static func generateFile(now: Date = Date()) -> String {
         var generator = SystemRandomNumberGenerator()
         let key = (0..<minimumKeyBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let suffix = (0..<3).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-            .map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let suffix = lowercaseHex((0..<3).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let day = UTCTimestamp.iso8601(Int64(now.timeIntervalSince1970)).prefix(10).replacingOccurrences(of: "-", with: "")
         let id = "k\(day)-\(suffix)"
         return """
