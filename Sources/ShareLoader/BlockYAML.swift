@@ -333,14 +333,8 @@ private extension UInt32 {
     init?(hex digits: Slice<UnsafeBufferPointer<UInt8>>) {
         var value: UInt32 = 0
         for digit in digits {
-            let nibble: UInt8
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = digit - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt32(nibble)
+            guard let nibble = hexDigitValue(digit) else { return nil }
+            value = value << 4 | nibble
         }
         self = value
     }

@@ -305,22 +305,13 @@ public enum LocatedJSONParser {
         mutating func parseHex4(escapeStart: Int) throws(SyntaxError) -> UInt32 {
             var value: UInt32 = 0
             for _ in 0..<4 {
-                guard index < bytes.count, let digit = hexValue(bytes[index]) else {
+                guard index < bytes.count, let digit = hexDigitValue(bytes[index]) else {
                     throw SyntaxError(offset: escapeStart, rule: "json.syntax", message: "invalid \\u escape: expected four hex digits")
                 }
                 value = value << 4 | digit
                 index += 1
             }
             return value
-        }
-
-        func hexValue(_ byte: UInt8) -> UInt32? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
         }
     }
 }

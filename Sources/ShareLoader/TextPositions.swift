@@ -52,6 +52,16 @@ struct TextPositions {
     }
 }
 
+/// The value of one hexadecimal digit, either case, as `\u` escapes are written.
+func hexDigitValue(_ byte: UInt8) -> UInt32? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+    default: nil
+    }
+}
+
 /// Finds the first byte that is not well-formed UTF-8 (overlong forms, surrogates and
 /// code points above U+10FFFF are rejected), or nil when the whole text is valid.
 func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
