@@ -120,11 +120,9 @@ public struct LiveBuild: Sendable {
         if let previous, previous.global == global {
             reused = BuildCache.reusable(sources, digests: digests, previous: previous.shares)
         }
-        let rendered = Mutex<[OutputFile]>([])
+        let rendered = OutputCollector()
         let renderer = SiteRenderer(templates: prepared.templates)
-        let summary = renderer.render(prepared.validation.site, channel: channel, reusing: Set(reused.keys), manifest: false) { file in
-            rendered.withLock { $0.append(file) }
-        }
+        let summary = renderer.render(prepared.validation.site, channel: channel, reusing: Set(reused.keys), manifest: false, to: rendered)
         clock.lap("render")
 
         var files: [String: [UInt8]] = [:]
@@ -135,7 +133,7 @@ public struct LiveBuild: Sendable {
                 for path in share.outputs { files[path] = nil }
             }
         }
-        for file in rendered.withLock({ $0 }) { files[file.path] = file.bytes }
+        for file in rendered.collected { files[file.path] = file.bytes }
         let output = Output(
             channel: channel, files: files, redirects: summary.redirects, basePath: summary.basePath, pageCount: summary.pageCount,
             stubCount: summary.stubCount,

@@ -291,9 +291,7 @@ public struct SiteBuild: Sendable {
         _ output: String, _ standby: String, _ previous: PreviousOutput?, _ cachePath: String
     ) throws(EmitError) -> (RenderSummary, (report: EmitReport, record: OutputRecord)) {
         let transaction = try Emitter(fileSystem: fileSystem).begin(output, standby: standby, previous: previous)
-        let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys), previousManifest: previousManifest) {
-            transaction.write($0)
-        }
+        let summary = renderer.render(site, channel: channel, reusing: Set(reusable.keys), previousManifest: previousManifest, to: transaction)
         transaction.reuse(reusable.values.flatMap { $0 }.sorted())
         // The cache describes the output and standby being swapped: a build killed after the
         // swap and before the new cache is written must leave none, or the next one would

@@ -141,7 +141,7 @@ public struct Emitter: Sendable {
 /// files are rendered; the first failure is kept and reported by `commit()`, which
 /// otherwise swaps the tree in. Dropping a transaction without committing leaves a
 /// staging folder that the next build removes; call `abort()` to remove it now.
-public final class EmitTransaction: Sendable {
+public final class EmitTransaction: OutputSink {
     private struct State {
         var directories: Set<String> = []
         var report = EmitReport(written: 0, unchanged: 0)
@@ -193,6 +193,20 @@ public final class EmitTransaction: Sendable {
             }
             try replace(target) { (path: String) throws(FileSystemError) in try fileSystem.writeFile(path, bytes: file.bytes) }
             return true
+        }
+    }
+
+    /// Adds one file made in pieces. Whether it equals the previous output's is known
+    /// only once it is written; if it does, it is replaced by a link to that one.
+    public func write(path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
+        let target = joinPath(staging, path)
+        let previous = joinPath(output, path)
+        record(path) { () throws(FileSystemError) -> Bool in
+            try replace(target) { (path: String) throws(FileSystemError) in try fileSystem.writeFile(path, streaming: produce) }
+            guard hasPrevious, fileSystem.kind(at: previous) == .file, fileSystem.sameContents(target, previous) else { return true }
+            try fileSystem.removeTree(target)
+            try replace(target) { (temporary: String) throws(FileSystemError) in try fileSystem.linkFile(previous, to: temporary) }
+            return false
         }
     }
 

@@ -41,11 +41,18 @@ public protocol FileSystem: Sendable {
     func readFile(_ path: String) throws(FileSystemError) -> [UInt8]
     /// True when `path` is a regular file (symlinks followed) holding exactly `bytes`.
     func fileEquals(_ path: String, _ bytes: [UInt8]) -> Bool
+    /// True when both paths are regular files (symlinks followed) with the same bytes.
+    func sameContents(_ first: String, _ second: String) -> Bool
 }
 
 extension FileSystem {
     public func fileEquals(_ path: String, _ bytes: [UInt8]) -> Bool {
         (try? readFile(path)) == bytes
+    }
+
+    public func sameContents(_ first: String, _ second: String) -> Bool {
+        guard let bytes = try? readFile(second) else { return false }
+        return fileEquals(first, bytes)
     }
 
     public func entries(_ path: String) throws(FileSystemError) -> [(name: String, kind: FileKind?)] {

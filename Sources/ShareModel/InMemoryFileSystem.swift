@@ -121,6 +121,12 @@ extension InMemoryFileSystem: WritableFileSystem {
         write(path, bytes: bytes)
     }
 
+    public func writeFile(_ path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileSystemError) {
+        var bytes: [UInt8] = []
+        produce { bytes += $0 }
+        try writeFile(path, bytes: bytes)
+    }
+
     public func linkFile(_ existing: String, to new: String) throws(FileSystemError) {
         try writeFile(new, bytes: try readFile(existing))
     }

@@ -85,23 +85,67 @@ public struct LocalFileSystem: FileSystem {
     /// Compares block by block after the sizes: a large unchanged file (a 100,000-share
     /// manifest is 200 MB) is never held twice.
     public func fileEquals(_ path: String, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { expected in
+            withRegularFile(path) { fd, size in
+                size == expected.count && readsEqual(fd, size: size) { offset, block in
+                    memcmp(block.baseAddress!, expected.baseAddress! + offset, block.count) == 0
+                }
+            }
+        }
+    }
+
+    /// Both files read block by block in step, after comparing their sizes.
+    public func sameContents(_ first: String, _ second: String) -> Bool {
+        withRegularFile(first) { firstFD, size in
+            withRegularFile(second) { secondFD, secondSize in
+                guard size == secondSize else { return false }
+                var other = [UInt8](repeating: 0, count: min(max(size, 1), 1 << 20))
+                return readsEqual(firstFD, size: size) { _, block in
+                    other.withUnsafeMutableBytes { other in
+                        Self.readFully(secondFD, into: UnsafeMutableRawBufferPointer(rebasing: other[..<block.count]))
+                            && memcmp(block.baseAddress!, other.baseAddress!, block.count) == 0
+                    }
+                } && other.withUnsafeMutableBytes { read(secondFD, $0.baseAddress, 1) } == 0
+            }
+        }
+    }
+
+    /// `body` with the open descriptor and size of `path`; false unless it is a regular
+    /// file (symlinks followed).
+    private func withRegularFile(_ path: String, _ body: (Int32, Int) -> Bool) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
-        var block = [UInt8](repeating: 0, count: min(max(bytes.count, 1), 1 << 20))
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        return body(fd, Int(info.st_size))
+    }
+
+    /// Reads `fd` to its end in blocks of up to 1 MiB, each handed to `matches` with its
+    /// offset; true when every block matched and the file held exactly `size` bytes (it
+    /// may have changed since it was measured).
+    private func readsEqual(_ fd: Int32, size: Int, _ matches: (_ offset: Int, _ block: UnsafeRawBufferPointer) -> Bool) -> Bool {
+        var block = [UInt8](repeating: 0, count: min(max(size, 1), 1 << 20))
         var offset = 0
-        while offset < bytes.count {
-            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, bytes.count - offset)) }
+        while offset < size {
+            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, size - offset)) }
             if count < 0 && errno == EINTR { continue }
-            guard count > 0, block.withUnsafeBytes({ read in
-                bytes.withUnsafeBytes { memcmp(read.baseAddress!, $0.baseAddress! + offset, count) == 0 }
-            }) else { return false }
+            guard count > 0, block.withUnsafeBytes({ matches(offset, UnsafeRawBufferPointer(rebasing: $0[..<count])) }) else { return false }
             offset += count
         }
-        // The file may have grown since fstat.
         return block.withUnsafeMutableBytes { read(fd, $0.baseAddress, 1) } == 0
+    }
+
+    /// Fills `buffer` from `fd`; false at the end of the file or on an error.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        var filled = 0
+        while filled < buffer.count {
+            let count = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            filled += count
+        }
+        return true
     }
 
     public func readFile(_ path: String) throws(FileSystemError) -> [UInt8] {

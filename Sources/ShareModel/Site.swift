@@ -286,5 +286,12 @@ public struct Site: Sendable {
         self.credentials = credentials
     }
 
-    public func shares(in channel: Channel) -> [Share] { shares.filter { $0.channel == channel } }
+    /// The shares of `channel`, in order: a slice of `shares` when they are sorted as
+    /// documented (no copy of thousands of shares), else a filtered copy.
+    public func shares(in channel: Channel) -> ArraySlice<Share> {
+        let start = shares.firstIndex { $0.channel == channel } ?? shares.endIndex
+        let end = shares[start...].firstIndex { $0.channel != channel } ?? shares.endIndex
+        guard !shares[end...].contains(where: { $0.channel == channel }) else { return shares.filter { $0.channel == channel }[...] }
+        return shares[start..<end]
+    }
 }

@@ -11,6 +11,9 @@ public protocol WritableFileSystem: FileSystem {
     func createDirectory(_ path: String) throws(FileSystemError)
     /// Creates or truncates a file with these bytes.
     func writeFile(_ path: String, bytes: [UInt8]) throws(FileSystemError)
+    /// Creates or truncates a file with the bytes `produce` hands to its `write`, in
+    /// pieces, so a large file never has to exist whole in memory.
+    func writeFile(_ path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileSystemError)
     /// Makes `new` another name of the file `existing` (same bytes and modification time).
     func linkFile(_ existing: String, to new: String) throws(FileSystemError)
     func rename(_ source: String, to destination: String) throws(FileSystemError)
@@ -36,8 +39,6 @@ extension LocalFileSystem: WritableFileSystem {
         try writeFile(path) { write in write(bytes) }
     }
 
-    /// Creates or truncates a file with the bytes `produce` hands to its `write`, in
-    /// pieces, so a large file never has to exist whole in memory.
     public func writeFile(_ path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileSystemError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }

@@ -3,70 +3,76 @@ import ShareModel
 
 /// Builds `manifest.json`, the signer's only input.
 enum ManifestBuilder {
-    /// `manifest.json`, and where each share's entry lies in it (by source file). Entries of
-    /// shares in `reusing` are copied from `previous`, the last build's manifest, where it
-    /// holds them: an entry depends on its share and the channel alone, and a one-share edit
-    /// of a large site need not write every other entry again (it was most of that build).
-    static func build(
-        site: Site, shares: [Share], context: ChannelContext, reusing: Set<String> = [], previous: PreviousManifest? = nil
-    ) -> (bytes: [UInt8], entries: [String: Range<Int>]) {
+    /// Writes `manifest.json` to `sink` in pieces and returns where each share's entry lies
+    /// in it (by source file). Entries of shares in `reusing` are copied from `previous`,
+    /// the last build's manifest, where it holds them: an entry depends on its share and
+    /// the channel alone, and a one-share edit of a large site need not write every other
+    /// entry again (it was most of that build). Entries are made `chunk` at a time per
+    /// core, and written 16 chunks at a time.
+    static func write(
+        to sink: any OutputSink, site: Site, shares: ArraySlice<Share>, context: ChannelContext, reusing: Set<String> = [],
+        previous: PreviousManifest? = nil, chunk: Int = 256
+    ) -> [String: Range<Int>] {
         // The document without its shares, then the entries spliced into its empty array:
         // a top-level key's line can only appear once (strings escape their newlines).
         var document = manifest(site: site, shares: shares, context: context, entries: []).json.serializedBytes(pretty: true)
         let marker = Array("\n  \"shares\": []".utf8)
         guard !shares.isEmpty, let start = document.firstIndex(ofRun: marker) else {
             document.append(0x0A)
-            return (document, [:])
+            sink.write(OutputFile(path: path, bytes: document))
+            return [:]
         }
-        // Entries are made on all cores a wave at a time and appended in order, so that only
-        // one wave's parts exist beside the manifest (at 100,000 shares it is 200 MB).
-        // Up to the array's `[`; its `]` and the rest follow the entries.
-        let end = start + marker.count
-        var bytes = Array(document[..<(end - 1)])
         var entries: [String: Range<Int>] = [:]
         entries.reserveCapacity(shares.count)
-        let chunks = stride(from: 0, to: shares.count, by: 256).map { $0..<min($0 + 256, shares.count) }
-        for wave in stride(from: 0, to: chunks.count, by: 16).map({ chunks[$0..<min($0 + 16, chunks.count)] }) {
-            let parts = Array(wave).parallelMap { range -> [ArraySlice<UInt8>] in
-                range.map { index in
-                    let share = shares[index]
-                    if reusing.contains(share.sourceFile), let previous, let range = previous.entries[share.sourceFile],
-                       range.lowerBound >= 0, range.upperBound <= previous.bytes.count {
-                        return previous.bytes[range]
+        sink.write(path: path) { write in
+            // Entries are made on all cores a wave at a time and written in order, so that
+            // only one wave's parts are in memory, never the whole (at 100,000 shares it
+            // is 200 MB).
+            // Up to the array's `[`; its `]` and the rest follow the entries.
+            let end = start + marker.count
+            var bytes = Array(document[..<(end - 1)])
+            var offset = 0
+            let chunks = stride(from: shares.startIndex, to: shares.endIndex, by: chunk).map { $0..<min($0 + chunk, shares.endIndex) }
+            for wave in stride(from: 0, to: chunks.count, by: 16).map({ chunks[$0..<min($0 + 16, chunks.count)] }) {
+                let parts = Array(wave).parallelMap { range -> [ArraySlice<UInt8>] in
+                    range.map { index in
+                        let share = shares[index]
+                        if reusing.contains(share.sourceFile), let previous, let range = previous.entries[share.sourceFile],
+                           range.lowerBound >= 0, range.upperBound <= previous.bytes.count {
+                            return previous.bytes[range]
+                        }
+                        var bytes: [UInt8] = []
+                        entry(share, context).json.write(to: &bytes, pretty: true, indent: 2)
+                        return bytes[...]
                     }
-                    var bytes: [UInt8] = []
-                    entry(share, context).json.write(to: &bytes, pretty: true, indent: 2)
-                    return bytes[...]
                 }
-            }
-            if entries.isEmpty {
-                // Room for every entry at the first wave's average size (and an eighth more),
-                // so the buffer is not copied at each doubling.
-                let made = parts.joined().reduce(0) { $0 + $1.count + 6 }
-                let done = wave.reduce(0) { $0 + $1.count }
-                let estimate = made * shares.count / max(done, 1)
-                bytes.reserveCapacity(document.count + estimate + estimate / 8)
-            }
-            for (range, part) in zip(wave, parts) {
-                for (index, entry) in zip(range, part) {
-                    bytes += (index > 0 ? ",\n    " : "\n    ").utf8
-                    entries[shares[index].sourceFile] = bytes.count..<(bytes.count + entry.count)
-                    bytes += entry
+                for (range, part) in zip(wave, parts) {
+                    for (index, entry) in zip(range, part) {
+                        bytes += (index > shares.startIndex ? ",\n    " : "\n    ").utf8
+                        entries[shares[index].sourceFile] = (offset + bytes.count)..<(offset + bytes.count + entry.count)
+                        bytes += entry
+                    }
                 }
+                offset += bytes.count
+                write(bytes)
+                bytes.removeAll(keepingCapacity: true)
             }
+            bytes += "\n  ]".utf8
+            bytes += document[end...]
+            bytes.append(0x0A)
+            write(bytes)
         }
-        bytes += "\n  ]".utf8
-        bytes += document[end...]
-        bytes.append(0x0A)
-        return (bytes, entries)
+        return entries
     }
 
-    static func manifest(site: Site, shares: [Share], context: ChannelContext) -> Manifest {
-        manifest(site: site, shares: shares, context: context, entries: shares.parallelMap { entry($0, context) })
+    static let path = "manifest.json"
+
+    static func manifest(site: Site, shares: ArraySlice<Share>, context: ChannelContext) -> Manifest {
+        manifest(site: site, shares: shares, context: context, entries: Array(shares).parallelMap { entry($0, context) })
     }
 
     /// The manifest of `shares` with `entries` as its share list.
-    private static func manifest(site: Site, shares: [Share], context: ChannelContext, entries: [Manifest.Share]) -> Manifest {
+    private static func manifest(site: Site, shares: ArraySlice<Share>, context: ChannelContext, entries: [Manifest.Share]) -> Manifest {
         var redirects: [Manifest.Redirect] = []
         var gone: [Manifest.Gone] = []
         for share in shares {

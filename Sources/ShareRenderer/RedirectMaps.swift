@@ -42,7 +42,7 @@ struct RedirectMaps {
     let context: ChannelContext
     let mediaOrigins: [String]
 
-    init(shares: [Share], context: ChannelContext) {
+    init(shares: ArraySlice<Share>, context: ChannelContext) {
         var rules: [Rule] = []
         var media = Set<String>()
         // Thousands of media URLs share a handful of origins: each distinct spelling is

@@ -13,9 +13,9 @@ public struct SiteRenderer: Sendable {
 
     /// Renders every file of `channel` into memory, sorted by path.
     public func render(_ site: Site, channel: Channel, reusing: Set<String> = []) -> RenderedSite {
-        let collected = Mutex<[OutputFile]>([])
-        let summary = render(site, channel: channel, reusing: reusing) { file in collected.withLock { $0.append(file) } }
-        let files = collected.withLock { $0 }.sorted { $0.path < $1.path }
+        let collector = OutputCollector()
+        let summary = render(site, channel: channel, reusing: reusing, to: collector)
+        let files = collector.collected.sorted { $0.path < $1.path }
         return RenderedSite(channel: channel, files: files, outputsBySource: summary.outputsBySource, pageCount: summary.pageCount, stubCount: summary.stubCount)
     }
 
@@ -28,41 +28,40 @@ public struct SiteRenderer: Sendable {
     /// `manifest(_:channel:)`).
     public func render(
         _ site: Site, channel: Channel, reusing: Set<String> = [], previousManifest: PreviousManifest? = nil, manifest: Bool = true,
-        sink: @Sendable (OutputFile) -> Void
+        to sink: any OutputSink
     ) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
         // The files made from all shares are work items too, first, so that they overlap
         // page rendering instead of running alone before or after it.
-        enum Work: Sendable {
-            case manifest, maps, share(Share)
-        }
-        let work: [Work] = (manifest ? [.manifest] : []) + [.maps] + shares.filter { !reusing.contains($0.sourceFile) }.map(Work.share)
+        // Shares by index: a copy of each share in the work list would be a second copy
+        // of the channel (37 MB at 100,000 shares).
+        let work: [RenderWork] = (manifest ? [.manifest] : []) + [.maps] + shares.indices.filter { !reusing.contains(shares[$0].sourceFile) }.map(RenderWork.share)
         let manifestEntries = Mutex<[String: Range<Int>]>([:])
         let results = work.parallelMap { item -> (paths: [String], redirects: [RedirectRule]) in
             let files: [OutputFile]
             var redirects: [RedirectRule] = []
             switch item {
             case .manifest:
-                let (bytes, entries) = ManifestBuilder.build(
-                    site: site, shares: shares, context: context, reusing: reusing, previous: previousManifest)
+                let entries = ManifestBuilder.write(
+                    to: sink, site: site, shares: shares, context: context, reusing: reusing, previous: previousManifest)
                 manifestEntries.withLock { $0 = entries }
-                files = [OutputFile(path: "manifest.json", bytes: bytes)]
+                return ([ManifestBuilder.path], [])
             case .maps:
                 let maps = RedirectMaps(shares: shares, context: context)
                 files = context.assetFiles + [OutputFile(path: "site/404.html", bytes: notFoundPage(context))] + maps.files()
                 redirects = maps.published
-            case .share(let share):
-                files = renderShare(share, context)
+            case .share(let index):
+                files = renderShare(shares[index], context)
             }
-            for file in files { sink(file) }
+            for file in files { sink.write(file) }
             return (files.map(\.path), redirects)
         }
         var outputsBySource: [String: [String]] = [:]
         var redirects: [RedirectRule] = []
         for (item, result) in zip(work, results) {
             switch item {
-            case .share(let share): outputsBySource[share.sourceFile] = result.paths
+            case .share(let index): outputsBySource[shares[index].sourceFile] = result.paths
             case .maps: redirects = result.redirects
             case .manifest: break
             }
@@ -115,6 +114,13 @@ public struct SiteRenderer: Sendable {
         let stub = context.stubContext(heading: locale.strings["notFoundTitle"], body: locale.strings["notFoundBody"])
         return templates.render("stub", [locale.base, stub])
     }
+}
+
+/// One item of a channel's rendering: a file made from all shares, or one share's files.
+private enum RenderWork: Sendable {
+    case manifest, maps
+    /// The share's index in the channel's slice of `Site.shares`.
+    case share(Int)
 }
 
 /// What every page of a channel shares: base URL, asset names, default locale.

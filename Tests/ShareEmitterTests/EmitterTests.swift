@@ -160,4 +160,42 @@ struct EmitterTests {
         #expect(patched)
         #expect(inodes[0] != nil && inodes[0] == inodes[1], "a file unchanged between generations is the same file")
     }
+
+    @Test("on disk: a file written in pieces that equals the previous output's is that file (same inode and mtime); one that differs is new")
+    func streamedOnDisk() throws {
+        let root = NSTemporaryDirectory() + "sharegen-streamed-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let emitter = Emitter(fileSystem: LocalFileSystem())
+        let (output, standby) = (root + "/dist", root + "/.sharegen-cache/dist.standby")
+        func attributes(_ path: String) throws -> (inode: Int?, modified: Date?) {
+            let found = try FileManager.default.attributesOfItem(atPath: output + "/" + path)
+            return (found[.systemFileNumber] as? Int, found[.modificationDate] as? Date)
+        }
+        let past = Date(timeIntervalSince1970: 1_000_000_000)
+        var record: OutputRecord?
+        // The manifest stays the same in the second generation and changes (same size) in
+        // the third; the third patches the standby.
+        let manifests = ["{\"shares\": [1, 2]}", "{\"shares\": [1, 2]}", "{\"shares\": [1, 3]}"]
+        var reports: [EmitReport] = []
+        var seen: [(inode: Int?, modified: Date?)] = []
+        for (index, manifest) in manifests.enumerated() {
+            let known = record.map { PreviousOutput(files: $0.files, standbyDiffering: $0.standbyDiffering) }
+            let transaction = try emitter.begin(output, standby: standby, previous: known)
+            transaction.write(OutputFile(path: "site/a/index.html", text: "A\(index)"))
+            transaction.write(path: "manifest.json") { write in
+                for byte in manifest.utf8 { write([byte]) }
+            }
+            let (report, next) = try transaction.commit()
+            record = next
+            reports.append(report)
+            #expect(FileManager.default.contents(atPath: output + "/manifest.json") == Data(manifest.utf8), "generation \(index)")
+            seen.append(try attributes("manifest.json"))
+            if index == 0 { try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: output + "/manifest.json") }
+        }
+        #expect(reports.map(\.unchanged) == [0, 1, 0])
+        #expect(seen[1].modified == past, "an unchanged manifest keeps its modification time")
+        #expect(seen[0].inode == seen[1].inode, "an unchanged manifest is the same file")
+        #expect(seen[2].inode != seen[1].inode && seen[2].modified != past, "a changed manifest is a new file")
+        #expect(try directoryContents(standby)["manifest.json"] == Data(manifests[1].utf8), "the standby holds the generation before, untouched")
+    }
 }

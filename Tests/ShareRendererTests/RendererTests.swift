@@ -160,11 +160,9 @@ struct RendererTests {
             return (validation.site, try TemplateSet.load(fileSystem: fileSystem, root: "").get())
         }
         func manifest(_ site: Site, _ templates: TemplateSet, reusing: Set<String> = [], previous: PreviousManifest? = nil) -> ([UInt8], [String: Range<Int>]) {
-            let bytes = Mutex<[UInt8]>([])
-            let summary = SiteRenderer(templates: templates).render(site, channel: .PROD, reusing: reusing, previousManifest: previous) { file in
-                if file.path == "manifest.json" { bytes.withLock { $0 = file.bytes } }
-            }
-            return (bytes.withLock { $0 }, summary.manifestEntries)
+            let collector = OutputCollector()
+            let summary = SiteRenderer(templates: templates).render(site, channel: .PROD, reusing: reusing, previousManifest: previous, to: collector)
+            return (collector.collected.first { $0.path == "manifest.json" }?.bytes ?? [], summary.manifestEntries)
         }
         let titles = (0..<40).map { "Title \($0) </script> \u{2028}" }
         let (before, templates) = try site(titles)
@@ -184,5 +182,44 @@ struct RendererTests {
         // Ranges that do not fit the bytes (a damaged cache) are rendered instead.
         let damaged = PreviousManifest(bytes: Array(first.prefix(100)), entries: entries)
         #expect(manifest(after, templates, reusing: unchanged, previous: damaged).0 == spliced)
+    }
+
+    @Test("the manifest is written in pieces of whole entries, which join to the manifest and hold the entries where recorded")
+    func manifestStreamed() throws {
+        /// Keeps each piece of a streamed file apart.
+        final class PieceSink: OutputSink {
+            let pieces = Mutex<[[UInt8]]>([])
+            func write(_ file: OutputFile) { pieces.withLock { $0.append(file.bytes) } }
+            func write(path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
+                produce { piece in pieces.withLock { $0.append(piece) } }
+            }
+        }
+        let fileSystem = InMemoryFileSystem(files: [:])
+        let letters = Array("abcdefghjkmnpqrs")
+        for index in 0..<40 {
+            let slug = "abcd2345efgh\(letters[index / 16])\(letters[index % 16])zz"
+            fileSystem.write(
+                "content/p\(index)/shares/s.json",
+                #"{"channel": "PROD", "slug": "\#(slug)", "publicTitle": "Title \#(index)", "video": {"id": "v\#(index)", "mp4Url": "https://cdn.example.com/v.mp4"}}"#)
+        }
+        let validation = SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
+        #expect(!validation.diagnostics.hasErrors, "\(validation.diagnostics.first.map(String.init(describing:)) ?? "")")
+        let templates = try TemplateSet.load(fileSystem: fileSystem, root: "").get()
+        let site = validation.site
+        let context = ChannelContext(site: site, channel: .PROD, templates: templates)
+        let whole = OutputCollector()
+        let entries = ManifestBuilder.write(to: whole, site: site, shares: site.shares(in: .PROD), context: context)
+        let sink = PieceSink()
+        // Two entries a chunk, 32 a wave: 40 entries make two waves, then the end.
+        #expect(ManifestBuilder.write(to: sink, site: site, shares: site.shares(in: .PROD), context: context, chunk: 2) == entries)
+        let pieces = sink.pieces.withLock { $0 }
+        #expect(pieces.count == 3)
+        let joined = Array(pieces.joined())
+        #expect(joined == whole.collected.first?.bytes)
+        #expect(entries.count == 40)
+        for (source, range) in entries {
+            #expect(String(decoding: joined[range], as: UTF8.self).contains(#""sourceFile": "\#(source)""#))
+        }
+        #expect((try? JSONSerialization.jsonObject(with: Data(joined))) != nil)
     }
 }

@@ -1,0 +1,23 @@
+import ShareModel
+import Testing
+
+@Suite struct SiteTests {
+    private static func share(_ channel: Channel, _ slug: String) -> Share {
+        Share(
+            project: "p", channel: channel, slug: slug, status: .enabled, publicTitle: slug, publicSubtitle: nil, locale: "en-US",
+            ctaLabel: nil, ctaUrl: nil, personalizationData: nil, apiCredentialId: nil, metadata: nil, description: "",
+            video: Video(id: slug), previousSlugs: [], audit: [], sourceFile: slug, format: .json)
+    }
+
+    @Test("a channel's shares are those of the channel in order, whether or not the site's shares are sorted")
+    func sharesInChannel() {
+        let sorted = [Self.share(.DEV, "d1"), Self.share(.STAGING, "s1"), Self.share(.STAGING, "s2"), Self.share(.PROD, "p1")]
+        let unsorted = [Self.share(.STAGING, "s1"), Self.share(.PROD, "p1"), Self.share(.STAGING, "s2"), Self.share(.DEV, "d1")]
+        for shares in [sorted, unsorted, [], sorted.filter { $0.channel == .PROD }] {
+            let site = Site(config: .default, projects: [], shares: shares, credentials: [])
+            for channel in Channel.allCases {
+                #expect(site.shares(in: channel).map(\.slug) == shares.filter { $0.channel == channel }.map(\.slug))
+            }
+        }
+    }
+}
