@@ -217,14 +217,9 @@ public struct SiteBuild: Sendable {
                     && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous?.standbyMarker
                     ? Set(body.standbyDiffering) : nil)
         }
-        // Outcomes are pure in what they were made from, so they are kept even if writing the
-        // output fails; written beside rendering, which leaves a core idle in a small rebuild.
+        let recalledShareFiles = outcomes.recalled
         let keepingOutcomes = DispatchGroup()
-        if !outcomes.sameAsRecalled {
-            DispatchQueue.global().async(group: keepingOutcomes) {
-                writeAtomically(to: outcomesPath) { write in outcomes.serialize(version: BuildCache.tool, to: write) }
-            }
-        }
+        keepInBackground(outcomes, at: outcomesPath, in: keepingOutcomes)
         // The entries of unchanged shares are copied from the current manifest.
         let previousManifest = reusable.isEmpty ? nil : recorded.flatMap { body, _ in
             (try? fileSystem.readFile(joinPath(output, Emitter.marker))).map { bytes in
@@ -253,8 +248,7 @@ public struct SiteBuild: Sendable {
         keepingOutcomes.wait()
         clock.lap("render and emit")
         let diagnostics = prepared.diagnostics
-        let recalledShareFiles = outcomes.recalled
-        releaseInBackground((consume prepared, consume outcomes))
+        releaseInBackground(consume prepared)
         let entries = BuildCache.entries(
             sources, digests: digests, rendered: summary.outputsBySource, reused: reusable, manifestEntries: summary.manifestEntries)
         if let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description {
@@ -283,6 +277,20 @@ public struct SiteBuild: Sendable {
         return .success(Outcome(
             summary: summary, report: emitted.report, diagnostics: diagnostics, reusedShares: reusable.count,
             recalledShareFiles: recalledShareFiles, shareFiles: digests.count, timings: clock.laps))
+    }
+
+    /// Writes `outcomes` to `path` on another thread, unless they are what was recalled, and
+    /// frees them there. Outcomes are pure in what they were made from, so they are kept
+    /// even if writing the output fails; written beside rendering, which leaves a core idle
+    /// in a small rebuild. Freed as soon as written, not after rendering: beside the site
+    /// they held 60 MB at 100,000 shares.
+    private func keepInBackground(_ outcomes: consuming ShareOutcomes, at path: String, in group: DispatchGroup) {
+        let outcomes = consume outcomes
+        DispatchQueue.global().async(group: group) { [outcomes] in
+            if !outcomes.sameAsRecalled {
+                writeAtomically(to: path) { write in outcomes.serialize(version: BuildCache.tool, to: write) }
+            }
+        }
     }
 
     /// Streams rendered files straight into the new output tree, then swaps it in.
