@@ -20,4 +20,18 @@ import Testing
             }
         }
     }
+
+    @Test("a copy of a share is a value: writing either leaves the other as it was")
+    func shareIsAValue() {
+        let original = Self.share(.PROD, "p1")
+        var copy = original
+        copy.publicTitle = "Changed"
+        copy.video.visibility = .private
+        copy.previousSlugs.append(PreviousSlug(slug: "old", rotatedAt: "2024-01-01T00:00:00Z", rotatedBy: "a@example.com", mode: .gone))
+        #expect(original.publicTitle == "p1" && original.video.visibility == .public && original.previousSlugs.isEmpty)
+        #expect(copy.publicTitle == "Changed" && copy.video.visibility == .private && copy.previousSlugs.map(\.slug) == ["old"])
+        var again = copy
+        again.slug = "p2"
+        #expect(copy.slug == "p1" && again.slug == "p2" && again.publicTitle == "Changed")
+    }
 }
