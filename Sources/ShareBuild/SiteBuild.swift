@@ -219,7 +219,7 @@ public struct SiteBuild: Sendable {
         }
         let recalledShareFiles = outcomes.recalled
         let keepingOutcomes = DispatchGroup()
-        keepInBackground(outcomes, at: outcomesPath, in: keepingOutcomes)
+        keepInBackground(consume outcomes, at: outcomesPath, in: keepingOutcomes)
         // The entries of unchanged shares are copied from the current manifest.
         let previousManifest = reusable.isEmpty ? nil : recorded.flatMap { body, _ in
             (try? fileSystem.readFile(joinPath(output, Emitter.marker))).map { bytes in

@@ -135,7 +135,7 @@ public struct AuditEntry: Sendable, Hashable {
 /// the validator, the site and the renderer, and a copy of the fields themselves retained
 /// some twenty strings each time and took 390 bytes (39 MB in a 100,000-share site).
 public struct Share: Sendable {
-    private struct Fields {
+    private struct Fields: Sendable {
         var project: String
         var channel: Channel
         var slug: String

@@ -13,6 +13,8 @@ import Testing
     func sharesInChannel() {
         let sorted = [Self.share(.DEV, "d1"), Self.share(.STAGING, "s1"), Self.share(.STAGING, "s2"), Self.share(.PROD, "p1")]
         let unsorted = [Self.share(.STAGING, "s1"), Self.share(.PROD, "p1"), Self.share(.STAGING, "s2"), Self.share(.DEV, "d1")]
+        // Sorted as documented, a channel's shares are a slice of the site's, not a copy.
+        #expect(Site(config: .default, projects: [], shares: sorted, credentials: []).shares(in: .STAGING).indices == 1..<3)
         for shares in [sorted, unsorted, [], sorted.filter { $0.channel == .PROD }] {
             let site = Site(config: .default, projects: [], shares: shares, credentials: [])
             for channel in Channel.allCases {
