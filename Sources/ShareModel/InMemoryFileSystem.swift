@@ -122,9 +122,7 @@ extension InMemoryFileSystem: WritableFileSystem {
     }
 
     public func writeFile(_ path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileSystemError) {
-        var bytes: [UInt8] = []
-        produce { bytes += $0 }
-        try writeFile(path, bytes: bytes)
+        try writeFile(path, bytes: [UInt8](joiningPieces: produce))
     }
 
     public func linkFile(_ existing: String, to new: String) throws(FileSystemError) {

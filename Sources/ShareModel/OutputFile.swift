@@ -27,9 +27,16 @@ public protocol OutputSink: Sendable {
 extension OutputSink {
     /// For sinks that keep files in memory anyway: the pieces joined.
     public func write(path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
+        write(OutputFile(path: path, bytes: [UInt8](joiningPieces: produce)))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The pieces `produce` hands to its `write`, joined in order: a streamed file, whole.
+    public init(joiningPieces produce: (_ write: ([UInt8]) -> Void) -> Void) {
         var bytes: [UInt8] = []
         produce { bytes += $0 }
-        write(OutputFile(path: path, bytes: bytes))
+        self = bytes
     }
 }
 
