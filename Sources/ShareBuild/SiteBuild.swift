@@ -319,15 +319,7 @@ public struct SiteBuild: Sendable {
     /// The `stat` facts of the output folder and every folder holding one of `files`,
     /// hashed in path order.
     private func outputFolderStamps(_ output: String, files: Set<String>) -> UInt64 {
-        var folders: Set<Substring> = ["."]
-        for file in files {
-            var path = Substring(file)
-            // On bytes: `Character` search over 15,000 paths was most of this.
-            while let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                path = path[..<slash]
-                guard folders.insert(path).inserted else { break }
-            }
-        }
+        let folders = enclosingFolders(of: files).union(["."])
         return combine(fingerprint(folders.sorted().map(String.init), in: output).map(\.hash))
     }
 

@@ -284,18 +284,10 @@ public final class EmitTransaction: OutputSink {
     /// Deletes the standby's files that the new output no longer has, and the folders
     /// that leaves empty.
     private func removeFromStaging(_ paths: Set<String>) throws(FileSystemError) {
-        var folders: Set<String> = []
-        for path in paths {
-            try fileSystem.removeTree(joinPath(staging, path))
-            var folder = path
-            while let slash = folder.lastIndex(of: "/") {
-                folder = String(folder[..<slash])
-                folders.insert(folder)
-            }
-        }
+        for path in paths { try fileSystem.removeTree(joinPath(staging, path)) }
         // Deepest first, so a parent is looked at after its children are gone.
-        for folder in folders.sorted(by: { $0.count > $1.count }) {
-            let path = joinPath(staging, folder)
+        for folder in enclosingFolders(of: paths).sorted(by: { $0.utf8.count > $1.utf8.count }) {
+            let path = joinPath(staging, String(folder))
             if fileSystem.kind(at: path) == .directory, (try? fileSystem.contentsOfDirectory(path))?.isEmpty == true {
                 try fileSystem.removeTree(path)
             }

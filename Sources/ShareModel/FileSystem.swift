@@ -77,6 +77,21 @@ public func splitPath(_ path: String) -> (parent: String, name: String) {
     return (String(trimmed[..<slash]), String(trimmed[trimmed.index(after: slash)...]))
 }
 
+/// Every folder that holds one of `paths`, at any depth (`a/b/c` gives `a/b` and `a`), as
+/// slices of the paths. The slash is looked for as a byte (`Character` search over
+/// thousands of paths was most of this), and a folder already seen ends the climb.
+public func enclosingFolders(of paths: some Sequence<String>) -> Set<Substring> {
+    var folders: Set<Substring> = []
+    for path in paths {
+        var folder = Substring(path)
+        while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            folder = folder[..<slash]
+            guard folders.insert(folder).inserted else { break }
+        }
+    }
+    return folders
+}
+
 /// Joins path components with `/`, skipping empty ones.
 public func joinPath(_ parts: String...) -> String {
     parts.reduce("") { joinPath($0, $1) }
