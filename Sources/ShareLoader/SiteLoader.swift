@@ -245,15 +245,15 @@ public struct SiteLoader: Sendable {
                 let (document, found) = parse(file)
                 return (document, found, nil)
             }
-            if let recall = summarizer.recall, let digest = summarizer.unchangedDigest?(file.path),
-               let summary = recall(file.path, digest, ids[project]) {
-                return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], summary)
+            // The last build's summary of the same bytes, unread when their stamp vouches for them.
+            func recalled(_ digest: UInt64) -> (SourceDocument, [Diagnostic], Summary?)? {
+                summarizer.recall?(file.path, digest, ids[project]).map {
+                    (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], $0)
+                }
             }
+            if let digest = summarizer.unchangedDigest?(file.path), let found = recalled(digest) { return found }
             let input = readInput(file)
-            if case .success(let bytes) = input, let recall = summarizer.recall,
-               let summary = recall(file.path, bytes.digest, ids[project]) {
-                return (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: bytes.digest), [], summary)
-            }
+            if case .success(let bytes) = input, let found = recalled(bytes.digest) { return found }
             var (document, found) = parse(file, input)
             let summary = summarizer.summarize(document, ids[project])
             document.value = nil
