@@ -237,6 +237,12 @@ extension BuildCache {
 struct StageClock {
     private(set) var laps: [(stage: String, seconds: Double)] = []
     private var last = ContinuousClock.now
+    /// Told what starts next, for a progress line.
+    var report: (@Sendable (String) -> Void)?
+
+    func begin(_ what: String) {
+        report?(what)
+    }
 
     mutating func lap(_ stage: String) {
         let now = ContinuousClock.now

@@ -40,6 +40,9 @@ public struct SiteBuild: Sendable {
 
     public let fileSystem: LocalFileSystem
     public let root: String
+    /// Told what each stage of `run` is about to do ("rendering 3000 shares"), for a
+    /// progress line on a terminal.
+    public var progress: (@Sendable (String) -> Void)?
     /// The wall clock in seconds, compared with file times (see `BuildCache.racyWindow`);
     /// replaceable so a test can build as if its files had been written long before.
     let now: @Sendable () -> Double
@@ -106,6 +109,8 @@ public struct SiteBuild: Sendable {
     /// are linked from the previous output instead of rendered again.
     public func run(channel: Channel, output: String, incremental: Bool = true) -> Result<Outcome, Failure> {
         var clock = StageClock()
+        clock.report = progress
+        clock.begin("looking for changes")
         let cachePath = BuildCache.path(for: output, channel: channel)
         let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description
         let previous = incremental ? readCache(cachePath).flatMap { cache in
@@ -188,6 +193,7 @@ public struct SiteBuild: Sendable {
         // file left by another binary is rejected by its header.
         let known = incremental ? (try? fileSystem.readFile(outcomesPath)).flatMap { ShareOutcomes($0, version: BuildCache.tool) } : nil
         let prepared: Prepared
+        clock.begin("loading and validating \(discovery.inputPaths.count) files")
         let (preparation, outcomes) = prepare(discovery, recalling: known, unchangedDigest: Self.lookup(unchangedDigests))
         switch preparation {
         case .failure(let failure): return .failure(failure)
@@ -227,6 +233,7 @@ public struct SiteBuild: Sendable {
             }
         }
         let renderer = SiteRenderer(templates: prepared.templates)
+        clock.begin("rendering and writing \(sources.count - reusable.count) of \(sources.count) \(channel.rawValue) shares")
         var summary: RenderSummary
         var emitted: (report: EmitReport, record: OutputRecord)
         do {
@@ -247,6 +254,7 @@ public struct SiteBuild: Sendable {
         }
         keepingOutcomes.wait()
         clock.lap("render and emit")
+        clock.begin("recording the build cache")
         let diagnostics = prepared.diagnostics
         let entries = BuildCache.entries(
             sources, digests: digests, rendered: summary.outputsBySource, reused: reusable, manifestEntries: summary.manifestEntries)

@@ -147,3 +147,9 @@ struct Git: Sendable {
         return blobs
     }
 }
+
+/// The path of `root` inside its Git work tree (`site/`, or empty at the top level), or
+/// nil outside one: what makes a site-relative path relative to the repository.
+public func gitWorkTreePrefix(of root: String) -> String? {
+    try? Git(directory: root).prefix()
+}

@@ -190,8 +190,12 @@ private struct Comparison {
                 fromURL: head.site.url(of: previous.slug, in: new.channel), toURL: head.site.url(of: to, in: new.channel)))
         }
         if old.slug != new.slug, !new.previousSlugs.contains(where: { $0.slug == old.slug }) {
-            // Edited by hand instead of rotated: the old URL is forgotten (see the URL list).
+            // Edited by hand instead of rotated: the old URL would be forgotten and its slug free for reuse.
             report.fieldChanges.append(FieldChange(share: share, field: "slug", before: old.slug, after: new.slug))
+            report.diagnostics.append(.error(
+                "diff.slug-edited",
+                "slug changed by hand from \"\(old.slug)\" to \"\(new.slug)\" on a published share: \(head.site.url(of: old.slug, in: new.channel)) would stop answering and \"\(old.slug)\" is not in previousSlugs; put the old slug back and run `sharegen rotate-slug \(new.project) \(new.channel.rawValue)` (add --redirect to keep the old URL working)",
+                at: SourceLocation(file: new.sourceFile, position: head.position(in: new.sourceFile, ["slug"]))))
         }
         for field in Comparison.fields {
             let before = field.value(old), after = field.value(new)

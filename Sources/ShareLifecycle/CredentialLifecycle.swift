@@ -20,6 +20,8 @@ public struct IssuedCredential: Sendable {
     public var file: String
     /// Warnings about the new file.
     public var warnings: [Diagnostic]
+    /// The project folder this command created (`content/<id>`), if it was new.
+    public var createdProject: String?
 
     /// The Credentials API's response: `{id, apiKey, apiSecret, name, createdAt}`.
     public var response: JSONValue {
@@ -63,13 +65,15 @@ extension SiteLifecycle {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .usage("the credential name must not be blank") }
         return try SiteEdit.locked(root: root) { site throws(LifecycleError) in
-            let folder = try SiteLifecycle.project(project, in: site).path
+            let loaded = try SiteLifecycle.project(project, in: site, creating: true)
+            let folder = loaded.path
             let id = RandomTokens.uuid(environment.randomBytes)
             let credential = IssuedCredential(
                 id: id, project: project, name: trimmed,
                 apiKey: "pk_" + RandomTokens.base62(length: RandomTokens.apiKeyLength, environment.randomBytes),
                 apiSecret: "sk_" + RandomTokens.base62(length: RandomTokens.secretLength, environment.randomBytes),
-                createdAt: environment.timestamp, file: joinPath(folder, "credentials", id + ".json"), warnings: [])
+                createdAt: environment.timestamp, file: joinPath(folder, "credentials", id + ".json"), warnings: [],
+                createdProject: SiteLifecycle.createdFolder(loaded, in: site))
             let fields = JSONValue.object([
                 ("id", .string(credential.id)), ("name", .string(credential.name)), ("apiKey", .string(credential.apiKey)),
                 ("secretHash", .string(SiteLifecycle.secretHash(credential.apiSecret))), ("createdAt", .string(credential.createdAt)),

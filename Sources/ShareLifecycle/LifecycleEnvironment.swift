@@ -34,12 +34,16 @@ public struct LifecycleEnvironment: Sendable {
     }
 
     /// Who acts, as SPEC §3 orders it: `--actor`, else `git config user.email` in the site
-    /// root, else `$USER`. Nil when none is known.
-    public static func resolveActor(explicit: String?, root: String, environment: [String: String]) -> String? {
-        if let explicit = explicit?.trimmingCharacters(in: .whitespacesAndNewlines), !explicit.isEmpty { return explicit }
+    /// root, else `$USER`. A blank `--actor` is refused, not silently replaced.
+    public static func resolveActor(explicit: String?, root: String, environment: [String: String]) throws(LifecycleError) -> String {
+        if let explicit {
+            let trimmed = explicit.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw .usage("--actor is blank; name who is acting, e.g. --actor jane@example.com") }
+            return trimmed
+        }
         if let email = gitUserEmail(root: root) { return email }
         if let user = environment["USER"]?.trimmingCharacters(in: .whitespacesAndNewlines), !user.isEmpty { return user }
-        return nil
+        throw .usage("cannot tell who is acting: pass --actor, set git config user.email, or set $USER")
     }
 
     private static func gitUserEmail(root: String) -> String? {

@@ -18,10 +18,14 @@ public enum LifecycleError: Error, Sendable, CustomStringConvertible {
     case invalid(String, diagnostics: [Diagnostic], proposed: [String: [UInt8]])
     /// Reading or writing failed. Exit status 3.
     case io(FileSystemError)
+    /// A new share lacks fields it cannot be created without (dotted paths such as
+    /// `video.id`), which the caller names as it takes them (flags, columns). Exit status 2.
+    case missingFields([String])
 
     public var description: String {
         switch self {
         case .usage(let message), .invalid(let message, _, _): return message
+        case .missingFields(let fields): return "a new share needs \(fields.joined(separator: " and "))"
         case .io(let error): return "\(error)"
         }
     }

@@ -65,6 +65,8 @@ public struct ShareChange: Sendable {
     public var url: String?
     /// Warnings about the written file.
     public var warnings: [Diagnostic]
+    /// The project folder this command created (`content/<id>`), if it was new.
+    public var createdProject: String?
 }
 
 /// The lifecycle commands of SPEC §3 (`put`, `disable`, `restore`, `rotate-slug`,
@@ -112,7 +114,7 @@ public struct SiteLifecycle: Sendable {
             selector.visibility = visibility
         }
         return try SiteEdit.locked(root: root) { site throws(LifecycleError) in
-            guard let document = try SiteLifecycle.findShare(selector, in: site) else {
+            guard let document = try SiteLifecycle.findShare(selector, in: site, creatingProject: true) else {
                 return try create(selector, patch: patch, in: site)
             }
             return try edit(document, in: site) { editor, _ throws(EditError) in
@@ -168,8 +170,8 @@ public struct SiteLifecycle: Sendable {
     }
 
     /// The share file of `selector`, or nil when there is none yet.
-    static func findShare(_ selector: ShareSelector, in site: SiteEdit) throws(LifecycleError) -> SourceDocument? {
-        let project = try SiteLifecycle.project(selector.project, in: site)
+    static func findShare(_ selector: ShareSelector, in site: SiteEdit, creatingProject: Bool = false) throws(LifecycleError) -> SourceDocument? {
+        let project = try SiteLifecycle.project(selector.project, in: site, creating: creatingProject)
         let matches = project.shares.filter { document in
             guard document.value?["channel"]?.string == selector.channel.rawValue else { return false }
             let visibility = document.value?["video"]?["visibility"]?.string ?? Visibility.public.rawValue
@@ -186,12 +188,23 @@ public struct SiteLifecycle: Sendable {
     }
 
     /// The loaded project `id`; the usage error for an unknown one lists the projects.
-    static func project(_ id: String, in site: SiteEdit) throws(LifecycleError) -> LoadedProject {
-        guard let project = site.loaded.projects.first(where: { $0.id == id }) else {
+    /// With `creating`, an unknown but well-formed id is a new, empty project whose folder
+    /// the first file written into it creates.
+    static func project(_ id: String, in site: SiteEdit, creating: Bool = false) throws(LifecycleError) -> LoadedProject {
+        if let project = site.loaded.projects.first(where: { $0.id == id }) { return project }
+        guard creating else {
             let known = site.loaded.projects.map(\.id).joined(separator: ", ")
             throw .usage("no project \"\(id)\": there is no folder content/\(id)/ (projects: \(known.isEmpty ? "none" : known))")
         }
-        return project
+        guard Formats.isProjectID(id) else {
+            throw .usage("cannot create project \"\(id)\": a project id must match [a-z0-9][a-z0-9-]{0,62} or be a UUID [project.id]")
+        }
+        return LoadedProject(id: id, path: joinPath(SiteLoader.contentDirectory, id), projectFile: nil, shares: [], credentials: [])
+    }
+
+    /// The folder of `project` when this command is creating it, for the caller to say so.
+    static func createdFolder(_ project: LoadedProject, in site: SiteEdit) -> String? {
+        site.loaded.projects.contains { $0.id == project.id } ? nil : project.path
     }
 
     /// Edits an existing share file. `body` makes the change and names the audit action,
@@ -217,19 +230,23 @@ public struct SiteLifecycle: Sendable {
             throw .refused("cannot edit \(document.path) in place: \(error.reason); fix it by hand first (sharegen check)")
         }
         guard let (editor, action) = edited else {
-            return ShareChange(kind: .unchanged, file: document.path, slug: previousSlug ?? "", url: nil, warnings: [])
+            return ShareChange(kind: .unchanged, file: document.path, slug: previousSlug ?? "", url: nil, warnings: [], createdProject: nil)
         }
         let commit = try site.commit([FileChange(path: document.path, bytes: editor.bytes, isNew: false)])
         let slug = editor.intended["slug"]?.stringValue ?? ""
         return ShareChange(
             kind: .updated, file: document.path, slug: slug, previousSlug: action == .slugRotated ? previousSlug : nil,
-            url: url(slug, editor.intended, commit.site), warnings: commit.warnings)
+            url: url(slug, editor.intended, commit.site), warnings: commit.warnings, createdProject: nil)
     }
 
     /// Writes a new share file, `<channel>[-private].json`, in JSON with the documented
     /// field order.
     private func create(_ selector: ShareSelector, patch: JSONValue, in site: SiteEdit) throws(LifecycleError) -> ShareChange {
-        let project = try SiteLifecycle.project(selector.project, in: site)
+        let missing = Self.requiredForCreate.filter { path in
+            patch.value(at: path.split(separator: ".").map(String.init)).map { $0 == .null } ?? true
+        }
+        if !missing.isEmpty { throw .missingFields(missing) }
+        let project = try SiteLifecycle.project(selector.project, in: site, creating: true)
         let visibility = selector.visibility ?? .public
         let name = selector.channel.rawValue.lowercased() + (visibility == .private ? "-private" : "") + ".json"
         let path = joinPath(project.path, "shares", name)
@@ -246,8 +263,14 @@ public struct SiteLifecycle: Sendable {
         fields = fields.setting(.array([auditEntry(.created, at: environment.timestamp)]), at: ["audit"])
         let bytes = Array((JSONLayout().render(fields, indent: "") + "\n").utf8)
         let commit = try site.commit([FileChange(path: path, bytes: bytes, isNew: true)])
-        return ShareChange(kind: .created, file: path, slug: slug, url: url(slug, fields, commit.site), warnings: commit.warnings)
+        return ShareChange(
+            kind: .created, file: path, slug: slug, url: url(slug, fields, commit.site), warnings: commit.warnings,
+            createdProject: Self.createdFolder(project, in: site))
     }
+
+    /// Fields a share cannot be created without (SPEC §2), checked before the file exists
+    /// so the refusal names them rather than a line of a file never written.
+    static let requiredForCreate = ["publicTitle", "video.id"]
 
     private func auditEntry(_ action: AuditAction, at time: String) -> JSONValue {
         .object([("action", .string(action.rawValue)), ("at", .string(time)), ("by", .string(environment.actor))])

@@ -33,6 +33,14 @@ public struct LoadedProject: Sendable {
     public var projectFile: SourceDocument?
     public var shares: [SourceDocument]
     public var credentials: [SourceDocument]
+
+    public init(id: String, path: String, projectFile: SourceDocument?, shares: [SourceDocument], credentials: [SourceDocument]) {
+        self.id = id
+        self.path = path
+        self.projectFile = projectFile
+        self.shares = shares
+        self.credentials = credentials
+    }
 }
 
 /// Everything read from a site, before validation.

@@ -9,10 +9,14 @@ public struct DiagnosticFormatter: Sendable {
 
     public var format: DiagnosticFormat
     public var sourceLines: SourceLines?
+    /// Put before each file in workflow annotations, which GitHub resolves from the
+    /// repository's root (e.g. `site/` when the site is in a subfolder).
+    public var annotationPrefix: String
 
-    public init(format: DiagnosticFormat, sourceLines: SourceLines? = nil) {
+    public init(format: DiagnosticFormat, sourceLines: SourceLines? = nil, annotationPrefix: String = "") {
         self.format = format
         self.sourceLines = sourceLines
+        self.annotationPrefix = annotationPrefix
     }
 
     public func render(_ diagnostics: [Diagnostic]) -> String {
@@ -41,7 +45,7 @@ public struct DiagnosticFormatter: Sendable {
     public func github(_ diagnostic: Diagnostic) -> String {
         let command = diagnostic.severity == .error ? "error" : "warning"
         let properties = [
-            "file=\(escapeProperty(diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
+            "file=\(escapeProperty(annotationPrefix + diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
             "title=\(escapeProperty(diagnostic.rule))",
         ].joined(separator: ",")
         return "::\(command) \(properties)::\(escapeData(diagnostic.message))\n"
@@ -93,7 +97,11 @@ public struct DiagnosticFormatter: Sendable {
     /// "2 errors, 1 warning" style summary.
     public static func summary(_ diagnostics: [Diagnostic]) -> String {
         let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.count - errors
-        return "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        return "\(counted(errors, "error")), \(counted(diagnostics.count - errors, "warning"))"
+    }
+
+    /// "1 page", "2 pages": a count with its noun, plural when it is not one.
+    public static func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
     }
 }

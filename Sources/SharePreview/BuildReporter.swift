@@ -73,7 +73,7 @@ public struct BuildReporter: Sendable {
             if !output.warnings.isEmpty { write(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(output.warnings)) }
             let reuse = report.reusedShares > 0 ? " (\(report.renderedShares) rendered, \(report.reusedShares) unchanged)" : ""
             let warnings = output.warnings.isEmpty ? "" : styled(", \(DiagnosticFormatter.summary(output.warnings))", .yellow)
-            write(styled("✓", .green) + " built \(styled(channel.rawValue, .bold)): \(output.pageCount) pages, \(output.stubCount) stubs\(warnings) in \(time)\(styled(reuse, .dim))\n")
+            write(styled("✓", .green) + " built \(styled(channel.rawValue, .bold)): \(DiagnosticFormatter.counted(output.pageCount, "page")), \(DiagnosticFormatter.counted(output.stubCount, "stub"))\(warnings) in \(time)\(styled(reuse, .dim))\n")
         case .failed(let diagnostics, _):
             write(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(diagnostics))
             write(styled("✗ build failed", .red) + ": \(DiagnosticFormatter.summary(diagnostics)) in \(time); the browser shows them until they are fixed\n")

@@ -62,6 +62,12 @@ public struct TemplateSet: Sendable {
         return result
     }
 
+    /// The string names the built-in English file defines: the only ones templates use.
+    private static let knownStrings: [String] = {
+        let (value, _) = LocatedJSONParser.parse(Array((EmbeddedTemplates.files["locales/en.json"] ?? "").utf8), file: "en.json")
+        return value?.members?.map(\.key) ?? []
+    }()
+
     private static func make(_ files: [String: String], origin: [String: String]) -> Result<TemplateSet, DiagnosticList> {
         var templates: [String: Template] = [:]
         var displayNames: [String: String] = [:]
@@ -84,7 +90,7 @@ public struct TemplateSet: Sendable {
                 assets[String(path.dropFirst(7))] = Array(text.utf8)
             } else if path.hasPrefix("locales/"), path.hasSuffix(".json") {
                 let tag = String(path.dropFirst(8).dropLast(5)).lowercased()
-                switch parseStrings(text, file: display) {
+                switch parseStrings(text, file: display, known: knownStrings) {
                 case .success(let strings): locales[tag] = strings
                 case .failure(let list): problems += list.diagnostics
                 }
@@ -107,7 +113,7 @@ public struct TemplateSet: Sendable {
         return .success(TemplateSet(library: library, assets: assets, locales: locales, sources: files))
     }
 
-    private static func parseStrings(_ text: String, file: String) -> Result<[String: String], DiagnosticList> {
+    private static func parseStrings(_ text: String, file: String, known: [String]) -> Result<[String: String], DiagnosticList> {
         let (value, diagnostics) = LocatedJSONParser.parse(Array(text.utf8), file: file)
         guard let value, !diagnostics.hasErrors else { return .failure(DiagnosticList(diagnostics)) }
         guard let members = value.members else {
@@ -116,7 +122,11 @@ public struct TemplateSet: Sendable {
         var strings: [String: String] = [:]
         var problems: [Diagnostic] = []
         for member in members {
-            if let text = member.value.string {
+            if !known.contains(member.key) {
+                var message = "unknown locale string \"\(member.key)\""
+                if let suggestion = closestMatch(member.key, among: known) { message += "; did you mean \"\(suggestion)\"?" }
+                problems.append(.error("template.locale", message, at: SourceLocation(file: file, position: member.keyPosition)))
+            } else if let text = member.value.string {
                 strings[member.key] = text
             } else {
                 problems.append(.error("template.locale", "\"\(member.key)\" must be a string", at: SourceLocation(file: file, position: member.value.position)))

@@ -8,11 +8,18 @@ enum ConfigRules {
 
     static func validate(_ document: SourceDocument?, into diagnostics: inout [Diagnostic]) -> SiteConfig {
         var config = SiteConfig.default
-        guard let document, let value = document.value else { return config }
+        guard let document else {
+            diagnostics.append(defaultBaseURLs(at: SourceLocation(file: SiteLoader.configFile), "there is no sharegen.json"))
+            return config
+        }
+        guard let value = document.value else { return config }
         guard var reader = FieldReader(file: document.path, value: value, what: "sharegen.json", diagnostics: &diagnostics) else {
             return config
         }
         reader.rejectUnknownKeys(topKeys, in: "sharegen.json")
+        if value["channels"] == nil {
+            reader.diagnostics.append(defaultBaseURLs(at: SourceLocation(file: document.path, position: value.position), "sharegen.json names no channels"))
+        }
         if let channels = reader.object("channels"), let members = channels.members {
             for member in members {
                 guard let channel = Channel(rawValue: member.key) else {
@@ -61,6 +68,15 @@ enum ConfigRules {
         return config
     }
 
+    /// Pages would carry the placeholder URLs of `SiteConfig.default` without a word.
+    private static func defaultBaseURLs(at location: SourceLocation, _ reason: String) -> Diagnostic {
+        let urls = Channel.allCases.map { "\($0.rawValue) \(SiteConfig.default.baseURL(for: $0))" }.joined(separator: ", ")
+        return .warning(
+            "config.default-base-url",
+            "\(reason), so pages use the default base URLs (\(urls)); set channels.<channel>.baseURL in sharegen.json",
+            at: location)
+    }
+
     private static func signingConfig(_ value: SourceValue, file: String, into diagnostics: inout [Diagnostic]) -> SigningConfig {
         var signing = SigningConfig()
         guard var reader = FieldReader(file: file, value: value, what: "signing", diagnostics: &diagnostics) else { return signing }
@@ -69,6 +85,10 @@ enum ConfigRules {
             guard let (url, position) = reader.string(key) else { continue }
             if let problem = Formats.urlProblem(url, allowHTTP: true) {
                 reader.error("config.signing", "\(key) \(problem)", at: position)
+                continue
+            }
+            if url.utf8.contains(UInt8(ascii: "?")) || url.utf8.contains(UInt8(ascii: "#")) {
+                reader.error("config.signing", "\(key) must not have a query or fragment: signed paths are appended to it", at: position)
                 continue
             }
             var trimmed = url

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShareBuild
 import ShareModel
 
@@ -27,7 +28,12 @@ struct Build: AsyncParsableCommand {
         let session = try SiteSession(root: site.root)
         let output = out.hasPrefix("/") ? out : joinPath(site.root, out)
         let start = ContinuousClock.now
-        switch SiteBuild(root: site.root).run(channel: channel, output: output, incremental: !force) {
+        var build = SiteBuild(root: site.root)
+        let progress = ProgressLine()
+        build.progress = progress.show
+        let result = build.run(channel: channel, output: output, incremental: !force)
+        progress.clear()
+        switch result {
         case .failure(.invalid(let diagnostics)):
             printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(diagnostics), terminator: "")
             printError("build failed: \(DiagnosticFormatter.summary(diagnostics)); \(output) was not changed")
@@ -49,8 +55,31 @@ struct Build: AsyncParsableCommand {
                 return
             }
             let files = outcome.report.written + outcome.report.unchanged
-            printError("built \(channel.rawValue): \(rendered.pageCount) pages, \(rendered.stubCount) stubs, \(files) files (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged, \(outcome.reusedShares) shares reused) in \(elapsed) ms → \(output)")
+            let counts = [
+                DiagnosticFormatter.counted(rendered.pageCount, "page"), DiagnosticFormatter.counted(rendered.stubCount, "stub"),
+                DiagnosticFormatter.counted(files, "file"),
+            ].joined(separator: ", ")
+            printError("built \(channel.rawValue): \(counts) (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged, \(DiagnosticFormatter.counted(outcome.reusedShares, "share")) reused) in \(elapsed) ms → \(output)")
             if strict && !outcome.diagnostics.isEmpty { throw Exit.invalidContent }
         }
+    }
+}
+
+/// One updating line on standard error while a long build runs: only on a terminal, never
+/// in CI logs (`CI` set), in pipes, on a dumb terminal or with `NO_COLOR`.
+struct ProgressLine {
+    let enabled: Bool
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        enabled = isatty(2) == 1 && environment["CI"] == nil && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+
+    var show: (@Sendable (String) -> Void)? {
+        guard enabled else { return nil }
+        return { stage in Console.write("\r\u{1B}[K\(stage)…", to: 2) }
+    }
+
+    func clear() {
+        if enabled { Console.write("\r\u{1B}[K", to: 2) }
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
-import ShareLoader
+import ShareBuild
+import ShareDiff
 import ShareModel
-import ShareValidator
 
 struct Check: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Validate the site and print diagnostics.")
+    static let configuration = CommandConfiguration(
+        abstract: "Validate everything `build` would (shares, credentials, sharegen.json, templates, locale strings) and print diagnostics.")
 
     @OptionGroup var site: SiteOptions
 
@@ -19,15 +20,15 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let session = try SiteSession(root: site.root)
-        let result = session.validate()
-        let diagnostics = result.diagnostics(for: channel)
-        let shares = result.site.shares.count { channel == nil || $0.channel == channel }
-        releaseInBackground(consume result)
-        let formatter = DiagnosticFormatter(format: format, sourceLines: session.sourceLines)
-        print(formatter.render(diagnostics), terminator: "")
+        let report = SiteCheck(root: site.root, fileSystem: session.fileSystem).run(channel: channel)
+        let prefix = format == .github ? gitWorkTreePrefix(of: site.root) ?? "" : ""
+        var output = DiagnosticFormatter(format: format, sourceLines: session.sourceLines, annotationPrefix: prefix).render(report.diagnostics)
         if format == .text {
-            printError("\(DiagnosticFormatter.summary(diagnostics)) (\(shares) valid shares checked)")
+            let files = DiagnosticFormatter.counted(report.shareFiles, "share file")
+            output += "\(DiagnosticFormatter.summary(report.diagnostics)) in \(files) (\(report.validShares) valid)\n"
         }
-        try session.exit(for: diagnostics, strict: strict)
+        // One write, so the summary never lands inside a diagnostic.
+        printOutput(output, terminator: "")
+        try session.exit(for: report.diagnostics, strict: strict)
     }
 }

@@ -29,12 +29,13 @@ struct Credentials: AsyncParsableCommand {
                 try lifecycle.createCredential(project: project, name: name)
             }
             printDiagnostics(issued.warnings, root: site.root)
+            if let folder = issued.createdProject { printError("created project \(folder)/") }
             if json {
-                print(issued.response.serialized(pretty: true))
+                printOutput(issued.response.serialized(pretty: true))
             } else {
-                print("created credential \(issued.id) for \(issued.project) (\(issued.file))")
-                print("apiKey:    \(issued.apiKey)")
-                print("apiSecret: \(issued.apiSecret)")
+                printOutput("created credential \(issued.id) for \(issued.project) (\(issued.file))")
+                printOutput("apiKey:    \(issued.apiKey)")
+                printOutput("apiSecret: \(issued.apiSecret)")
             }
             printError("note: store the secret now; it is shown only this once and sharegen keeps only its hash")
         }
@@ -57,7 +58,7 @@ struct Credentials: AsyncParsableCommand {
                         ("revokedBy", credential.revokedBy.map(JSONValue.string)),
                     ])
                 }
-                print(JSONValue.array(items).serialized(pretty: true))
+                printOutput(JSONValue.array(items).serialized(pretty: true))
             } else {
                 printColumns(listing.credentials.map {
                     [$0.id, $0.project, $0.status.rawValue, $0.apiKey, $0.createdAt, $0.name]
@@ -82,11 +83,11 @@ struct Credentials: AsyncParsableCommand {
                 try lifecycle.revokeCredential(id: id)
             }
             guard revocation.changed else {
-                print("no change: \(revocation.file) is already revoked; nothing written")
+                printOutput("no change: \(revocation.file) is already revoked; nothing written")
                 return
             }
             printDiagnostics(revocation.warnings, root: options.site.root)
-            print("revoked \(revocation.file)")
+            printOutput("revoked \(revocation.file)")
             let shares = revocation.referencingShares
             if !shares.isEmpty {
                 printError("""

@@ -36,7 +36,7 @@ struct Diff: AsyncParsableCommand {
             printError("error: \(error)")
             throw error.isUsageError ? Exit.badUsage : Exit.ioFailure
         }
-        print(DiffRenderer(format: format, sourceLines: session.sourceLines).render(report), terminator: "")
+        printOutput(DiffRenderer(format: format, sourceLines: session.sourceLines).render(report), terminator: "")
         try session.exit(for: report.diagnostics, strict: false)
     }
 }

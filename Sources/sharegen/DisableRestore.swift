@@ -32,7 +32,7 @@ private func setStatus(_ status: ShareStatus, _ selector: ShareSelector, _ optio
         try lifecycle.setStatus(status, of: selector)
     }
     if change.kind == .unchanged {
-        print("no change: \(change.file) is already \(status.rawValue); nothing written")
+        printOutput("no change: \(change.file) is already \(status.rawValue); nothing written")
     } else {
         report(change, verb: status == .disabled ? "disabled" : "restored", root: options.site.root)
     }

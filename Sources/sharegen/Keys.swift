@@ -10,7 +10,7 @@ struct Keys: AsyncParsableCommand {
             abstract: "Print a new signing-key file with one random 256-bit key, for `sharegen signer --keys`.")
 
         func run() async throws {
-            print(SigningKeySet.generateFile(), terminator: "")
+            printOutput(SigningKeySet.generateFile(), terminator: "")
         }
     }
 }

@@ -14,11 +14,11 @@ struct LifecycleOptions: ParsableArguments {
     func lifecycle() throws -> SiteLifecycle {
         _ = try SiteSession(root: site.root)
         let environment = ProcessInfo.processInfo.environment
-        guard let actor = LifecycleEnvironment.resolveActor(explicit: actor, root: site.root, environment: environment) else {
-            printError("error: cannot tell who is acting: pass --actor, set git config user.email, or set $USER")
-            throw Exit.badUsage
+        let explicit = actor, root = site.root
+        let who = try runLifecycle(root: root) { () throws(LifecycleError) in
+            try LifecycleEnvironment.resolveActor(explicit: explicit, root: root, environment: environment)
         }
-        return SiteLifecycle(root: site.root, environment: LifecycleEnvironment(actor: actor))
+        return SiteLifecycle(root: root, environment: LifecycleEnvironment(actor: who))
     }
 }
 
@@ -41,14 +41,19 @@ extension ShareStatus: ExpressibleByArgument {}
 extension VideoStatus: ExpressibleByArgument {}
 
 /// Runs a lifecycle operation and maps a refusal to SPEC §3's exit statuses, printing its
-/// diagnostics the way `check` does (excerpts come from the refused text).
-func runLifecycle<T>(root: String, _ operation: () throws(LifecycleError) -> T) throws -> T {
+/// diagnostics the way `check` does (excerpts come from the refused text). `flags` names
+/// the option that sets a field, for a refusal that lists missing fields.
+func runLifecycle<T>(root: String, flags: [String: String] = [:], _ operation: () throws(LifecycleError) -> T) throws -> T {
     do {
         return try operation()
     } catch {
         switch error {
         case .usage(let message):
             printError("error: \(message)")
+            throw Exit.badUsage
+        case .missingFields(let fields):
+            let options = fields.map { field in flags[field].map { "--\($0)" } ?? field }
+            printError("error: \(error.description): pass \(options.joined(separator: " and ")) (or set \(fields.joined(separator: " and ")) in --file)")
             throw Exit.badUsage
         case .invalid(let message, let diagnostics, let proposed):
             printDiagnostics(diagnostics, root: root, proposed: proposed)
@@ -76,9 +81,10 @@ func printDiagnostics(_ diagnostics: [Diagnostic], root: String, proposed: [Stri
 /// What an edit of a share file says on standard output.
 func report(_ change: ShareChange, verb: String, root: String) {
     printDiagnostics(change.warnings, root: root)
+    if let folder = change.createdProject { printOutput("created project \(folder)/") }
     switch change.kind {
-    case .created: print("created \(change.file): \(change.url ?? change.slug)")
-    case .updated: print("\(verb) \(change.file): \(change.url ?? change.slug)")
-    case .unchanged: print("no change: \(change.file) already says so; nothing written")
+    case .created: printOutput("created \(change.file): \(change.url ?? change.slug)")
+    case .updated: printOutput("\(verb) \(change.file): \(change.url ?? change.slug)")
+    case .unchanged: printOutput("no change: \(change.file) already says so; nothing written")
     }
 }

@@ -14,7 +14,7 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         let listing = try options.listing(channel: channel)
         if options.json {
-            print(JSONValue.array(listing.shares.map(\.listJSON)).serialized(pretty: true))
+            printOutput(JSONValue.array(listing.shares.map(\.listJSON)).serialized(pretty: true))
         } else {
             printColumns(listing.shares.map { [$0.project, $0.channel.rawValue, $0.visibility.rawValue, $0.status.rawValue, $0.slug, $0.url] })
         }
@@ -46,7 +46,7 @@ func printColumns(_ rows: [[String]]) {
         let cells = row.enumerated().map { index, cell in
             index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
         }
-        print(cells.joined(separator: "  "))
+        printOutput(cells.joined(separator: "  "))
     }
 }
 

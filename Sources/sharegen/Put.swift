@@ -51,7 +51,7 @@ struct Put: AsyncParsableCommand {
             if let value { patch.set(field, to: .string(value)) }
         }
         for field in unset { patch.set(field, to: .null) }
-        let change = try runLifecycle(root: options.site.root) { () throws(LifecycleError) in
+        let change = try runLifecycle(root: options.site.root, flags: ["publicTitle": "title", "video.id": "video-id"]) { () throws(LifecycleError) in
             try lifecycle.put(share.selector, patch: patch)
         }
         report(change, verb: "updated", root: options.site.root)

@@ -19,9 +19,9 @@ struct RotateSlug: AsyncParsableCommand {
             try lifecycle.rotateSlug(of: share.selector, mode: mode)
         }
         printDiagnostics(change.warnings, root: options.site.root)
-        print("rotated \(change.file) (the previous slug now \(redirect ? "redirects" : "answers 410 Gone"))")
-        print("previous slug: \(change.previousSlug ?? "")")
-        print("new slug:      \(change.slug)")
-        if let url = change.url { print("new URL:       \(url)") }
+        printOutput("rotated \(change.file) (the previous slug now \(redirect ? "redirects" : "answers 410 Gone"))")
+        printOutput("previous slug: \(change.previousSlug ?? "")")
+        printOutput("new slug:      \(change.slug)")
+        if let url = change.url { printOutput("new URL:       \(url)") }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ShareLoader
 import ShareModel
-import ShareValidator
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,29 +32,37 @@ struct SiteSession {
         if !errors.isEmpty || (strict && !diagnostics.isEmpty) { throw Exit.invalidContent }
     }
 
-    /// Loads and validates in one pass (no parsed tree outlives its file's checks).
-    func validate() -> ValidationResult {
-        let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let (loaded, result, outcomes) = SiteValidator().load(loader.discover(), with: loader)
-        releaseInBackground((consume loaded, consume outcomes))
-        return result
-    }
-
     /// Reads source lines for the excerpts under text diagnostics.
     var sourceLines: DiagnosticFormatter.SourceLines {
         SiteLoader(fileSystem: fileSystem, root: root).sourceLines
     }
 }
 
+/// Writes `message` whole to standard error (see `Console`).
 func printError(_ message: String, terminator: String = "\n") {
-    var standardError = StandardError()
-    print(message, terminator: terminator, to: &standardError)
+    Console.write(message + terminator, to: 2)
 }
 
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        // Unbuffered write(2) avoids touching libc's global `stderr` stream object.
-        var bytes = Array(string.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+/// Writes `message` whole to standard output (see `Console`).
+func printOutput(_ message: String, terminator: String = "\n") {
+    Console.write(message + terminator, to: 1)
+}
+
+/// Unbuffered, whole writes: with libc's buffered standard output, a `2>&1` pipe got the
+/// stderr summary in the middle of a 4 KiB stdout block (splitting a UTF-8 character).
+enum Console {
+    static func write(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 }

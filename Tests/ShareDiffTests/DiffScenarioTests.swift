@@ -142,6 +142,8 @@ struct DiffScenarioTests {
                 "PROD", slug: Self.briefing, title: "Q3 briefing", video: SiteFiles.privateVideo("orbit-q3", visibility: "public")),
             // The deleted preview's slug taken by another project's share.
             "content/galil/shares/welcome.json": SiteFiles.share("DEV", slug: Self.preview, title: "Shalom", video: SiteFiles.publicVideo("galil-welcome")),
+            // A slug edited by hand instead of rotated: the old URL would be forgotten.
+            "content/nile/shares/teaser.json": SiteFiles.share("PROD", slug: Self.webinar, title: "Coming soon", video: SiteFiles.privateVideo("nile-teaser")),
             // A rotated-away slug made current again.
             "content/andes/shares/tour.md": SiteFiles.markdownShare(
                 slug: Self.tourRotated, title: "Patagonia in five days", previous: [(Self.tour, "redirect")]),

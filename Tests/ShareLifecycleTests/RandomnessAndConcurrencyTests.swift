@@ -34,9 +34,16 @@ struct RandomnessAndConcurrencyTests {
         #expect(LifecycleEnvironment(actor: actor, clock: { Date(timeIntervalSince1970: 0.75) }).timestamp == "1970-01-01T00:00:00Z")
     }
 
-    @Test func theActorGivenExplicitlyWins() {
-        #expect(LifecycleEnvironment.resolveActor(explicit: "  ana@example.com\n", root: "/", environment: [:]) == "ana@example.com")
-        #expect(LifecycleEnvironment.resolveActor(explicit: "", root: "/nonexistent", environment: ["USER": "ana"]) != nil)
+    @Test func theActorGivenExplicitlyWins() throws {
+        #expect(try LifecycleEnvironment.resolveActor(explicit: "  ana@example.com\n", root: "/", environment: [:]) == "ana@example.com")
+        #expect(try LifecycleEnvironment.resolveActor(explicit: nil, root: "/nonexistent", environment: ["USER": "ana"]) == "ana")
+    }
+
+    @Test("a blank --actor is refused, never replaced by git's or $USER's", arguments: ["", "  ", "\t\n"])
+    func aBlankActorIsRefused(blank: String) {
+        #expect(throws: LifecycleError.self) {
+            try LifecycleEnvironment.resolveActor(explicit: blank, root: "/nonexistent", environment: ["USER": "ana"])
+        }
     }
 
     /// Commands on one file from many threads at once: each holds the site lock from
