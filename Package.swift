@@ -105,6 +105,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ShareLifecycleTests", dependencies: ["ShareLifecycle", "ShareLoader", "ShareValidator", "ShareModel"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(name: "ShareDiffTests", dependencies: ["ShareDiff", "ShareModel"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "SharePreviewTests",

@@ -29,6 +29,7 @@ public struct SiteCheck: Sendable {
         let shareFiles = discovery.inputPaths.count { $0.contains("/shares/") }
         let (loaded, result, outcomes) = SiteValidator().load(discovery, with: loader)
         var diagnostics = result.diagnostics(for: channel)
+        if let warning = defaultBaseURLWarning(root: root, fileSystem: fileSystem) { diagnostics.append(warning) }
         if case .failure(let problems) = TemplateSet.load(fileSystem: fileSystem, root: root) {
             diagnostics += problems.diagnostics
         }

@@ -44,7 +44,7 @@ public struct SiteScaffold: Sendable {
             throw .io(error)
         }
         var patch = SharePatch()
-        for (field, value) in Self.share { patch.set(field, to: .string(value)) }
+        for (field, value) in Self.share(project) { patch.set(field, to: .string(value)) }
         let share = try SiteLifecycle(root: root, environment: environment).put(ShareSelector(project: project, channel: .PROD), patch: patch)
         return Created(files: files.map(\.0) + [share.file], share: share)
     }
@@ -67,10 +67,10 @@ public struct SiteScaffold: Sendable {
 
         """
 
-    static let share: [(String, String)] = [
+    static func share(_ project: String) -> [(String, String)] { [
         ("publicTitle", "Welcome to your first share"),
-        ("publicSubtitle", "Edit content/<project>/shares/prod.json, then run sharegen check"),
+        ("publicSubtitle", "Edit content/\(project)/shares/prod.json, then run sharegen check"),
         ("video.id", "first-video"),
         ("video.mp4Url", "https://media.example.com/videos/first-video/video.mp4"),
-    ]
+    ] }
 }

@@ -8,18 +8,11 @@ enum ConfigRules {
 
     static func validate(_ document: SourceDocument?, into diagnostics: inout [Diagnostic]) -> SiteConfig {
         var config = SiteConfig.default
-        guard let document else {
-            diagnostics.append(defaultBaseURLs(at: SourceLocation(file: SiteLoader.configFile), "there is no sharegen.json"))
-            return config
-        }
-        guard let value = document.value else { return config }
+        guard let document, let value = document.value else { return config }
         guard var reader = FieldReader(file: document.path, value: value, what: "sharegen.json", diagnostics: &diagnostics) else {
             return config
         }
         reader.rejectUnknownKeys(topKeys, in: "sharegen.json")
-        if value["channels"] == nil {
-            reader.diagnostics.append(defaultBaseURLs(at: SourceLocation(file: document.path, position: value.position), "sharegen.json names no channels"))
-        }
         if let channels = reader.object("channels"), let members = channels.members {
             for member in members {
                 guard let channel = Channel(rawValue: member.key) else {
@@ -69,7 +62,7 @@ enum ConfigRules {
     }
 
     /// Pages would carry the placeholder URLs of `SiteConfig.default` without a word.
-    private static func defaultBaseURLs(at location: SourceLocation, _ reason: String) -> Diagnostic {
+    static func defaultBaseURLs(at location: SourceLocation, _ reason: String) -> Diagnostic {
         let urls = Channel.allCases.map { "\($0.rawValue) \(SiteConfig.default.baseURL(for: $0))" }.joined(separator: ", ")
         return .warning(
             "config.default-base-url",
@@ -113,4 +106,17 @@ enum ConfigRules {
         reader.flush(into: &diagnostics)
         return signing
     }
+}
+
+/// A warning when the site names no base URLs (no `sharegen.json`, or one without
+/// `channels`), so its pages would carry the placeholder `watch.example.com` URLs.
+/// `check` and `build` report it; library callers that build throwaway sites do not.
+public func defaultBaseURLWarning(root: String, fileSystem: any FileSystem) -> Diagnostic? {
+    let path = joinPath(root, SiteLoader.configFile)
+    guard let bytes = try? fileSystem.readFile(path) else {
+        return fileSystem.kind(at: path) == nil
+            ? ConfigRules.defaultBaseURLs(at: SourceLocation(file: SiteLoader.configFile), "there is no sharegen.json") : nil
+    }
+    guard let value = LocatedJSONParser.parse(bytes, file: SiteLoader.configFile).0, value.members != nil, value["channels"] == nil else { return nil }
+    return ConfigRules.defaultBaseURLs(at: SourceLocation(file: SiteLoader.configFile, position: value.position), "sharegen.json names no channels")
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShareBuild
 import ShareModel
+import ShareValidator
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,8 @@ struct Build: AsyncParsableCommand {
             printError("error: \(error)")
             printError("build failed; \(output) was not changed")
             throw Exit.ioFailure
-        case .success(let outcome):
+        case .success(var outcome):
+            if let warning = defaultBaseURLWarning(root: site.root, fileSystem: session.fileSystem) { outcome.diagnostics.append(warning) }
             if !outcome.diagnostics.isEmpty {
                 printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(outcome.diagnostics), terminator: "")
             }

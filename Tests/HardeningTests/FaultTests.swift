@@ -77,13 +77,31 @@ struct FaultTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.contains(".staging-") || $0.contains(".previous-") }
     }
 
-    /// Mounts a 512 KiB tmpfs at `path`; false (with a message) where mounting is not permitted.
-    static func mountSmallDisk(at path: String) throws -> Bool {
+    /// Mounts a 512 KiB tmpfs at `path`.
+    static func mountSmallDisk(at path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let result = try mount(["-t", "tmpfs", "-o", "size=512k", "tmpfs", path])
-        if result.status != 0 { print("skipped: cannot mount a tmpfs (\(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))); run as root to test a full disk") }
-        return result.status == 0
+        if result.status != 0 { throw Failure("cannot mount a tmpfs at \(path): \(result.standardError)") }
     }
+
+    /// Whether this process may mount a tmpfs (root, outside a restricted container):
+    /// the full-disk and read-only tests are reported skipped where it may not.
+    static let canMount: Bool = {
+        guard let directory = try? Harness.temporaryDirectory("probe-mount") else { return false }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard (try? mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", directory]))?.status == 0 else { return false }
+        unmount(directory)
+        return true
+    }()
+
+    /// Whether `chattr +i` works on a folder here (root, on a file system with attributes).
+    static let canMakeImmutable: Bool = {
+        guard let chattr = Harness.tool("chattr"), let directory = try? Harness.temporaryDirectory("probe-chattr") else { return false }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard (try? Child.run(chattr, ["+i", directory]))?.status == 0 else { return false }
+        _ = try? Child.run(chattr, ["-i", directory])
+        return true
+    }()
 
     static func mount(_ arguments: [String]) throws -> Child.Outcome {
         try Child.run(Harness.tool("mount") ?? "/bin/mount", arguments, timeout: 60)
@@ -93,12 +111,13 @@ struct FaultTests {
         _ = try? Child.run(Harness.tool("umount") ?? "/bin/umount", [path], timeout: 60)
     }
 
-    @Test("a full disk fails with exit 3 and 'No space left on device'; the previous output is intact")
+    @Test("a full disk fails with exit 3 and 'No space left on device'; the previous output is intact",
+          .enabled(if: canMount, "needs permission to mount a tmpfs (root)"))
     func fullDisk() throws {
         let directory = try Harness.temporaryDirectory("full-disk")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let disk = directory + "/disk", output = disk + "/dist"
-        guard try Self.mountSmallDisk(at: disk) else { return }
+        try Self.mountSmallDisk(at: disk)
         defer { Self.unmount(disk) }
         try Harness.write(Self.site(shares: 3, version: "small"), under: directory + "/small")
         try Harness.write(Self.site(shares: 150, version: "large", descriptionRepeats: 20), under: directory + "/large")
@@ -114,12 +133,13 @@ struct FaultTests {
         #expect(Self.snapshot(output) == before)
     }
 
-    @Test("a read-only file system fails with exit 3; the previous output is intact and rebuilds once writable")
+    @Test("a read-only file system fails with exit 3; the previous output is intact and rebuilds once writable",
+          .enabled(if: canMount, "needs permission to mount a tmpfs (root)"))
     func readOnlyFileSystem() throws {
         let directory = try Harness.temporaryDirectory("read-only")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let disk = directory + "/disk", output = disk + "/dist", root = directory + "/site"
-        guard try Self.mountSmallDisk(at: disk) else { return }
+        try Self.mountSmallDisk(at: disk)
         defer { Self.unmount(disk) }
         try Harness.write(Self.site(shares: 3, version: "one"), under: root)
         #expect(try Self.build(root, output).status == 0)
@@ -137,7 +157,8 @@ struct FaultTests {
         #expect(Self.snapshot(output) != before)
     }
 
-    @Test("an immutable output folder (chattr +i) fails with exit 3 and leaves no staging tree")
+    @Test("an immutable output folder (chattr +i) fails with exit 3 and leaves no staging tree",
+          .enabled(if: canMakeImmutable, "needs chattr +i (root, on a file system with attributes)"))
     func immutableOutput() throws {
         let workspace = try Workspace("immutable", shares: 3, version: "one")
         let (root, output) = (workspace.root, workspace.output)
@@ -147,10 +168,7 @@ struct FaultTests {
             workspace.remove()
         }
         let before = Self.snapshot(output)
-        guard let chattr, try Child.run(chattr, ["+i", output]).status == 0 else {
-            print("skipped: chattr +i is not available here (root on a file system with attributes)")
-            return
-        }
+        guard let chattr, try Child.run(chattr, ["+i", output]).status == 0 else { throw Failure("chattr +i \(output) failed") }
         try Harness.write(Self.site(shares: 3, version: "two"), under: root)
 
         let failed = try Self.build(root, output)

@@ -3,6 +3,7 @@ import ShareLoader
 import ShareModel
 import ShareValidator
 import Testing
+import TestSupport
 
 /// Paths, processes and checks the hardening suites share.
 enum Harness {
@@ -15,16 +16,9 @@ enum Harness {
 
     static let fixtures = repository + "/Tests/HardeningTests/Fixtures"
 
-    /// The `sharegen` binary SwiftPM built beside this test bundle, whatever the build folder.
+    /// The `sharegen` binary SwiftPM built beside this test bundle.
     static var binary: String {
-        get throws {
-            let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let path = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("sharegen").path
-            guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw Failure("no sharegen binary beside the test bundle at \(path); run `swift build` first")
-            }
-            return path
-        }
+        get throws { try sharegenBinary }
     }
 
     /// A fresh temporary directory; remove it with `FileManager.removeItem` when done.
@@ -36,8 +30,7 @@ enum Harness {
 
     /// An installed program from PATH or the system folders, or nil.
     static func tool(_ name: String) -> String? {
-        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-        return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        installedTool(name)
     }
 
     /// Writes `files` (paths relative to `root`) to disk, creating folders.

@@ -38,12 +38,20 @@ struct CredentialTests {
         #expect(site.validate().isValid)
     }
 
-    @Test func createNeedsAnExistingProjectAndAName() throws {
+    @Test func createNeedsAWellFormedProjectIdAndAName() throws {
         let site = try TestSite()
         let before = try site.snapshot()
-        #expect(throws: LifecycleError.self) { try site.lifecycle().createCredential(project: "nobody", name: "x") }
+        #expect(throws: LifecycleError.self) { try site.lifecycle().createCredential(project: "No Body", name: "x") }
         #expect(throws: LifecycleError.self) { try site.lifecycle().createCredential(project: "acme", name: "  ") }
         #expect(try site.snapshot() == before)
+    }
+
+    @Test func createForANewProjectCreatesItsFolder() throws {
+        let site = try TestSite()
+        let issued = try site.lifecycle().createCredential(project: "newcomer", name: "First backend")
+        #expect(issued.createdProject == "content/newcomer")
+        #expect(issued.file.hasPrefix("content/newcomer/credentials/"))
+        #expect(site.validate().isValid)
     }
 
     @Test func revokeRecordsWhoAndWhenAndNamesTheSharesThatStillUseIt() throws {

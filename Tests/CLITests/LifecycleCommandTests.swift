@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The lifecycle commands on a site's first share and credential (SPEC §3).
+@Suite("lifecycle commands on the command line")
+struct LifecycleCommandTests {
+    @Test("put of a well-formed new project creates its folder and says so; the share gets a created entry")
+    func putCreatesAProject() throws {
+        let site = try ScratchSite("put-project")
+        defer { site.remove() }
+        try site.write("body.json", #"{"publicTitle": "Hello", "video": {"id": "v1", "mp4Url": "https://media.example.com/v1.mp4"}}"#)
+        let put = try site.sharegen(["put", "newproj", "PROD", "--file", site.root + "/body.json", "--root", site.root, "--actor", "ana@example.com"])
+        #expect(put.status == 0, "\(put.standardError)")
+        #expect(put.standardOutput.hasPrefix("created project content/newproj/\ncreated content/newproj/shares/prod.json: https://watch.example.com/"),
+                "\(put.standardOutput)")
+        let share = try site.read("content/newproj/shares/prod.json")
+        #expect(share.contains(#"{"action": "created", "at": ""#) && share.contains(#""by": "ana@example.com"}"#), "\(share)")
+        #expect(try site.sharegen(["check", "--root", site.root]).status == 0)
+    }
+
+    @Test("a malformed project id is refused with the rule, and nothing is written")
+    func malformedProjectRefused() throws {
+        let site = try ScratchSite("put-bad-project")
+        defer { site.remove() }
+        let before = try site.snapshot()
+        let put = try site.sharegen(["put", "New_Proj", "PROD", "--title", "Hi", "--video-id", "v1", "--root", site.root, "--actor", "a"])
+        #expect(put.status == 2)
+        #expect(put.standardError.contains(#"cannot create project "New_Proj""#) && put.standardError.contains("[project.id]"), "\(put.standardError)")
+        #expect(try site.snapshot() == before)
+    }
+
+    @Test("a new share without a video id names the missing flag, not a line of a file never written")
+    func missingVideoIDNamesTheFlag() throws {
+        let site = try ScratchSite("put-no-video")
+        defer { site.remove() }
+        let put = try site.sharegen(["put", "my-project", "STAGING", "--title", "Hi", "--root", site.root, "--actor", "a"])
+        #expect(put.status == 2)
+        #expect(put.standardError == "error: a new share needs video.id: pass --video-id (or set video.id in --file)\n", "\(put.standardError)")
+        #expect(!site.exists("content/my-project/shares/staging.json"))
+    }
+
+    @Test("credentials create for a new project creates its folder and says so")
+    func credentialForANewProject() throws {
+        let site = try ScratchSite("credential-project")
+        defer { site.remove() }
+        let created = try site.sharegen(["credentials", "create", "--project", "crm", "--json", "--root", site.root])
+        #expect(created.status == 0, "\(created.standardError)")
+        #expect(created.standardError.contains("created project content/crm/"))
+        let response = try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any]
+        let id = try #require(response?["id"] as? String)
+        #expect(site.exists("content/crm/credentials/\(id).json"))
+        let bad = try site.sharegen(["credentials", "create", "--project", "CRM", "--root", site.root])
+        #expect(bad.status == 2 && bad.standardError.contains("[project.id]"), "\(bad.standardError)")
+    }
+
+    @Test("a blank --actor is an error, never silently replaced", arguments: ["", "  "])
+    func blankActor(actor: String) throws {
+        let site = try ScratchSite("blank-actor")
+        defer { site.remove() }
+        let before = try site.snapshot()
+        let result = try site.sharegen(["disable", "my-project", "PROD", "--root", site.root, "--actor", actor])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--actor is blank"), "\(result.standardError)")
+        #expect(try site.snapshot() == before)
+    }
+}
