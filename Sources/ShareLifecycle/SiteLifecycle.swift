@@ -93,8 +93,20 @@ public struct SiteLifecycle: Sendable {
     /// `.unchanged`. The share is chosen by `selector`, its visibility by
     /// `selector.visibility` or else the body's `video.visibility`.
     public func put(_ selector: ShareSelector, patch sharePatch: SharePatch) throws(LifecycleError) -> ShareChange {
-        let patch = sharePatch.body
-        for (key, _) in patch.objectMembers ?? [] where Self.managedFields.contains(key) {
+        let (selector, patch) = try Self.checked(selector, sharePatch.body)
+        return try SiteEdit.locked(root: root) { site throws(LifecycleError) in
+            var taken = Self.usedSlugs(in: site)
+            let staged = try stage(selector, patch: patch, in: site, at: environment.timestamp, taking: &taken)
+            guard let change = staged.change else { return staged.result(url: nil, warnings: []) }
+            let commit = try site.commit([change])
+            return staged.result(url: commit.site.config.url(of: staged.slug, in: selector.channel), warnings: commit.warnings)
+        }
+    }
+
+    /// Refuses a body `put` cannot apply, and settles the selector's visibility from the
+    /// body's `video.visibility` when the selector leaves it open.
+    static func checked(_ selector: ShareSelector, _ patch: JSONValue) throws(LifecycleError) -> (ShareSelector, JSONValue) {
+        for (key, _) in patch.objectMembers ?? [] where managedFields.contains(key) {
             throw .usage("\"\(key)\" is written by sharegen (rotate-slug and the audit trail); leave it out of the body")
         }
         if let channel = patch["channel"], channel != .string(selector.channel.rawValue) {
@@ -113,15 +125,42 @@ public struct SiteLifecycle: Sendable {
             }
             selector.visibility = visibility
         }
-        return try SiteEdit.locked(root: root) { site throws(LifecycleError) in
-            guard let document = try SiteLifecycle.findShare(selector, in: site, creatingProject: true) else {
-                return try create(selector, patch: patch, in: site)
-            }
-            return try edit(document, in: site) { editor, _ throws(EditError) in
-                try editor.applyMergePatch(patch)
-                return .updated
-            }
+        return (selector, patch)
+    }
+
+    /// One share's create-or-update, worked out under the lock but not yet written.
+    struct StagedShare {
+        /// Nil when the file already says so.
+        var change: FileChange?
+        var kind: ShareChange.Kind
+        var file: String
+        var slug: String
+        var visibility: Visibility
+        var createdProject: String?
+
+        func result(url: String?, warnings: [Diagnostic]) -> ShareChange {
+            ShareChange(kind: kind, file: file, slug: slug, url: url, warnings: warnings, createdProject: createdProject)
         }
+    }
+
+    /// Works out `put`'s change of the share `selector` names; a new share's slug is drawn
+    /// outside `taken`, which then holds it.
+    func stage(
+        _ selector: ShareSelector, patch: JSONValue, in site: SiteEdit, at now: String, taking taken: inout Set<String>
+    ) throws(LifecycleError) -> StagedShare {
+        guard let document = try SiteLifecycle.findShare(selector, in: site, creatingProject: true) else {
+            return try stageCreation(selector, patch: patch, in: site, at: now, taking: &taken)
+        }
+        let visibility = document.value?["video"]?["visibility"]?.string.flatMap(Visibility.init(rawValue:)) ?? .public
+        guard let edited = try stageEdit(document, in: site, at: now, { editor, _ throws(EditError) in
+            try editor.applyMergePatch(patch)
+            return .updated
+        }) else {
+            return StagedShare(change: nil, kind: .unchanged, file: document.path, slug: document.value?["slug"]?.string ?? "", visibility: visibility)
+        }
+        return StagedShare(
+            change: FileChange(path: document.path, bytes: edited.editor.bytes, isNew: false), kind: .updated, file: document.path,
+            slug: edited.editor.intended["slug"]?.stringValue ?? "", visibility: visibility)
     }
 
     /// Sets the share's `status`; disabling a disabled share (or restoring an enabled one)
@@ -141,7 +180,8 @@ public struct SiteLifecycle: Sendable {
     /// `gone` answers 410, `redirect` leads to the new slug.
     public func rotateSlug(of selector: ShareSelector, mode: RotationMode) throws(LifecycleError) -> ShareChange {
         try withShare(selector) { site, document throws(LifecycleError) in
-            let slug = newSlug(in: site)
+            var taken = Self.usedSlugs(in: site)
+            let slug = newSlug(taking: &taken)
             return try edit(document, in: site) { editor, now throws(EditError) in
                 guard let previous = editor.intended["slug"]?.stringValue else { throw EditError(reason: "it has no slug to rotate") }
                 try editor.set(["slug"], to: .string(slug))
@@ -213,23 +253,8 @@ public struct SiteLifecycle: Sendable {
     private func edit(
         _ document: SourceDocument, in site: SiteEdit, _ body: (inout DocumentEditor, String) throws(EditError) -> AuditAction?
     ) throws(LifecycleError) -> ShareChange {
-        let original = try site.read(document.path)
-        let now = environment.timestamp
         let previousSlug = document.value?["slug"]?.string
-        let edited: (editor: DocumentEditor, action: AuditAction)?
-        do throws(EditError) {
-            var editor = try DocumentEditor(file: document.path, format: document.format, bytes: original, fieldOrder: Self.shareFieldOrder)
-            if let action = try body(&editor, now), editor.bytes != original {
-                try editor.append(auditEntry(action, at: now), to: ["audit"])
-                try editor.verify()
-                edited = (editor, action)
-            } else {
-                edited = nil
-            }
-        } catch {
-            throw .refused("cannot edit \(document.path) in place: \(error.reason); fix it by hand first (sharegen check)")
-        }
-        guard let (editor, action) = edited else {
+        guard let (editor, action) = try stageEdit(document, in: site, at: environment.timestamp, body) else {
             return ShareChange(kind: .unchanged, file: document.path, slug: previousSlug ?? "", url: nil, warnings: [], createdProject: nil)
         }
         let commit = try site.commit([FileChange(path: document.path, bytes: editor.bytes, isNew: false)])
@@ -239,9 +264,27 @@ public struct SiteLifecycle: Sendable {
             url: url(slug, editor.intended, commit.site), warnings: commit.warnings, createdProject: nil)
     }
 
-    /// Writes a new share file, `<channel>[-private].json`, in JSON with the documented
-    /// field order.
-    private func create(_ selector: ShareSelector, patch: JSONValue, in site: SiteEdit) throws(LifecycleError) -> ShareChange {
+    /// The edited text of a share file with its audit entry, or nil when `body` finds
+    /// nothing to do or the edit changes no byte.
+    private func stageEdit(
+        _ document: SourceDocument, in site: SiteEdit, at now: String, _ body: (inout DocumentEditor, String) throws(EditError) -> AuditAction?
+    ) throws(LifecycleError) -> (editor: DocumentEditor, action: AuditAction)? {
+        let original = try site.read(document.path)
+        do throws(EditError) {
+            var editor = try DocumentEditor(file: document.path, format: document.format, bytes: original, fieldOrder: Self.shareFieldOrder)
+            guard let action = try body(&editor, now), editor.bytes != original else { return nil }
+            try editor.append(auditEntry(action, at: now), to: ["audit"])
+            try editor.verify()
+            return (editor, action)
+        } catch {
+            throw .refused("cannot edit \(document.path) in place: \(error.reason); fix it by hand first (sharegen check)")
+        }
+    }
+
+    /// A new share file, `<channel>[-private].json`, in JSON with the documented field order.
+    private func stageCreation(
+        _ selector: ShareSelector, patch: JSONValue, in site: SiteEdit, at now: String, taking taken: inout Set<String>
+    ) throws(LifecycleError) -> StagedShare {
         let missing = Self.requiredForCreate.filter { path in
             patch.value(at: path.split(separator: ".").map(String.init)).map { $0 == .null } ?? true
         }
@@ -253,18 +296,17 @@ public struct SiteLifecycle: Sendable {
         if site.exists(path) {
             throw .refused("\(path) already exists and holds another share; rename it to create the \(visibility.rawValue) \(selector.channel.rawValue) share")
         }
-        let slug = newSlug(in: site)
+        let slug = newSlug(taking: &taken)
         var fields = JSONValue.object([
             ("channel", .string(selector.channel.rawValue)), ("slug", .string(slug)), ("status", .string(ShareStatus.enabled.rawValue)),
         ]).merged(with: patch)
         fields = fields.setting(.string(visibility.rawValue), at: ["video", "visibility"])
         fields = Self.ordered(fields, by: FieldOrder.share)
         if let video = fields["video"] { fields = fields.setting(Self.ordered(video, by: FieldOrder.video), at: ["video"]) }
-        fields = fields.setting(.array([auditEntry(.created, at: environment.timestamp)]), at: ["audit"])
+        fields = fields.setting(.array([auditEntry(.created, at: now)]), at: ["audit"])
         let bytes = Array((JSONLayout().render(fields, indent: "") + "\n").utf8)
-        let commit = try site.commit([FileChange(path: path, bytes: bytes, isNew: true)])
-        return ShareChange(
-            kind: .created, file: path, slug: slug, url: url(slug, fields, commit.site), warnings: commit.warnings,
+        return StagedShare(
+            change: FileChange(path: path, bytes: bytes, isNew: true), kind: .created, file: path, slug: slug, visibility: visibility,
             createdProject: Self.createdFolder(project, in: site))
     }
 
@@ -276,9 +318,8 @@ public struct SiteLifecycle: Sendable {
         .object([("action", .string(action.rawValue)), ("at", .string(time)), ("by", .string(environment.actor))])
     }
 
-    /// A random slug no share of the site uses or used, and that the guessable-slug
-    /// warning would not flag (a random run of letters can spell a word).
-    private func newSlug(in site: SiteEdit) -> String {
+    /// Every slug the site's shares use or used.
+    static func usedSlugs(in site: SiteEdit) -> Set<String> {
         var used = Set<String>()
         for project in site.loaded.projects {
             for document in project.shares {
@@ -288,9 +329,15 @@ public struct SiteLifecycle: Sendable {
                 }
             }
         }
+        return used
+    }
+
+    /// A random slug outside `taken` (which then holds it), and that the guessable-slug
+    /// warning would not flag (a random run of letters can spell a word).
+    private func newSlug(taking taken: inout Set<String>) -> String {
         while true {
             let slug = RandomTokens.slug(environment.randomBytes)
-            if !used.contains(slug), Formats.guessableReason(slug) == nil { return slug }
+            if Formats.guessableReason(slug) == nil, taken.insert(slug).inserted { return slug }
         }
     }
 

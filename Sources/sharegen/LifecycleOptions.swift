@@ -43,7 +43,9 @@ extension VideoStatus: ExpressibleByArgument {}
 /// Runs a lifecycle operation and maps a refusal to SPEC §3's exit statuses, printing its
 /// diagnostics the way `check` does (excerpts come from the refused text). `flags` names
 /// the option that sets a field, for a refusal that lists missing fields.
-func runLifecycle<T>(root: String, flags: [String: String] = [:], _ operation: () throws(LifecycleError) -> T) throws -> T {
+func runLifecycle<T>(
+    root: String, flags: [String: String] = [:], sourceLines: [String: [UInt8]] = [:], _ operation: () throws(LifecycleError) -> T
+) throws -> T {
     do {
         return try operation()
     } catch {
@@ -56,7 +58,7 @@ func runLifecycle<T>(root: String, flags: [String: String] = [:], _ operation: (
             printError("error: \(error.description): pass \(options.joined(separator: " and ")) (or set \(fields.joined(separator: " and ")) in --file)")
             throw Exit.badUsage
         case .invalid(let message, let diagnostics, let proposed):
-            printDiagnostics(diagnostics, root: root, proposed: proposed)
+            printDiagnostics(diagnostics, root: root, proposed: proposed.merging(sourceLines) { _, given in given })
             printError("error: \(message)")
             throw Exit.invalidContent
         case .io(let failure):
