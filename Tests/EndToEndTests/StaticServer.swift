@@ -12,6 +12,7 @@ final class StaticServer {
     /// The proxy in front of it.
     let frontPort: Int
     private let directory: String
+    private let nginx: String
     private let process: Process
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -30,6 +31,7 @@ final class StaticServer {
         guard let nginx = Support.which("nginx") else {
             throw TestFailure("nginx is not installed (apt-get install nginx); .ci/run installs it")
         }
+        self.nginx = nginx
         self.output = output
         self.directory = directory
         port = try Support.freePort()
@@ -80,6 +82,12 @@ final class StaticServer {
         let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
         stop()
         throw TestFailure("nginx did not start: \(log)")
+    }
+
+    /// `nginx -s reload`, as the README says to run after each build.
+    func reload() throws {
+        let result = try Support.run(nginx, ["-p", directory, "-c", directory + "/nginx.conf", "-s", "reload"])
+        guard result.status == 0 else { throw TestFailure("nginx -s reload failed: \(result.output)") }
     }
 
     func stop() {
