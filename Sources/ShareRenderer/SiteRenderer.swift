@@ -49,7 +49,7 @@ public struct SiteRenderer: Sendable {
                 return ([ManifestBuilder.path], nil)
             case .maps:
                 let maps = RedirectMaps(shares: shares, context: context)
-                files = context.assetFiles + [OutputFile(path: "site/404.html", bytes: notFoundPage(context))] + maps.files()
+                files = context.assetFiles + [OutputFile(path: "site" + SiteRoutes.notFoundPage, bytes: notFoundPage(context))] + maps.files()
                 routes = maps.routes
             case .share(let index):
                 files = renderShare(shares[index], context)
@@ -58,18 +58,20 @@ public struct SiteRenderer: Sendable {
             return (files.map(\.path), routes)
         }
         var outputsBySource: [String: [String]] = [:]
-        var routes = SiteRoutes(basePath: context.basePath, rules: [], headers: [])
+        var routes: SiteRoutes?
         for (item, result) in zip(work, results) {
             switch item {
             case .share(let index): outputsBySource[shares[index].sourceFile] = result.paths
-            case .maps: routes = result.routes ?? routes
+            case .maps: routes = result.routes
             case .manifest: break
             }
         }
         let pages = shares.count { $0.status == .enabled }
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
         return RenderSummary(
-            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, routes: routes,
+            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs,
+            // `.maps` is always one of the work items.
+            routes: routes!,
             manifestEntries: manifestEntries.withLock { $0 })
     }
 
