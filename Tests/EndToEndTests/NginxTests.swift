@@ -77,7 +77,7 @@ struct NginxTests {
         try server.reload()
         // Old workers finish their requests before they exit: poll until the new ones answer.
         var after = try server.fetch(path)
-        for _ in 0..<100 where after.status != 404 {
+        for _ in 0..<200 where after.status != 404 {
             usleep(50_000)
             after = try server.fetch(path)
         }
