@@ -80,7 +80,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ShareBuild", "ShareModel", "ShareRenderer", "ShareEmitter"],
+            dependencies: [
+                "ShareBuild", "ShareModel", "ShareRenderer", "ShareEmitter", "SharePreview", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             exclude: ["Fixtures", "browser_check.py"],
             swiftSettings: strict
         ),

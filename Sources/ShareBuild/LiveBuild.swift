@@ -16,10 +16,8 @@ public struct LiveBuild: Sendable {
         /// Every output file but `manifest.json` (`site/<slug>/index.html`, `redirects/…`) by
         /// path. The manifest is made on demand: see `manifest()`.
         public var files: [String: [UInt8]]
-        /// The entries of `redirects/redirects.json`.
-        public var redirects: [RedirectRule]
-        /// The base URL's path ("" or e.g. `/watch`), under which every site path lies.
-        public var basePath: String
+        /// What every site path answers: the rules of `redirects/` and `_headers`.
+        public var routes: SiteRoutes
         /// Landing pages of Enabled shares.
         public var pageCount: Int
         /// Disabled, gone and redirect stubs.
@@ -135,7 +133,7 @@ public struct LiveBuild: Sendable {
         }
         for file in rendered.collected { files[file.path] = file.bytes }
         let output = Output(
-            channel: channel, files: files, redirects: summary.redirects, basePath: summary.basePath, pageCount: summary.pageCount,
+            channel: channel, files: files, routes: summary.routes, pageCount: summary.pageCount,
             stubCount: summary.stubCount,
             privateSlugs: Set(inChannel.filter { $0.status == .enabled && $0.video.visibility == .private && $0.video.status == .completed }.map(\.slug)),
             warnings: prepared.diagnostics, site: prepared.validation.site, renderer: renderer)

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import ShareBuild
 import ShareLoader
 import ShareModel
+import ShareRenderer
 import ShareSigner
 
 /// `sharegen serve` (SPEC §6): one channel built into memory and served with production's
@@ -175,13 +176,14 @@ struct SiteMiddleware: RouterMiddleware {
             body = overlay
             headers[.contentType] = "text/html; charset=utf-8"
         case .site(let site):
-            let answer = site.answer(rawPath: request.uri.path)
+            let answer = site.answer(rawPath: request.uri.path, query: request.uri.query)
             status = answer.status
+            headers = siteHeaders(site.fields(rawPath: request.uri.path, status: status))
             if let location = answer.location { headers[.location] = location }
             guard let file = answer.file else { return Response(status: .init(code: status), headers: headers) }
             let type = ContentType.of(file)
             headers[.contentType] = type
-            body = site.output.files[file] ?? []
+            body = site.body(answer)
             if type.hasPrefix("text/html") {
                 body = PreviewMarkup.inject(into: body, version: snapshot.version, banner: status == 200 ? banner(file, site, snapshot) : nil)
             }
@@ -190,11 +192,23 @@ struct SiteMiddleware: RouterMiddleware {
         return Response(status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// The banner of a private share's page, whose link plays it with the throwaway key.
+    /// The site's own headers, as the static hosts send them, except that nothing is cached
+    /// and the policy lets the reload script open its event stream.
+    private func siteHeaders(_ fields: [SiteRoutes.Field]) -> HTTPFields {
+        var headers: HTTPFields = [.cacheControl: "no-store"]
+        for field in fields where field.name != "Cache-Control" {
+            guard let name = HTTPFields.Element.Name(field.name) else { continue }
+            headers[name] = field.name == "Content-Security-Policy" ? PreviewMarkup.previewPolicy(field.value) : field.value
+        }
+        return headers
+    }
+
+    /// The banner of a private share's page (`file` is `/<slug>/index.html`), whose link plays
+    /// it with the throwaway key.
     private func banner(_ file: String, _ site: PreviewSite, _ snapshot: Snapshot) -> String? {
         let parts = file.split(separator: "/")
-        guard parts.count == 3, parts[2] == "index.html", site.output.privateSlugs.contains(String(parts[1])),
-              let fragment = snapshot.catalog.value.signedFragment(slug: String(parts[1]), keys: keys, now: Int64(Date().timeIntervalSince1970))
+        guard parts.count == 2, parts[1] == "index.html", site.output.privateSlugs.contains(String(parts[0])),
+              let fragment = snapshot.catalog.value.signedFragment(slug: String(parts[0]), keys: keys, now: Int64(Date().timeIntervalSince1970))
         else { return nil }
         return PreviewMarkup.privateBanner(channel: site.output.channel, fragment: fragment)
     }

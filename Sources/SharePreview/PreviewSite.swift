@@ -1,66 +1,40 @@
 import ShareBuild
 import ShareRenderer
 
-/// How the preview answers one site path: the status production gives it, and the output
-/// file whose bytes form the body.
-struct SiteAnswer: Sendable, Equatable {
-    var status: Int
-    /// The output path of the body (`site/…`), or nil for a redirect.
-    var file: String?
-    /// Where a 301 leads.
-    var location: String?
-}
-
 /// A successful build as the preview serves it: every answer is a lookup of an exact key in
 /// the build's in-memory files, so no request path can name anything else — not the files
 /// beside `site/` (the manifest), not the disk.
 struct PreviewSite: Sendable {
-    static let notFoundPage = "site/404.html"
-
     let output: LiveBuild.Output
-    /// `redirects.json` by `from` path (`/<slug>/`).
-    private let rules: [String: RedirectRule]
 
     init(_ output: LiveBuild.Output) {
         self.output = output
-        rules = Dictionary(output.redirects.map { ($0.from, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The answer for a raw (still percent-encoded) request path, with the statuses of the
-    /// nginx include the build writes: a rotated or disabled slug answers its rule at
-    /// `/<slug>` and `/<slug>/`, and its stub file is internal (404); a page's folder without
-    /// the slash is redirected to it; anything else unknown is 404 with `404.html`.
-    func answer(rawPath: String) -> SiteAnswer {
-        let notFound = SiteAnswer(status: 404, file: PreviewSite.notFoundPage)
-        guard let path = RequestPath.decode(rawPath) else { return notFound }
-        let folder = path.hasSuffix("/index.html") ? String(path.dropLast("index.html".count)) : path.hasSuffix("/") ? path : path + "/"
-        if let rule = rules[folder] {
-            if rule.status == 301 { return SiteAnswer(status: 301, location: rule.to) }
-            // The stub itself is internal, as in the nginx include.
-            return path.hasSuffix("/index.html") ? notFound : SiteAnswer(status: rule.status, file: "site" + folder.dropFirst(output.basePath.count) + "index.html")
-        }
-        guard let inside = relative(path) else { return notFound }
-        let file = "site" + inside + (inside.hasSuffix("/") ? "index.html" : "")
-        if output.files[file] != nil { return SiteAnswer(status: 200, file: file) }
-        if !inside.hasSuffix("/"), output.files["site" + inside + "/index.html"] != nil {
-            return SiteAnswer(status: 301, location: path + "/")
-        }
-        return notFound
+    /// The answer for a raw (still percent-encoded) request path and its query string: the
+    /// build's `SiteRoutes`, which the nginx include and `_redirects` are written from, over the
+    /// files of `site/`. A path that does not decode to a plain file name answers 404.
+    func answer(rawPath: String, query: String? = nil) -> SiteRoutes.Answer {
+        guard let path = RequestPath.decode(rawPath) else { return .notFound }
+        return output.routes.answer(path: path, query: query) { output.files["site" + $0] != nil }
+    }
+
+    /// The headers the static hosts send with an answer of `status` at a raw request path (one
+    /// that does not decode gets those of the site's root).
+    func fields(rawPath: String, status: Int) -> [SiteRoutes.Field] {
+        output.routes.fields(for: RequestPath.decode(rawPath) ?? output.routes.basePath + "/", status: status)
+    }
+
+    /// The bytes of an answer's body.
+    func body(_ answer: SiteRoutes.Answer) -> [UInt8] {
+        answer.file.flatMap { output.files["site" + $0] } ?? []
     }
 
     /// The path of the first landing page, to show where to look.
     var examplePage: String? {
         let pages = output.files.keys.filter { $0.hasSuffix("/index.html") && $0.split(separator: "/").count == 3 }
-        return pages.sorted().lazy.map { output.basePath + $0.dropFirst("site".count).dropLast("index.html".count) }
+        return pages.sorted().lazy.map { output.routes.basePath + $0.dropFirst("site".count).dropLast("index.html".count) }
             .first { answer(rawPath: $0).status == 200 }
-    }
-
-    /// A decoded path without the base URL's path (starting with `/`), or nil outside it.
-    private func relative(_ path: String) -> String? {
-        let base = output.basePath
-        if base.isEmpty { return path }
-        guard path.hasPrefix(base + "/") else { return nil }
-        return String(path.dropFirst(base.count))
     }
 }
 

@@ -12,38 +12,14 @@ public struct RedirectRule: Sendable, Hashable {
     public var status: Int
 }
 
-/// The status of every path that does not answer 200, in the forms static hosts read:
-/// Netlify `_redirects`, an nginx include, a JSON list, and `_headers`.
+/// The maps static hosts read, all written from one `SiteRoutes`: Netlify `_redirects` and
+/// `_headers` (also read by Cloudflare Pages), an nginx include, and a JSON list.
 struct RedirectMaps {
-    enum Rule: Comparable {
-        case redirect(from: String, to: String)
-        case gone(String)
-        case disabled(String)
-
-        var slug: String {
-            switch self {
-            case .redirect(let from, _): return from
-            case .gone(let slug), .disabled(let slug): return slug
-            }
-        }
-
-        var status: Int {
-            switch self {
-            case .redirect: return 301
-            case .gone: return 410
-            case .disabled: return 404
-            }
-        }
-
-        static func < (lhs: Rule, rhs: Rule) -> Bool { lhs.slug < rhs.slug }
-    }
-
-    let rules: [Rule]
-    let context: ChannelContext
-    let mediaOrigins: [String]
+    let routes: SiteRoutes
+    let channel: Channel
 
     init(shares: ArraySlice<Share>, context: ChannelContext) {
-        var rules: [Rule] = []
+        var rules: [(slug: String, rule: RedirectRule)] = []
         var media = Set<String>()
         // Thousands of media URLs share a handful of origins: each distinct spelling is
         // lowercased once.
@@ -52,19 +28,46 @@ struct RedirectMaps {
             if let url, let end = URLParts.originEnd(url), spellings.insert(url[..<end]).inserted { media.insert(url[..<end].lowercased()) }
         }
         for share in shares {
-            if share.status == .disabled { rules.append(.disabled(share.slug)) }
+            if share.status == .disabled { rules.append((share.slug, RedirectRule(from: context.path(of: share.slug), to: nil, status: 404))) }
             // Every redirect leads straight to the current slug, so chains never form.
             for previous in share.previousSlugs {
-                rules.append(previous.mode == .redirect ? .redirect(from: previous.slug, to: share.slug) : .gone(previous.slug))
+                let to = previous.mode == .redirect ? context.path(of: share.slug) : nil
+                rules.append((previous.slug, RedirectRule(from: context.path(of: previous.slug), to: to, status: to == nil ? 410 : 301)))
             }
             let video = share.video
             for url in [video.hlsUrl, video.mp4Url, video.embedUrl, video.thumbnailUrl] { addOrigin(url) }
             for caption in video.captions { addOrigin(caption.src) }
         }
         if let base = context.mediaBaseURL, let origin = URLParts.origin(base) { media.insert(origin) }
-        self.rules = rules.sorted()
-        self.context = context
-        mediaOrigins = media.sorted()
+        routes = SiteRoutes(
+            basePath: context.basePath, rules: rules.sorted { $0.slug < $1.slug }.map(\.rule),
+            headers: RedirectMaps.headerRules(basePath: context.basePath, mediaOrigins: media.sorted()))
+        channel = context.channel
+    }
+
+    /// Security headers on every answer, a year of caching for the content-hashed assets, and
+    /// oEmbed readable from any origin. `frame-ancestors 'none'` keeps the pages and their call
+    /// to action out of other sites' frames (it has no effect in a page's `<meta>` policy).
+    static func headerRules(basePath: String, mediaOrigins: [String]) -> [SiteRoutes.HeaderRule] {
+        let sources = mediaOrigins.map { " " + $0 }.joined()
+        let policy = [
+            "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'\(sources)",
+            "media-src\(sources.isEmpty ? " 'none'" : sources)", "frame-src\(sources.isEmpty ? " 'none'" : sources)",
+            "base-uri 'none'", "form-action 'none'", "object-src 'none'", "frame-ancestors 'none'",
+        ].joined(separator: "; ")
+        typealias Field = SiteRoutes.Field
+        return [
+            SiteRoutes.HeaderRule(pattern: "\(basePath)/*", fields: [
+                Field(name: "Content-Security-Policy", value: policy),
+                Field(name: "Referrer-Policy", value: "no-referrer"),
+                Field(name: "X-Content-Type-Options", value: "nosniff"),
+                Field(name: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()"),
+                Field(name: "X-Robots-Tag", value: "noindex"),
+            ], onErrors: true),
+            SiteRoutes.HeaderRule(
+                pattern: "\(basePath)/assets/*", fields: [Field(name: "Cache-Control", value: "public, max-age=31536000, immutable")], onErrors: false),
+            SiteRoutes.HeaderRule(pattern: "\(basePath)/oembed/*", fields: [Field(name: "Access-Control-Allow-Origin", value: "*")], onErrors: false),
+        ]
     }
 
     func files() -> [OutputFile] {
@@ -76,88 +79,87 @@ struct RedirectMaps {
         ]
     }
 
+    /// Netlify's first matching rule wins, and a file that exists is served unless the rule is
+    /// forced (`!`): the stubs exist, so the slug rules are forced; the final catch-all is not,
+    /// so it only answers paths without a file, with the base path's `404.html`.
     func netlify() -> String {
-        var out = "# Generated by sharegen for channel \(context.channel.rawValue). Do not edit.\n"
-        for rule in rules {
-            let from = context.path(of: rule.slug)
-            let target: String
-            switch rule {
-            case .redirect(_, let to): target = context.path(of: to)
-            case .gone, .disabled: target = from + "index.html"
-            }
-            // `!` forces the rule even though a file exists at the path (the stub).
-            for path in [String(from.dropLast()), from, from + "index.html"] where !(rule.status != 301 && path == target) {
-                out += "\(path)  \(target)  \(rule.status)!\n"
-            }
+        let notFound = routes.basePath + SiteRoutes.notFoundPage
+        var out = "# Generated by sharegen for channel \(channel.rawValue). Do not edit.\n"
+        for file in SiteRoutes.hostFiles { out += "\(file)  \(notFound)  404!\n" }
+        for rule in routes.rules {
+            let from = rule.from
+            // A stub's own file is not published: only its folder answers with it.
+            let target = rule.to ?? from + "index.html"
+            out += "\(from.dropLast())  \(target)  \(rule.status)!\n"
+            out += "\(from)  \(target)  \(rule.status)!\n"
+            out += "\(from)index.html  \(rule.to ?? notFound)  \(rule.to == nil ? 404 : rule.status)!\n"
         }
+        out += "\(routes.basePath)/*  \(notFound)  404\n"
         return out
     }
 
-    /// A server-block include: exact-match locations answer the real status with the
-    /// stub page as body, and the stub files themselves are internal only.
+    /// An include for the server block whose root is `dist/site` (or, under a base path, for
+    /// the location that aliases it). `add_header` in a location replaces the inherited set,
+    /// so every location that adds a header repeats the security headers; they carry `always`,
+    /// so error answers have them too. Paths nginx would answer 403 (folders without
+    /// `index.html`) answer 404 with `404.html`, and redirects are relative and keep the query.
     func nginx() -> String {
-        var out = """
-        # Generated by sharegen for channel \(context.channel.rawValue). Do not edit.
-        # Include inside the server block whose root is dist/site.
-        error_page 404 \(context.basePath)/404.html;
-        location \(context.basePath)/assets/ {
-            add_header Cache-Control "public, max-age=31536000, immutable" always;
-            add_header X-Content-Type-Options nosniff always;
+        let base = routes.basePath
+        let notFound = base + SiteRoutes.notFoundPage
+        let security = routes.headers.filter(\.onErrors)
+        func addHeaders(_ rules: [SiteRoutes.HeaderRule], indent: String) -> String {
+            rules.flatMap { rule in
+                rule.fields.map { "\(indent)add_header \($0.name) \(nginxQuoted($0.value))\(rule.onErrors ? " always" : "");\n" }
+            }.joined()
         }
+        let place = base.isEmpty ? "the server block whose root is dist/site" : "`location \(base)/ { alias dist/site/; }` in the server block"
+        var out = """
+        # Generated by sharegen for channel \(channel.rawValue). Do not edit.
+        # Include inside \(place),
+        # and reload nginx (nginx -s reload) after each build: nginx reads this file only then.
+        absolute_redirect off;
+        error_page 404 \(notFound);
+        error_page 403 =404 \(notFound);
 
         """
-        for rule in rules {
-            let from = context.path(of: rule.slug)
-            switch rule {
-            case .redirect(_, let to):
-                let target = context.path(of: to)
-                out += "location = \(from.dropLast()) { return 301 \(target); }\n"
-                out += "location = \(from) { return 301 \(target); }\n"
-                out += "location = \(from)index.html { return 301 \(target); }\n"
-            case .gone, .disabled:
+        out += addHeaders(security, indent: "")
+        for rule in routes.headers where !rule.onErrors {
+            out += "location \(rule.pattern.dropLast()) {\n" + addHeaders(security + [rule], indent: "    ") + "}\n"
+        }
+        for folder in SiteRoutes.fileFolders { out += "location = \(base)/\(folder) { return 404; }\n" }
+        for file in SiteRoutes.hostFiles { out += "location = \(base)\(file) { return 404; }\n" }
+        for rule in routes.rules {
+            let from = rule.from
+            if let target = rule.to {
+                for path in [String(from.dropLast()), from, from + "index.html"] {
+                    out += "location = \(path) { return 301 \(target)$is_args$args; }\n"
+                }
+            } else {
                 let status = rule.status
                 out += "location = \(from.dropLast()) { error_page \(status) \(from)index.html; return \(status); }\n"
                 out += "location = \(from) { error_page \(status) \(from)index.html; return \(status); }\n"
-                out += "location = \(from)index.html { internal; error_page 404 \(context.basePath)/404.html; }\n"
+                // Reached only as the error page above; asked for directly, it answers 404.
+                out += "location = \(from)index.html { internal; }\n"
             }
         }
         return out
     }
 
-    /// The rules as `redirects.json` lists them.
-    var published: [RedirectRule] {
-        rules.map { rule in
-            let to: String? = if case .redirect(_, let target) = rule { context.path(of: target) } else { nil }
-            return RedirectRule(from: context.path(of: rule.slug), to: to, status: rule.status)
-        }
+    /// A double-quoted nginx string.
+    private func nginxQuoted(_ value: String) -> String {
+        "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     func json() -> String {
-        let entries = published.map { rule -> JSONValue in
+        let entries = routes.rules.map { rule -> JSONValue in
             .compactObject([("from", .string(rule.from)), ("to", rule.to.map(JSONValue.string)), ("status", .number(rule.status))])
         }
         return JSONValue.array(entries).serialized(pretty: true) + "\n"
     }
 
     func headers() -> String {
-        let sources = mediaOrigins.map { " " + $0 }.joined()
-        let policy = [
-            "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'\(sources)",
-            "media-src\(sources.isEmpty ? " 'none'" : sources)", "frame-src\(sources.isEmpty ? " 'none'" : sources)",
-            "base-uri 'none'", "form-action 'none'", "object-src 'none'",
-        ].joined(separator: "; ")
-        return """
-        \(context.basePath)/*
-          Content-Security-Policy: \(policy)
-          Referrer-Policy: no-referrer
-          X-Content-Type-Options: nosniff
-          Permissions-Policy: camera=(), microphone=(), geolocation=()
-          X-Robots-Tag: noindex
-        \(context.basePath)/assets/*
-          Cache-Control: public, max-age=31536000, immutable
-        \(context.basePath)/oembed/*
-          Access-Control-Allow-Origin: *
-
-        """
+        routes.headers.map { rule in
+            rule.pattern + "\n" + rule.fields.map { "  \($0.name): \($0.value)\n" }.joined()
+        }.joined()
     }
 }

@@ -20,10 +20,8 @@ public struct RenderSummary: Sendable {
     public var pageCount: Int
     /// Disabled, gone and redirect stubs.
     public var stubCount: Int
-    /// The entries of `redirects/redirects.json`.
-    public var redirects: [RedirectRule]
-    /// The base URL's path ("" or e.g. `/watch`), under which every site path lies.
-    public var basePath: String
+    /// What every site path answers: the rules the maps were written from.
+    public var routes: SiteRoutes
     /// Where each share's entry lies in `manifest.json` (by source file), for the next
     /// build's `PreviousManifest`; empty when the manifest was not rendered.
     public var manifestEntries: [String: Range<Int>] = [:]

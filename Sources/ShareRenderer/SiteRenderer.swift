@@ -38,38 +38,40 @@ public struct SiteRenderer: Sendable {
         // of the channel (37 MB at 100,000 shares).
         let work: [RenderWork] = (manifest ? [.manifest] : []) + [.maps] + shares.indices.filter { !reusing.contains(shares[$0].sourceFile) }.map(RenderWork.share)
         let manifestEntries = Mutex<[String: Range<Int>]>([:])
-        let results = work.parallelMap { item -> (paths: [String], redirects: [RedirectRule]) in
+        let results = work.parallelMap { item -> (paths: [String], routes: SiteRoutes?) in
             let files: [OutputFile]
-            var redirects: [RedirectRule] = []
+            var routes: SiteRoutes?
             switch item {
             case .manifest:
                 let entries = ManifestBuilder.write(
                     to: sink, site: site, shares: shares, context: context, reusing: reusing, previous: previousManifest)
                 manifestEntries.withLock { $0 = entries }
-                return ([ManifestBuilder.path], [])
+                return ([ManifestBuilder.path], nil)
             case .maps:
                 let maps = RedirectMaps(shares: shares, context: context)
-                files = context.assetFiles + [OutputFile(path: "site/404.html", bytes: notFoundPage(context))] + maps.files()
-                redirects = maps.published
+                files = context.assetFiles + [OutputFile(path: "site" + SiteRoutes.notFoundPage, bytes: notFoundPage(context))] + maps.files()
+                routes = maps.routes
             case .share(let index):
                 files = renderShare(shares[index], context)
             }
             for file in files { sink.write(file) }
-            return (files.map(\.path), redirects)
+            return (files.map(\.path), routes)
         }
         var outputsBySource: [String: [String]] = [:]
-        var redirects: [RedirectRule] = []
+        var routes: SiteRoutes?
         for (item, result) in zip(work, results) {
             switch item {
             case .share(let index): outputsBySource[shares[index].sourceFile] = result.paths
-            case .maps: redirects = result.redirects
+            case .maps: routes = result.routes
             case .manifest: break
             }
         }
         let pages = shares.count { $0.status == .enabled }
         let stubs = shares.reduce(0) { $0 + $1.previousSlugs.count } + (shares.count - pages)
         return RenderSummary(
-            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs, redirects: redirects, basePath: context.basePath,
+            outputsBySource: outputsBySource, pageCount: pages, stubCount: stubs,
+            // `.maps` is always one of the work items.
+            routes: routes!,
             manifestEntries: manifestEntries.withLock { $0 })
     }
 

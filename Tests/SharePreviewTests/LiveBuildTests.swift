@@ -61,7 +61,7 @@ struct LiveBuildTests {
             switch (live.update(changed: changed), fresh.update(changed: nil)) {
             case (.built(let incremental, _), .built(let clean, _)):
                 #expect(incremental.files == clean.files, "\(what)")
-                #expect(incremental.redirects == clean.redirects, "\(what)")
+                #expect(incremental.routes == clean.routes, "\(what)")
                 #expect(incremental.warnings == clean.warnings, "\(what)")
                 #expect(incremental.privateSlugs == clean.privateSlugs, "\(what)")
                 #expect(incremental.manifest() == clean.manifest(), "\(what)")

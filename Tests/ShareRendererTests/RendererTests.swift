@@ -110,7 +110,7 @@ struct RendererTests {
         #expect(!json.contains(#""to": "/bbbb-second/""#))
         #expect(json.contains(#""from": "/cccc-third/","#) && json.contains(#""status": 410"#))
         let nginx = try #require(files["redirects/nginx.conf"])
-        #expect(nginx.contains("location = /bbbb-second/ { return 301 /abcd2345efgh6723/; }"))
+        #expect(nginx.contains("location = /bbbb-second/ { return 301 /abcd2345efgh6723/$is_args$args; }"))
         #expect(files["site/aaaa-first/index.html"]?.contains("url=/abcd2345efgh6723/") == true)
         #expect(files["site/cccc-third/index.html"] != nil)
         #expect(files["site/_redirects"]?.contains("/aaaa-first/  /abcd2345efgh6723/  301!") == true)
