@@ -7,16 +7,34 @@ struct OverlayFileSystem: FileSystem {
     let base: any FileSystem
     /// Keyed by the path as the loader asks for it: `joinPath(root, relative)`.
     let files: [String: [UInt8]]
+    /// The names each folder gains, indexed once: a batch of thousands of new files
+    /// would otherwise make every lookup scan them all.
+    private let added: [String: Set<String>]
+
+    init(base: any FileSystem, files: [String: [UInt8]]) {
+        self.base = base
+        self.files = files
+        var added: [String: Set<String>] = [:]
+        for path in files.keys {
+            var child = Substring(path)
+            while let slash = child.lastIndex(of: "/") {
+                let folder = String(child[..<slash])
+                let (inserted, _) = added[folder, default: []].insert(String(child[child.index(after: slash)...]))
+                if !inserted { break }
+                child = Substring(folder)
+            }
+        }
+        self.added = added
+    }
 
     func kind(at path: String) -> FileKind? {
         if files[path] != nil { return .file }
-        if files.keys.contains(where: { $0.hasPrefix(path + "/") }) { return .directory }
+        if added[path] != nil { return .directory }
         return base.kind(at: path)
     }
 
     func contentsOfDirectory(_ path: String) throws(FileSystemError) -> [String] {
-        let prefix = path + "/"
-        let added = files.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count).prefix { $0 != "/" }) }
+        let added = self.added[path] ?? []
         let existing: [String]
         do {
             existing = try base.contentsOfDirectory(path)
@@ -24,7 +42,7 @@ struct OverlayFileSystem: FileSystem {
             if added.isEmpty { throw error }
             existing = []
         }
-        return Set(existing + added).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return Set(existing).union(added).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     func readFile(_ path: String) throws(FileSystemError) -> [UInt8] {

@@ -64,4 +64,27 @@ struct LifecycleCommandTests {
         #expect(result.standardError.contains("--actor is blank"), "\(result.standardError)")
         #expect(try site.snapshot() == before)
     }
+
+    @Test("put --batch --json prints one result per record in input order; a re-run writes nothing and says so")
+    func batchJSON() throws {
+        let site = try ScratchSite("batch")
+        defer { site.remove() }
+        try site.write("campaign.csv", "project,channel,publicTitle,video.id,video.mp4Url\nana,PROD,\"Hi, Ana\",v-ana,https://media.example.com/ana.mp4\nmy-project,PROD,Updated title,,\n")
+        let arguments = ["put", "--batch", site.root + "/campaign.csv", "--json", "--root", site.root, "--actor", "mailer@example.com"]
+        let first = try site.sharegen(arguments)
+        #expect(first.status == 0, "\(first.standardError)")
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(first.standardOutput.utf8)) as? [[String: Any]])
+        #expect(results.map { $0["line"] as? Int } == [2, 3])
+        #expect(results.map { $0["result"] as? String } == ["created", "updated"])
+        #expect(results.map { $0["project"] as? String } == ["ana", "my-project"])
+        #expect(results.allSatisfy { ($0["url"] as? String) == "https://watch.example.com/\($0["slug"] as? String ?? "")/" && $0["visibility"] as? String == "public" })
+        #expect(first.standardError.contains("1 created, 1 updated, 0 unchanged; 1 new project: content/ana/"), "\(first.standardError)")
+        let before = try site.snapshot()
+        let again = try site.sharegen(Array(arguments.dropLast(3)) + ["--root", site.root] + ["--actor", "mailer@example.com"])
+        #expect(again.status == 0)
+        #expect(again.standardError.contains("0 created, 0 updated, 2 unchanged; nothing written"), "\(again.standardError)")
+        #expect(try site.snapshot() == before)
+        let mixed = try site.sharegen(["put", "my-project", "PROD", "--batch", "x.csv", "--root", site.root])
+        #expect(mixed.status == 2)
+    }
 }
