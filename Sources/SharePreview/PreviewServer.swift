@@ -10,7 +10,7 @@ import ShareSigner
 
 /// `sharegen serve` (SPEC §6): one channel built into memory and served with production's
 /// status codes, rebuilt when its files change, with open pages reloaded over Server-Sent
-/// Events and the signer's routes mounted with a throwaway key.
+/// Events and the signer's routes mounted with a throwaway key or the `--keys` file's.
 public enum PreviewServer {
     public struct Configuration: Sendable {
         /// The site root.
@@ -23,11 +23,14 @@ public enum PreviewServer {
         public var debounce: Duration
         /// How often an idle event stream gets a comment, so a closed page is noticed.
         public var keepAlive: Duration
+        /// The keys the signer's routes sign with (`serve --keys`); nil for a throwaway key.
+        public var keys: SigningKeySet?
 
         public init(
             root: String, channel: Channel = .DEV, host: String = "127.0.0.1", port: Int = 8080,
-            debounce: Duration = .milliseconds(30), keepAlive: Duration = .seconds(15)
+            debounce: Duration = .milliseconds(30), keepAlive: Duration = .seconds(15), keys: SigningKeySet? = nil
         ) {
+            self.keys = keys
             self.root = root
             self.channel = channel
             self.host = host
@@ -54,7 +57,7 @@ public enum PreviewServer {
         let builder = Rebuilder(channel: configuration.channel, reporter: reporter, sourceLines: sourceLines)
         let (build, outcome) = await builder.update(LiveBuild(root: configuration.root, channel: configuration.channel), changes: nil)
         let state = PreviewState(channel: configuration.channel, first: outcome, sourceLines: sourceLines)
-        let keys = SigningKeySet.throwaway()
+        let keys = configuration.keys ?? SigningKeySet.throwaway()
         let router = Router()
         addRoutes(to: router, state: state, keepAlive: configuration.keepAlive)
         SignerRoutes.add(to: router, catalog: state, keys: keys)

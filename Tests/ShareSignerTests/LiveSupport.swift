@@ -85,12 +85,12 @@ final class LogRecorder: Sendable {
 
 /// Runs the signer on a free loopback port while `body` runs, then shuts it down gracefully.
 func withLiveSigner<T: Sendable>(
-    store: ManifestStore, keys: SigningKeySet = Fixture.keys, logger: Logger, pollInterval: Duration = .milliseconds(50),
-    _ body: @escaping @Sendable (Int) async throws -> T
+    store: ManifestStore, keys: any SigningKeyProvider = Fixture.keys, logger: Logger, pollInterval: Duration = .milliseconds(50),
+    routes: SignerRoutes.Options = .init(), _ body: @escaping @Sendable (Int) async throws -> T
 ) async throws -> T {
     let (ports, portFound) = AsyncStream<Int>.makeStream()
     let application = await SignerServer.makeApplication(
-        store: store, keys: keys, configuration: .init(port: 0, pollInterval: pollInterval), logger: logger,
+        store: store, keys: keys, configuration: .init(port: 0, pollInterval: pollInterval, routes: routes), logger: logger,
         onServerRunning: { portFound.yield($0) })
     let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
     return try await withThrowingTaskGroup(of: T?.self) { tasks in

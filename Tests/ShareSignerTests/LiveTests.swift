@@ -46,7 +46,7 @@ struct LiveSignerTests {
                 return uri
             }
             #expect(recorder.contains("manifest loaded"))
-            #expect(recorder.entries("refused").contains { $0["route"] == "verify" && $0["reason"] == "media of no enabled private share" })
+            #expect(recorder.entries("refused").contains { $0["route"] == "verify" && $0["reason"] == TokenRejection.revoked.rawValue })
             // Logs name routes and reasons, never tokens, signatures or secrets.
             let signature = try #require(MediaToken(tokenPath: uri[...])).signature
             for line in recorder.all {

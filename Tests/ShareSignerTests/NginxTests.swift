@@ -36,7 +36,7 @@ struct Nginx {
           types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
           server {
             listen 127.0.0.1:\(port);
-            location ~ "^/t/[0-9]+/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(?<media_path>/.*)$" {
+            location ~ "^/t/[0-9]+/[A-Za-z0-9_-]+/[a-z0-9-]+/[A-Za-z0-9_-]+(?<media_path>/.*)$" {
               auth_request /_verify;
               alias \(mediaRoot)$media_path;
             }
@@ -108,13 +108,13 @@ func freeLoopbackPort() throws -> Int {
 }
 
 extension LiveSignerTests {
-    @Test("nginx serves an HLS playlist and segment with a valid token, 403 for tampered, expired, other-directory and disabled-share tokens")
+    @Test("nginx serves an HLS playlist, segment and rendition with a valid token, 403 for tampered, expired, other-directory and disabled-share tokens")
     func nginxAuthRequest() async throws {
         try await withTemporaryDirectory { directory in
             let mediaRoot = directory + "/media"
             let playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg-0.ts\n#EXT-X-ENDLIST\n"
             let segment = Data((0..<188).map { UInt8(truncatingIfNeeded: $0 * 7) })
-            for folder in ["priv", "other"] {
+            for folder in ["priv", "priv/720p", "other"] {
                 try FileManager.default.createDirectory(atPath: "\(mediaRoot)/videos/\(folder)", withIntermediateDirectories: true)
                 try playlist.write(toFile: "\(mediaRoot)/videos/\(folder)/index.m3u8", atomically: true, encoding: .utf8)
                 try segment.write(to: URL(fileURLWithPath: "\(mediaRoot)/videos/\(folder)/seg-0.ts"))
@@ -150,10 +150,13 @@ extension LiveSignerTests {
         let segmentResponse = try await fetch(playlistURI.replacingOccurrences(of: "index.m3u8", with: "seg-0.ts"))
         #expect(segmentResponse.status == .ok)
         #expect(segmentResponse.body.map { Data($0.readableBytesView) } == segment)
+        // A master playlist's rendition in a subfolder inherits it too.
+        let rendition = try await fetch(playlistURI.replacingOccurrences(of: "index.m3u8", with: "720p/seg-0.ts"))
+        #expect(rendition.status == .ok)
 
         var tampered = token
         tampered.signature = String(token.signature.dropLast()) + (token.signature.hasSuffix("A") ? "B" : "A")
-        let expired = Fixture.keys.token(mediaPath: token.mediaPath, expires: Int64(Date().timeIntervalSince1970) - 3600)
+        let expired = Fixture.keys.token(slug: token.slug, mediaPath: token.mediaPath, expires: Int64(Date().timeIntervalSince1970) - 3600)
         var otherDirectory = token
         otherDirectory.mediaPath = "/videos/other/index.m3u8"
         let refused = [
