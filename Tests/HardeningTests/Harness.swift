@@ -3,6 +3,7 @@ import ShareLoader
 import ShareModel
 import ShareValidator
 import Testing
+import TestSupport
 
 /// Paths, processes and checks the hardening suites share.
 enum Harness {
@@ -18,11 +19,7 @@ enum Harness {
     /// The `sharegen` binary SwiftPM built beside this test bundle, whatever the build folder.
     static var binary: String {
         get throws {
-            let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let path = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("sharegen").path
-            guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw Failure("no sharegen binary beside the test bundle at \(path); run `swift build` first")
-            }
+            guard let path = Tools.sharegen else { throw Failure("no sharegen binary beside the test bundle; run `swift build` first") }
             return path
         }
     }

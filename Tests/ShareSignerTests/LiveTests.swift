@@ -17,8 +17,8 @@ struct LiveSignerTests {
     }
 
     /// The token part of a signed media URL, as nginx passes it in `X-Original-URI`.
-    static func tokenURI(ofShare slug: String, port: Int) async throws -> String {
-        let share = try object(try await get(port, "/v1/shares/\(slug)", headers: Fixture.acme.apiKeyHeader))
+    static func tokenURI(ofShare slug: String, caller: Fixture.Caller = Fixture.acme, port: Int) async throws -> String {
+        let share = try object(try await get(port, "/v1/shares/\(slug)", headers: caller.apiKeyHeader))
         let hls = try #require(share["hlsUrl"] as? String)
         return String(hls.dropFirst(Fixture.mediaBase.count))
     }
