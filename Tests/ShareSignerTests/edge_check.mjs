@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
+// Node 18 (Debian's) keeps WebCrypto off the global object; Workers and Node 20 have it there.
+if (!globalThis.crypto) { globalThis.crypto = (await import("node:crypto")).webcrypto; }
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const worker = (await import(input.worker)).default;
 const origin = createServer((request, response) => { response.end("origin:" + request.url); });
