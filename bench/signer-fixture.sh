@@ -1,6 +1,6 @@
-# Sourced by the signer benchmarks: a manifest with one private share and the credential
-# that may read it. The secret is random per run and only its hash is in the manifest, as
-# in production. Needs SLUG set; sets SECRET.
+# Sourced by the signer benchmarks, from the repository root: a manifest with one private
+# share and the credential that may read it. The secret is random per run and only its
+# hash is in the manifest, as in production. Needs SLUG set; sets SECRET.
 SECRET="sk_bench_$(head -c 32 /dev/urandom | sha256sum | cut -c1-43)"
 HASH=$(printf %s "$SECRET" | sha256sum | cut -d' ' -f1)
 
@@ -36,4 +36,54 @@ wait_for() {
   done
   echo "error: no answer from $*" >&2
   exit 1
+}
+
+# bench_start: sets BIN (the binary in SHAREGEN, else a release build), WORK (a temporary
+# folder removed at exit) and PIDS (processes to end at exit: append to it).
+bench_start() {
+  if [ -n "${SHAREGEN:-}" ]; then
+    BIN=$SHAREGEN
+  else
+    echo "building sharegen (release)…" >&2
+    mkdir -p .build-bench
+    swift build -c release --scratch-path .build-bench --product sharegen > .build-bench/build.log 2>&1 || { cat .build-bench/build.log >&2; exit 1; }
+    BIN=.build-bench/release/sharegen
+  fi
+  WORK=$(mktemp -d)
+  chmod 755 "$WORK"
+  PIDS=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+
+# bench_nginx < HTTP_BLOCK: starts nginx in $WORK/nginx on loopback with standard input as
+# the inside of its http { } block, and adds it to PIDS.
+bench_nginx() {
+  mkdir -p "$WORK/nginx"
+  {
+    [ "$(id -u)" = 0 ] && echo "user root;"
+    cat <<EOF
+daemon off;
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+EOF
+    cat
+    echo "}"
+  } > "$WORK/nginx/nginx.conf"
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK/nginx/" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+  PIDS+=($!)
 }

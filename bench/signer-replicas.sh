@@ -21,29 +21,10 @@ SLUG=bench-private-share
 for tool in wrk nginx curl sha256sum python3; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "error: $tool is not installed (apt-get install -y wrk nginx curl)" >&2; exit 2; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if [ -n "${SHAREGEN:-}" ]; then
-  BIN=$SHAREGEN
-else
-  echo "building sharegen (release)…" >&2
-  mkdir -p .build-bench
-  swift build -c release --scratch-path .build-bench --product sharegen > .build-bench/build.log 2>&1 || { cat .build-bench/build.log >&2; exit 1; }
-  BIN=.build-bench/release/sharegen
-fi
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 . bench/signer-fixture.sh
+bench_start
 bench_manifest "Version one" > "$WORK/manifest.json"
 "$BIN" keys generate > "$WORK/keys.json"
 
@@ -62,20 +43,7 @@ done
 
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
+bench_nginx <<EOF
   upstream sharegen_signer {
 $UPSTREAM    keepalive 32;
   }
@@ -90,10 +58,7 @@ $UPSTREAM    keepalive 32;
       proxy_next_upstream_tries $REPLICAS;
     }
   }
-}
 EOF
-"$NGINX" -p "$WORK/nginx/" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-PIDS+=($!)
 
 for port in "${SIGNER_PORTS[@]}"; do wait_for "http://127.0.0.1:$port/healthz"; done
 wait_for -H "x-api-key: $SECRET" "http://127.0.0.1:$NGINX_PORT/v1/shares/$SLUG"

@@ -19,24 +19,9 @@ SLUG=bench-private-share
 for tool in wrk nginx curl sha256sum; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "error: $tool is not installed (apt-get install -y wrk nginx curl)" >&2; exit 2; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-echo "building sharegen (release)…" >&2
-mkdir -p .build-bench
-swift build -c release --scratch-path .build-bench --product sharegen > .build-bench/build.log 2>&1 || { cat .build-bench/build.log >&2; exit 1; }
-BIN=.build-bench/release/sharegen
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 . bench/signer-fixture.sh
+bench_start
 bench_manifest "A message from your advisor" > "$WORK/manifest.json"
 "$BIN" keys generate > "$WORK/keys.json"
 
@@ -46,28 +31,12 @@ PIDS+=("$SIGNER_PID")
 
 mkdir -p "$WORK/static" "$WORK/nginx"
 head -c 1024 /dev/urandom | base64 > "$WORK/static/small.txt"
-cat > "$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
+bench_nginx <<EOF
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/static;
   }
-}
 EOF
-"$NGINX" -p "$WORK/nginx/" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-PIDS+=($!)
 
 wait_for -H "x-api-key: $SECRET" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
 wait_for "http://127.0.0.1:$NGINX_PORT/small.txt"

@@ -62,7 +62,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var mp4Url: String?
         public var embedUrl: String?
         public var thumbnailUrl: String?
-        /// WebVTT tracks, in the share file's order; absent when there are none.
+        /// WebVTT tracks, in the share file's order; absent when there are none. The signer
+        /// signs a private share's.
         public var captions: [Caption]?
         public var durationSeconds: Double?
         public var width: Double?
@@ -80,19 +81,6 @@ public struct Manifest: Codable, Sendable, Equatable {
             self.durationSeconds = durationSeconds
             self.width = width
             self.height = height
-        }
-    }
-
-    /// A caption track: the signer signs `src` of a private share.
-    public struct Caption: Codable, Sendable, Equatable {
-        public var locale: String
-        public var label: String
-        public var src: String
-
-        public init(locale: String, label: String, src: String) {
-            self.locale = locale
-            self.label = label
-            self.src = src
         }
     }
 

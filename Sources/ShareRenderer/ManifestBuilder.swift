@@ -103,7 +103,7 @@ enum ManifestBuilder {
                 id: video.id, segment: video.segment.map { Manifest.Segment(id: $0.id, start: $0.start, end: $0.end) },
                 status: video.status, hlsUrl: video.hlsUrl, mp4Url: video.mp4Url, embedUrl: video.embedUrl,
                 thumbnailUrl: video.thumbnailUrl,
-                captions: video.captions.isEmpty ? nil : video.captions.map { Manifest.Caption(locale: $0.locale, label: $0.label, src: $0.src) },
+                captions: video.captions.isEmpty ? nil : video.captions,
                 durationSeconds: video.durationSeconds, width: video.width, height: video.height),
             apiCredentialId: share.apiCredentialId, locale: share.locale, title: share.publicTitle,
             subtitle: share.publicSubtitle, description: share.description, metadata: share.metadata,

@@ -23,10 +23,8 @@ extension LiveSignerTests {
     /// hour behind (its tokens have expired).
     static func edgeCases() async throws -> [EdgeCase] {
         try await withTemporaryDirectory { directory in
-            let path = directory + "/manifest.json"
-            try replaceFile(path, with: Fixture.bytes(Fixture.manifest()))
             let logger = LogRecorder().logger(level: .warning)
-            let store = try ManifestStore(path: path, logger: logger)
+            let store = try fixtureStore(in: directory, logger: logger)
             let (playlist, otherShare) = try await withLiveSigner(store: store, logger: logger) { port in
                 (try await tokenURI(ofShare: "acme-private", port: port), try await tokenURI(ofShare: "other-private", caller: Fixture.other, port: port))
             }

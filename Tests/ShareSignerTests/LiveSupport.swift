@@ -63,6 +63,13 @@ func replaceFile(_ path: String, with bytes: [UInt8]) throws {
     guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
 }
 
+/// The fixture's manifest written to `directory`/manifest.json, loaded.
+func fixtureStore(in directory: String, logger: Logger) throws -> ManifestStore {
+    let path = directory + "/manifest.json"
+    try replaceFile(path, with: Fixture.bytes(Fixture.manifest()))
+    return try ManifestStore(path: path, logger: logger)
+}
+
 /// Keeps every log line, as the signer writes them, for tests that read its logs.
 final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
@@ -76,6 +83,14 @@ final class LogRecorder: Sendable {
     }
 
     func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
+
+    /// Expects no line to hold the signature of `tokenURI`, any `/t/` path or the fixture's secret.
+    func expectNoToken(of tokenURI: String) throws {
+        let signature = try #require(MediaToken(tokenPath: tokenURI[...])).signature
+        for line in all {
+            #expect(!line.contains(signature) && !line.contains("/t/") && !line.contains(Fixture.acme.secret), "\(line)")
+        }
+    }
 
     /// The lines whose message is `message`, as JSON objects.
     func entries(_ message: String) -> [[String: String]] {
