@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "SharePreviewTests",
             dependencies: [
-                "SharePreview", "ShareBuild", "ShareModel",
+                "SharePreview", "ShareBuild", "ShareModel", "ShareSigner",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
