@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 @testable import ShareSigner
 
 extension LiveSignerTests {
@@ -108,6 +109,23 @@ extension LiveSignerTests {
                 }
                 #expect(error.reason == EADDRINUSE)
                 #expect(error.description == "cannot listen on 127.0.0.1:\(port): the address is already in use (another process listens there)")
+            }
+        }
+    }
+
+    @Test("`sharegen signer` on a taken port: one clean error line and exit status 3",
+          .tags(.external), .enabled(if: Tools.sharegen != nil, "needs the built sharegen"))
+    func cliPortTaken() async throws {
+        try await withTemporaryDirectory { directory in
+            let logger = LogRecorder().logger(level: .info)
+            let store = try fixtureStore(in: directory, logger: logger)
+            try Data(Fixture.keysJSON.utf8).write(to: URL(fileURLWithPath: directory + "/keys.json"))
+            try await withLiveSigner(store: store, logger: logger) { port in
+                let result = try Tools.run(
+                    try #require(Tools.sharegen),
+                    ["signer", "--manifest", store.path, "--keys", directory + "/keys.json", "--port", String(port), "--log-level", "error"])
+                #expect(result.status == 3)
+                #expect(result.output == "error: cannot listen on 127.0.0.1:\(port): the address is already in use (another process listens there)\n")
             }
         }
     }
