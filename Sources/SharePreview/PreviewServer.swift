@@ -87,10 +87,14 @@ public enum PreviewServer {
             logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT.
+    /// Serves until SIGTERM or SIGINT. Throws ``ListenError`` when the address cannot be bound.
     public static func run(configuration: Configuration, reporter: BuildReporter, logger: Logger) async throws {
         let application = try await makeApplication(configuration: configuration, reporter: reporter, logger: logger)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            throw ListenError(error, host: configuration.host, port: configuration.port) ?? error
+        }
     }
 
     /// The preview's own routes, under `/__sharegen/`.

@@ -82,8 +82,8 @@ public enum SignerServer {
             store: store, keys: keys, configuration: configuration, logger: logger, middleware: middleware, onServerRunning: onServerRunning)
         do {
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        } catch let error as IOError {
-            throw ListenError(host: configuration.host, port: configuration.port, reason: error.errnoCode)
+        } catch {
+            throw ListenError(error, host: configuration.host, port: configuration.port) ?? error
         }
         logger.info("signer stopped")
     }
@@ -96,6 +96,19 @@ public struct ListenError: Error, CustomStringConvertible {
     public var port: Int
     /// The `errno` of the failed call.
     public var reason: Int32
+
+    public init(host: String, port: Int, reason: Int32) {
+        self.host = host
+        self.port = port
+        self.reason = reason
+    }
+
+    /// `error` as a ListenError when it is the socket's (NIO's `IOError`), else nil: what a
+    /// Hummingbird application's run throws when it cannot bind.
+    public init?(_ error: any Error, host: String, port: Int) {
+        guard let error = error as? IOError else { return nil }
+        self.init(host: host, port: port, reason: error.errnoCode)
+    }
 
     public var description: String {
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

@@ -48,6 +48,9 @@ struct Serve: AsyncParsableCommand {
         do {
             try await PreviewServer.run(
                 configuration: PreviewServer.Configuration(root: site.root, channel: channel, host: host, port: port, keys: keySet), reporter: reporter, logger: logger)
+        } catch let error as ListenError {
+            printError("error: \(error)")
+            throw Exit.ioFailure
         } catch {
             printError("error: cannot serve on \(host):\(port): \(error)")
             throw Exit.ioFailure
