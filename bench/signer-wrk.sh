@@ -5,6 +5,8 @@
 #
 #   bench/signer-wrk.sh            DURATION=20s CONNECTIONS=128 THREADS=2 bench/signer-wrk.sh
 #
+# LOG_LEVEL=info keeps the signer's access log on (default: warning, without it);
+# SHAREGEN=path uses that binary instead of building a release one.
 # Needs wrk and nginx (apt-get install -y wrk nginx). Prints requests/s and p99 for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ bench_start
 bench_manifest "A message from your advisor" > "$WORK/manifest.json"
 "$BIN" keys generate > "$WORK/keys.json"
 
-"$BIN" signer --manifest "$WORK/manifest.json" --keys "$WORK/keys.json" --port "$SIGNER_PORT" --log-level warning &
+"$BIN" signer --manifest "$WORK/manifest.json" --keys "$WORK/keys.json" --port "$SIGNER_PORT" --log-level "${LOG_LEVEL:-warning}" 2> "$WORK/signer.log" &
 SIGNER_PID=$!
 PIDS+=("$SIGNER_PID")
 
