@@ -228,13 +228,16 @@ def main():
         signer.send_signal(signal.SIGHUP)
         run("nginx", "-p", work + "/", "-c", work + "/nginx.conf", "-e", work + "/error.log", "-s", "reload")
         poll("the old link to be refused", lambda: status(rendition)[0] == 403)
+        # `nginx -s reload` returns before the new workers answer.
+        old_page = "http://127.0.0.1:%d/%s/" % (site_port, SLUG)
+        poll("nginx to serve the rebuilt site", lambda: status(old_page)[0] != 200)
         with open(dist + "/redirects/revoked.json") as f:
             revoked = json.load(f)
         new_slug = next(line.split()[-1] for line in rotated.splitlines() if line.startswith("new slug:"))
         code, body = status(signer_url + "/v1/shares/" + new_slug, {"x-api-key": credential["apiSecret"]})
         new_hls = json.loads(body)["hlsUrl"] if code == 200 else ""
         report["after"] = {"master": status(hls)[0], "rendition": status(rendition)[0], "captions": status(hls.replace("index.m3u8", "captions/en.vtt"))[0],
-                           "oldPage": status("http://127.0.0.1:%d/%s/" % (site_port, SLUG))[0],
+                           "oldPage": status(old_page)[0],
                            "newLink": status(new_hls.replace("index.m3u8", "90p/seg-1.ts"))[0] if new_hls else code,
                            "revokedListsOldSlug": SLUG in revoked, "newSlugRevoked": new_slug in revoked}
         with open(work + "/media-access.log") as f:
