@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A private share played as a user deploys it, then revoked by rotate-slug.
 
-Usage: signed_media_check.py SHAREGEN_BINARY WORK_DIR
+Usage: signed_media_check.py SHAREGEN_BINARY WORK_DIR [NJS_MODULE]
 
 ffmpeg makes a 2 s HLS stream with two renditions in subfolders (the layout ffmpeg
 and most packagers write), a poster and WebVTT captions; `sharegen build` makes the
@@ -9,8 +9,10 @@ site; `sharegen signer` (its --keys file) answers nginx's auth_request in front 
 the media, with the README's media server block (access log without the token);
 headless Chromium opens the signed share link and plays it. Then `rotate-slug`,
 a rebuild, SIGHUP to the signer and `nginx -s reload`: the old link's files answer
-403. Prints one JSON report on the last line; SignedMediaTests.swift checks it.
-Every wait is a bounded poll.
+403. With NJS_MODULE, a second media server verifies tokens at the edge with
+edge/njs/sharegen.js (the README's setup) and the build's revoked.json, and refuses
+the old link after the same reload. Prints one JSON report on the last line;
+SignedMediaTests.swift checks it. Every wait is a bounded poll.
 """
 import json
 import os
@@ -61,6 +63,27 @@ MEDIA_HTTP = r"""
       proxy_set_header Connection "";
     }
     location / { return 404; }
+  }
+"""
+
+# The README's edge setup ("Verifying media at the edge"): the same token location,
+# verified by njs with the signer's key file and the build's revoked.json.
+EDGE_HTTP = r"""
+  js_path {repository}/edge/;
+  js_import sharegen from njs/sharegen.js;
+  js_preload_object sharegen_keys from {keys};
+  js_preload_object sharegen_revoked from {dist}/redirects/revoked.json;
+
+  server {
+    listen 127.0.0.1:{edge_port};
+    access_log {logs}/edge-access.log sharegen_media;
+    location ~ "^/t/[0-9]+/[A-Za-z0-9_-]+/[a-z0-9-]+/[A-Za-z0-9_-]+(?<media_path>/.*)$" {
+      auth_request /_verify;
+      alias {media_root}$media_path;
+      log_not_found off;
+      error_log {logs}/edge-error.log crit;
+    }
+    location = /_verify { internal; js_content sharegen.verify; }
   }
 """
 
@@ -139,12 +162,14 @@ def write_site(root, site_port, media_port):
             "captions": [{"locale": "en", "label": "English", "src": media + "/videos/demo/captions/en.vtt"}]}}, f)
 
 
-def nginx_config(work, site_port, media_port, signer_port, dist, media_root):
-    media = MEDIA_HTTP
-    for key, value in {"signer_port": signer_port, "media_port": media_port, "logs": work, "media_root": media_root,
-                       "site_origin": "http://127.0.0.1:%d" % site_port}.items():
+def nginx_config(work, site_port, media_port, signer_port, dist, media_root, edge_port, njs):
+    values = {"signer_port": signer_port, "media_port": media_port, "logs": work, "media_root": media_root,
+              "site_origin": "http://127.0.0.1:%d" % site_port, "edge_port": edge_port, "dist": dist,
+              "keys": work + "/keys.json", "repository": os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}
+    media = MEDIA_HTTP + (EDGE_HTTP if njs else "")
+    for key, value in values.items():
         media = media.replace("{%s}" % key, str(value))
-    return """
+    return ("load_module %s;\n" % njs if njs else "") + """
 daemon off;
 %s
 worker_processes 1;
@@ -181,9 +206,10 @@ return {readyState: video.readyState, currentTime: video.currentTime, currentSrc
 
 def main():
     sharegen, work = sys.argv[1], sys.argv[2]
+    njs = sys.argv[3] if len(sys.argv) > 3 else None
     report = {}
     children = []
-    site_port, media_port, signer_port = free_port(), free_port(), free_port()
+    site_port, media_port, signer_port, edge_port = free_port(), free_port(), free_port(), free_port()
     root, dist, media_root = work + "/site", work + "/dist", work + "/media"
     make_media(media_root + "/videos/demo")
     report["renditions"] = sorted(name for name in os.listdir(media_root + "/videos/demo") if name.endswith("p"))
@@ -197,7 +223,7 @@ def main():
                                "--port", str(signer_port)], stdout=signer_log, stderr=signer_log)
     children.append(signer)
     with open(work + "/nginx.conf", "w") as f:
-        f.write(nginx_config(work, site_port, media_port, signer_port, dist, media_root))
+        f.write(nginx_config(work, site_port, media_port, signer_port, dist, media_root, edge_port, njs))
     nginx = subprocess.Popen(["nginx", "-p", work + "/", "-c", work + "/nginx.conf", "-e", work + "/error.log"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children.append(nginx)
@@ -222,6 +248,10 @@ def main():
 
         rendition = hls.replace("index.m3u8", "180p/seg-0.ts")
         report["before"] = {"master": status(hls)[0], "rendition": status(rendition)[0], "poster": status(hls.replace("index.m3u8", "poster.jpg"))[0]}
+        # The same link at the edge: the edge server's origin, the token's path.
+        at_edge = rendition.replace(":%d/" % media_port, ":%d/" % edge_port)
+        if njs:
+            report["edgeBefore"] = status(at_edge)[0]
 
         rotated = run(sharegen, "rotate-slug", "demo", "DEV", "--root", root, "--actor", "test")
         run(sharegen, "build", "--channel", "DEV", "--root", root, "--out", dist)
@@ -236,6 +266,9 @@ def main():
         new_slug = next(line.split()[-1] for line in rotated.splitlines() if line.startswith("new slug:"))
         code, body = status(signer_url + "/v1/shares/" + new_slug, {"x-api-key": credential["apiSecret"]})
         new_hls = json.loads(body)["hlsUrl"] if code == 200 else ""
+        if njs:
+            report["edgeAfter"] = status(at_edge)[0]
+            report["edgeNewLink"] = status(new_hls.replace(":%d/" % media_port, ":%d/" % edge_port).replace("index.m3u8", "90p/seg-1.ts"))[0] if new_hls else 0
         report["after"] = {"master": status(hls)[0], "rendition": status(rendition)[0], "captions": status(hls.replace("index.m3u8", "captions/en.vtt"))[0],
                            "oldPage": status(old_page)[0],
                            "newLink": status(new_hls.replace("index.m3u8", "90p/seg-1.ts"))[0] if new_hls else code,
@@ -245,7 +278,7 @@ def main():
         report["accessLog"] = {"lines": len(access.splitlines()), "renditionSegments": access.count("/180p/seg-") + access.count("/90p/seg-"),
                                "captions": "/captions/en.vtt" in access}
         logs = access
-        for name in ("signer.log", "media-error.log", "error.log"):
+        for name in ("signer.log", "media-error.log", "error.log", "edge-access.log", "edge-error.log"):
             if os.path.exists(work + "/" + name):
                 with open(work + "/" + name) as f:
                     logs += f.read()
