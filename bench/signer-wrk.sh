@@ -5,6 +5,8 @@
 #
 #   bench/signer-wrk.sh            DURATION=20s CONNECTIONS=128 THREADS=2 bench/signer-wrk.sh
 #
+# LOG_LEVEL=info keeps the signer's access log on (default: warning, without it);
+# SHAREGEN=path uses that binary instead of building a release one.
 # Needs wrk and nginx (apt-get install -y wrk nginx). Prints requests/s and p99 for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,86 +21,25 @@ SLUG=bench-private-share
 for tool in wrk nginx curl sha256sum; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "error: $tool is not installed (apt-get install -y wrk nginx curl)" >&2; exit 2; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-echo "building sharegen (release)…" >&2
-mkdir -p .build-bench
-swift build -c release --scratch-path .build-bench --product sharegen > .build-bench/build.log 2>&1 || { cat .build-bench/build.log >&2; exit 1; }
-BIN=.build-bench/release/sharegen
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# A manifest with one private share and the credential that may read it. The secret is
-# random per run and only its hash is in the manifest, as in production.
-SECRET="sk_bench_$(head -c 32 /dev/urandom | sha256sum | cut -c1-43)"
-HASH=$(printf %s "$SECRET" | sha256sum | cut -d' ' -f1)
-cat > "$WORK/manifest.json" <<EOF
-{
-  "version": 1, "channel": "PROD", "baseURL": "https://watch.example.com", "siteName": "Bench",
-  "signing": {"mediaBaseURL": "https://media.example.com", "defaultTTLSeconds": 300, "maxTTLSeconds": 3600},
-  "shares": [{
-    "id": "7d1c3a52-0000-4000-8000-000000000001", "project": "bench", "slug": "$SLUG", "path": "/$SLUG/",
-    "url": "https://watch.example.com/$SLUG/", "status": "Enabled", "visibility": "private",
-    "video": {"id": "0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b", "status": "completed",
-              "hlsUrl": "https://media.example.com/videos/0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b/index.m3u8",
-              "mp4Url": "https://media.example.com/videos/0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b/1080p.mp4",
-              "thumbnailUrl": "https://media.example.com/videos/0f8e5b2a9c7d4e6f8a1b2c3d4e5f6a7b/poster.jpg"},
-    "locale": "en-US", "title": "A message from your advisor",
-    "description": "This video walks through your year in *three minutes*.\n\n- how your portfolio did\n- fees you paid\n",
-    "metadata": {"program": "annual-review"}, "createdAt": "2026-02-24T09:00:00Z", "sourceFile": "content/bench/shares/a.json"
-  }],
-  "redirects": [], "gone": [],
-  "credentials": [{"id": "5f0c2d1e-0000-4000-8000-000000000002", "project": "bench", "apiKey": "pk_bench",
-                   "secretHash": "sha256:$HASH", "status": "active"}]
-}
-EOF
+. bench/signer-fixture.sh
+bench_start
+bench_manifest "A message from your advisor" > "$WORK/manifest.json"
 "$BIN" keys generate > "$WORK/keys.json"
 
-"$BIN" signer --manifest "$WORK/manifest.json" --keys "$WORK/keys.json" --port "$SIGNER_PORT" --log-level warning &
+"$BIN" signer --manifest "$WORK/manifest.json" --keys "$WORK/keys.json" --port "$SIGNER_PORT" --log-level "${LOG_LEVEL:-warning}" 2> "$WORK/signer.log" &
 SIGNER_PID=$!
 PIDS+=("$SIGNER_PID")
 
 mkdir -p "$WORK/static" "$WORK/nginx"
 head -c 1024 /dev/urandom | base64 > "$WORK/static/small.txt"
-cat > "$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
+bench_nginx <<EOF
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/static;
   }
-}
 EOF
-"$NGINX" -p "$WORK/nginx/" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-PIDS+=($!)
 
-wait_for() {
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null "$@" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "error: no answer from $*" >&2
-  exit 1
-}
 wait_for -H "x-api-key: $SECRET" "http://127.0.0.1:$SIGNER_PORT/v1/shares/$SLUG"
 wait_for "http://127.0.0.1:$NGINX_PORT/small.txt"
 

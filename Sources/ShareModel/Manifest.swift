@@ -62,11 +62,15 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var mp4Url: String?
         public var embedUrl: String?
         public var thumbnailUrl: String?
+        /// WebVTT tracks, in the share file's order; absent when there are none. The signer
+        /// signs a private share's.
+        public var captions: [Caption]?
         public var durationSeconds: Double?
         public var width: Double?
         public var height: Double?
 
-        public init(id: String, segment: Segment? = nil, status: VideoStatus, hlsUrl: String? = nil, mp4Url: String? = nil, embedUrl: String? = nil, thumbnailUrl: String? = nil, durationSeconds: Double? = nil, width: Double? = nil, height: Double? = nil) {
+        public init(id: String, segment: Segment? = nil, status: VideoStatus, hlsUrl: String? = nil, mp4Url: String? = nil, embedUrl: String? = nil, thumbnailUrl: String? = nil, captions: [Caption]? = nil, durationSeconds: Double? = nil, width: Double? = nil, height: Double? = nil) {
+            self.captions = captions
             self.id = id
             self.segment = segment
             self.status = status
@@ -238,6 +242,7 @@ extension Manifest.Share {
     /// The entry as `manifest.json` writes it.
     public var json: JSONValue {
         let video: JSONValue = .compactObject([
+            ("captions", video.captions.map { .array($0.map { .object([("label", .string($0.label)), ("locale", .string($0.locale)), ("src", .string($0.src))]) }) }),
             ("durationSeconds", video.durationSeconds.map(JSONValue.number)), ("embedUrl", video.embedUrl.map(JSONValue.string)),
             ("height", video.height.map(JSONValue.number)), ("hlsUrl", video.hlsUrl.map(JSONValue.string)), ("id", .string(video.id)),
             ("mp4Url", video.mp4Url.map(JSONValue.string)),

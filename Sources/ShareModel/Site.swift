@@ -58,7 +58,7 @@ public struct Segment: Sendable, Hashable {
     }
 }
 
-public struct Caption: Sendable, Hashable {
+public struct Caption: Sendable, Hashable, Codable {
     public var locale: String
     public var label: String
     public var src: String

@@ -11,7 +11,7 @@ import ShareSigner
 
 /// `sharegen serve` (SPEC §6): one channel built into memory and served with production's
 /// status codes, rebuilt when its files change, with open pages reloaded over Server-Sent
-/// Events and the signer's routes mounted with a throwaway key.
+/// Events and the signer's routes mounted with a throwaway key or the `--keys` file's.
 public enum PreviewServer {
     public struct Configuration: Sendable {
         /// The site root.
@@ -24,11 +24,14 @@ public enum PreviewServer {
         public var debounce: Duration
         /// How often an idle event stream gets a comment, so a closed page is noticed.
         public var keepAlive: Duration
+        /// The keys the signer's routes sign with (`serve --keys`); nil for a throwaway key.
+        public var keys: SigningKeySet?
 
         public init(
             root: String, channel: Channel = .DEV, host: String = "127.0.0.1", port: Int = 8080,
-            debounce: Duration = .milliseconds(30), keepAlive: Duration = .seconds(15)
+            debounce: Duration = .milliseconds(30), keepAlive: Duration = .seconds(15), keys: SigningKeySet? = nil
         ) {
+            self.keys = keys
             self.root = root
             self.channel = channel
             self.host = host
@@ -55,7 +58,7 @@ public enum PreviewServer {
         let builder = Rebuilder(channel: configuration.channel, reporter: reporter, sourceLines: sourceLines)
         let (build, outcome) = await builder.update(LiveBuild(root: configuration.root, channel: configuration.channel), changes: nil)
         let state = PreviewState(channel: configuration.channel, first: outcome, sourceLines: sourceLines)
-        let keys = SigningKeySet.throwaway()
+        let keys = configuration.keys ?? SigningKeySet.throwaway()
         let router = Router()
         addRoutes(to: router, state: state, keepAlive: configuration.keepAlive)
         SignerRoutes.add(to: router, catalog: state, keys: keys)
@@ -85,10 +88,14 @@ public enum PreviewServer {
             logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT.
+    /// Serves until SIGTERM or SIGINT. Throws ``ListenError`` when the address cannot be bound.
     public static func run(configuration: Configuration, reporter: BuildReporter, logger: Logger) async throws {
         let application = try await makeApplication(configuration: configuration, reporter: reporter, logger: logger)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            throw ListenError(error, host: configuration.host, port: configuration.port) ?? error
+        }
     }
 
     /// The preview's own routes, under `/__sharegen/`.

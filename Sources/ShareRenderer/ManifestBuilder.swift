@@ -102,7 +102,9 @@ enum ManifestBuilder {
             video: Manifest.Video(
                 id: video.id, segment: video.segment.map { Manifest.Segment(id: $0.id, start: $0.start, end: $0.end) },
                 status: video.status, hlsUrl: video.hlsUrl, mp4Url: video.mp4Url, embedUrl: video.embedUrl,
-                thumbnailUrl: video.thumbnailUrl, durationSeconds: video.durationSeconds, width: video.width, height: video.height),
+                thumbnailUrl: video.thumbnailUrl,
+                captions: video.captions.isEmpty ? nil : video.captions,
+                durationSeconds: video.durationSeconds, width: video.width, height: video.height),
             apiCredentialId: share.apiCredentialId, locale: share.locale, title: share.publicTitle,
             subtitle: share.publicSubtitle, description: share.description, metadata: share.metadata,
             personalizationData: share.personalizationData, createdAt: share.createdAt, sourceFile: share.sourceFile)

@@ -55,8 +55,18 @@ struct PageContext {
             let key = video.status.rawValue
             return ("placeholder", .object(["title": .text(strings["\(key)Title"] ?? ""), "body": .text(strings["\(key)Body"] ?? "")]))
         }
+        let language = share.locale.prefix { $0 != "-" }.lowercased()
+        func isDefault(_ index: Int, _ caption: Caption) -> Bool { index == 0 && caption.locale.lowercased().hasPrefix(language) }
         if !isPublic {
-            return ("privateVideo", .members(["label": .text(label), "mediaBase": .text(channel.mediaBaseURL ?? ""), "fragment": segmentFragment.map(TemplateValue.text)]))
+            // The tracks' languages and labels, without their URLs: the signed link's `vtt=`
+            // parameters bring those, in the same order.
+            let tracks = JSONValue.array(video.captions.enumerated().map { index, caption in
+                .object([("srclang", .string(caption.locale)), ("label", .string(caption.label)), ("default", .bool(isDefault(index, caption)))])
+            })
+            return ("privateVideo", .members([
+                "label": .text(label), "mediaBase": .text(channel.mediaBaseURL ?? ""), "fragment": segmentFragment.map(TemplateValue.text),
+                "tracksJSON": video.captions.isEmpty ? nil : .text(tracks.serialized(escapeForHTML: true)),
+            ]))
         }
         if let embed = video.embedUrl {
             return ("embed", .object(["src": .text(embed), "title": .text(label)]))
@@ -64,10 +74,9 @@ struct PageContext {
         var sources: [TemplateValue] = []
         if let hls = video.hlsUrl { sources.append(.object(["src": .text(hls + (segmentFragment ?? "")), "type": "application/vnd.apple.mpegurl"])) }
         if let mp4 = video.mp4Url { sources.append(.object(["src": .text(mp4 + (segmentFragment ?? "")), "type": "video/mp4"])) }
-        let language = share.locale.prefix { $0 != "-" }.lowercased()
         let captions = video.captions.enumerated().map { index, caption -> TemplateValue in
             .object(["locale": .text(caption.locale), "label": .text(caption.label), "src": .text(caption.src),
-                     "isDefault": .flag(index == 0 && caption.locale.lowercased().hasPrefix(language))])
+                     "isDefault": .flag(isDefault(index, caption))])
         }
         // Caption tracks on another origin load only through CORS.
         return ("video", .members([
@@ -91,6 +100,8 @@ struct PageContext {
                 if let poster = video.thumbnailUrl, let origin = URLParts.origin(poster) { images.insert(origin) }
             } else if let base = channel.mediaBaseURL, let origin = URLParts.origin(base) {
                 media.insert(origin)
+                // The poster comes signed from the link's fragment.
+                if video.thumbnailUrl?.hasPrefix(base + "/") == true { images.insert(origin) }
             }
         }
         var directives = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'" + Self.list(images)]

@@ -76,6 +76,7 @@ struct RedirectMaps {
             OutputFile(path: "site/_headers", text: headers()),
             OutputFile(path: "redirects/nginx.conf", text: nginx()),
             OutputFile(path: "redirects/redirects.json", text: json()),
+            OutputFile(path: "redirects/revoked.json", text: revokedJSON()),
         ]
     }
 

@@ -69,28 +69,35 @@ public final class ManifestStore: SignerCatalogProvider {
 
 /// Reloads a ``ManifestStore`` on SIGHUP and when its file changes (a stat poll: it works on
 /// every file system and catches a replaced file or symlink, which inotify on the old inode
-/// would miss). Stops at graceful shutdown.
+/// would miss), and a ``SigningKeyStore`` on SIGHUP. Stops at graceful shutdown.
 public struct ManifestWatcher: Service {
     private let store: ManifestStore
+    private let keys: SigningKeyStore?
     private let interval: Duration
     private let hangups: UnixSignalsSequence
 
     /// Traps SIGHUP from now on: create the watcher before the server starts, so that a SIGHUP
     /// sent once the server answers reloads rather than terminates the process.
-    public init(store: ManifestStore, pollInterval: Duration = .seconds(1)) async {
+    public init(store: ManifestStore, keys: SigningKeyStore? = nil, pollInterval: Duration = .seconds(1)) async {
         self.store = store
+        self.keys = keys
         interval = pollInterval
         hangups = await UnixSignalsSequence(trapping: .sighup)
     }
 
     public func run() async throws {
         let store = store
+        let keys = keys
         let interval = interval
         let hangups = hangups
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await _ in hangups { store.reload(force: true) }
+                    for await _ in hangups {
+                        // Keys first: a rollout that adds a key and a manifest together verifies at once.
+                        keys?.reload()
+                        store.reload(force: true)
+                    }
                 }
                 group.addTask {
                     while (try? await Task.sleep(for: interval)) != nil { store.reload() }

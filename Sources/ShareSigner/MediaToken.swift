@@ -1,34 +1,48 @@
 import Crypto
 import Foundation
 
-/// The token of a signed media URL, carried in its path so that HLS segments, which a
-/// playlist names relative to itself, inherit it (SPEC §5):
+/// The token of a signed media URL, carried in its path so that HLS playlists, renditions and
+/// segments, which a playlist names relative to itself, inherit it (SPEC §5):
 ///
-///     <mediaBaseURL>/t/<expires>/<keyId>/<signature><mediaPath>
+///     <mediaBaseURL>/t/<expires>/<keyId>/<slug>/<signature><mediaPath>
 ///
-/// `signature` is unpadded base64url of HMAC-SHA256(key, `"<expires>:<directory>"`), where
-/// `directory` is `mediaPath` up to and including its last `/`. The format is exact so that a
-/// CDN edge function can verify tokens without calling the signer.
+/// `signature` is unpadded base64url of HMAC-SHA256(key, `"<expires>:<slug>:<directory>"`), where
+/// `directory` is the signed media path up to and including its last `/`. The token opens every
+/// path under `directory`, subfolders included, so the URL does not say which ancestor was
+/// signed: a verifier tries each (``candidateDirectories``). The format is exact so that a CDN
+/// edge function can verify tokens without calling the signer (`edge/`).
 public struct MediaToken: Sendable, Hashable {
     /// Unix seconds after which the token no longer verifies (beyond the clock-skew leeway).
     public var expires: Int64
     public var keyID: String
+    /// The share's current slug when the token was issued: a rotated-away or disabled slug revokes it.
+    public var slug: String
     public var signature: String
-    /// The media URL's path, starting with `/`.
+    /// The requested media path, starting with `/`.
     public var mediaPath: String
 
-    public init(expires: Int64, keyID: String, signature: String, mediaPath: String) {
+    public init(expires: Int64, keyID: String, slug: String, signature: String, mediaPath: String) {
         self.expires = expires
         self.keyID = keyID
+        self.slug = slug
         self.signature = signature
         self.mediaPath = mediaPath
     }
 
-    /// What the signature covers: `mediaPath` up to and including its last `/`.
-    public var directory: Substring { MediaToken.directory(of: mediaPath) }
+    /// `/t/<expires>/<keyId>/<slug>/<signature><mediaPath>`: the part after the media base URL.
+    public var path: String { "/t/\(expires)/\(keyID)/\(slug)/\(signature)\(mediaPath)" }
 
-    /// `/t/<expires>/<keyId>/<signature><mediaPath>`: the part after the media base URL.
-    public var path: String { "/t/\(expires)/\(keyID)/\(signature)\(mediaPath)" }
+    /// The directories a token for `mediaPath` may have been signed over: each ancestor folder,
+    /// deepest first (`/a/b/c.ts` → `/a/b/`, `/a/`, `/`).
+    public var candidateDirectories: [Substring] {
+        var result: [Substring] = []
+        var end = mediaPath.endIndex
+        while let slash = mediaPath[..<end].lastIndex(of: "/") {
+            result.append(mediaPath[...slash])
+            end = slash
+        }
+        return result
+    }
 
     /// `path`'s directory up to and including its last `/` (the whole path when it has none).
     public static func directory<S: StringProtocol>(of mediaPath: S) -> S.SubSequence {
@@ -36,15 +50,17 @@ public struct MediaToken: Sendable, Hashable {
         return mediaPath[...slash]
     }
 
-    /// Unpadded base64url of HMAC-SHA256(key, `"<expires>:<directory>"`).
-    public static func signature(key: SymmetricKey, expires: Int64, directory: some StringProtocol) -> String {
-        signature(keyed: HMAC(key: key), expires: expires, directory: directory)
+    /// Unpadded base64url of HMAC-SHA256(key, `"<expires>:<slug>:<directory>"`).
+    public static func signature(key: SymmetricKey, expires: Int64, slug: String, directory: some StringProtocol) -> String {
+        signature(keyed: HMAC(key: key), expires: expires, slug: slug, directory: directory)
     }
 
     /// The same from an HMAC already keyed: a copy of it skips hashing the padded key
     /// twice, which is most of the work for a message this short.
-    static func signature(keyed: HMAC<SHA256>, expires: Int64, directory: some StringProtocol) -> String {
+    static func signature(keyed: HMAC<SHA256>, expires: Int64, slug: String, directory: some StringProtocol) -> String {
         var message = String(expires)
+        message += ":"
+        message += slug
         message += ":"
         message += directory
         var mac = keyed
@@ -58,15 +74,22 @@ public struct MediaToken: Sendable, Hashable {
         (1...64).contains(id.utf8.count) && id.utf8.allSatisfy(Base64URL.isAlphabetByte)
     }
 
+    /// Slugs as a token carries them: 1 to 64 of `a-z`, `0-9` and `-` (the share rules are
+    /// stricter; a verifier needs only a path-safe field).
+    static func isValidSlug(_ slug: some StringProtocol) -> Bool {
+        (1...64).contains(slug.utf8.count)
+            && slug.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
+    }
+
     /// Largest accepted `<expires>` field: 12 digits covers any date a token can carry and keeps
     /// the parse free of overflow.
     static let maxExpiresDigits = 12
     /// Length of an unpadded base64url HMAC-SHA256.
     static let signatureLength = 43
 
-    /// Parses `/t/<expires>/<keyId>/<signature><mediaPath>` (the media base URL's path prefix and
-    /// any query already removed). Nil when any field is malformed or `mediaPath` could resolve,
-    /// once a server decodes and normalizes it, to a file outside the signed directory.
+    /// Parses `/t/<expires>/<keyId>/<slug>/<signature><mediaPath>` (the media base URL's path
+    /// prefix and any query already removed). Nil when any field is malformed or `mediaPath`
+    /// could resolve, once a server decodes and normalizes it, to a file outside the signed directory.
     public init?(tokenPath: Substring) {
         guard tokenPath.hasPrefix("/t/") else { return nil }
         var rest = tokenPath.dropFirst(3)
@@ -74,6 +97,7 @@ public struct MediaToken: Sendable, Hashable {
               expiresField.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
               let expires = Int64(expiresField),
               let keyField = MediaToken.field(of: &rest), MediaToken.isValidKeyID(keyField),
+              let slugField = MediaToken.field(of: &rest), MediaToken.isValidSlug(slugField),
               let signatureEnd = rest.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
         let signatureField = rest[..<signatureEnd]
         guard signatureField.utf8.count == MediaToken.signatureLength, signatureField.utf8.allSatisfy(Base64URL.isAlphabetByte) else {
@@ -81,7 +105,8 @@ public struct MediaToken: Sendable, Hashable {
         }
         let mediaPath = rest[signatureEnd...]
         guard MediaToken.staysInItsDirectory(mediaPath) else { return nil }
-        self.init(expires: expires, keyID: String(keyField), signature: String(signatureField), mediaPath: String(mediaPath))
+        self.init(
+            expires: expires, keyID: String(keyField), slug: String(slugField), signature: String(signatureField), mediaPath: String(mediaPath))
     }
 
     /// Removes and returns the text up to the next `/`, and the `/`.

@@ -28,19 +28,22 @@ struct ShareDocument: Sendable {
     /// Bytes of literal text, to size the output once.
     private let literalSize: Int
     private let media: [SignableMedia]
-    /// `hls=` and `mp4=` fragment parameters: the keys `share.js` reads, and their media.
+    /// `hls=`, `mp4=`, `poster=` and one `vtt=` per caption track, in the share's order: the
+    /// fragment parameters `share.js` reads, and their media.
     private let fragmentMedia: [(key: String, media: Int)]
     /// The page URL, JSON-escaped without quotes.
     private let pageURLJSON: String
     /// Media paths' directories that tokens of this share cover.
     let signedDirectories: [String]
+    /// The slug that tokens bind.
+    private let slug: String
 
     init(_ share: Manifest.Share, mediaBase: MediaBase?) throws(ManifestError) {
         var directories: [String] = []
         var media: [SignableMedia] = []
         /// A private share's media URL's token slot. The validator requires a private video's
-        /// files under the media base; a poster elsewhere (`optional`) is public by its author's
-        /// choice and passes through unsigned.
+        /// files under the media base; a poster or caption elsewhere (`optional`) is public by
+        /// its author's choice and passes through unsigned.
         func signable(_ url: String?, optional: Bool = false) throws(ManifestError) -> Int? {
             guard share.visibility == .private, let url else { return nil }
             guard let reference = mediaBase?.mediaReference(of: url), let mediaBase else {
@@ -64,8 +67,11 @@ struct ShareDocument: Sendable {
         let thumbnail = try signable(video.thumbnailUrl, optional: true)
         let hls = try signable(video.hlsUrl)
         let mp4 = try signable(video.mp4Url)
-        fragmentMedia = [("hls", hls), ("mp4", mp4)].compactMap { key, index in index.map { (key, $0) } }
+        var fragment = [("hls", hls), ("mp4", mp4), ("poster", thumbnail)]
+        for caption in video.captions ?? [] { fragment.append(("vtt", try signable(caption.src, optional: true))) }
+        fragmentMedia = fragment.compactMap { key, index in index.map { (key, $0) } }
         signedDirectories = directories
+        slug = share.slug
         self.media = media
         pageURLJSON = jsonEscaped(share.url)
 
@@ -107,7 +113,7 @@ struct ShareDocument: Sendable {
                 let media = media[index]
                 out += "\""
                 out += media.jsonHead
-                out += "\(expires)/\(keys.activeKeyID)/"
+                out += "\(expires)/\(keys.activeKeyID)/\(slug)/"
                 out += signatures[media.directory]
                 out += media.jsonTail
                 out += "\""
@@ -139,8 +145,8 @@ struct ShareDocument: Sendable {
             out += key
             out += "="
             out += media.fragmentHead
-            // Digits, a key id and base64url are unreserved characters: only the slashes need encoding.
-            out += "\(expires)%2F\(keyID)%2F"
+            // Digits, a key id, a slug and base64url are unreserved characters: only the slashes need encoding.
+            out += "\(expires)%2F\(keyID)%2F\(slug)%2F"
             out += signatures[media.directory]
             out += media.fragmentTail
         }
@@ -148,7 +154,7 @@ struct ShareDocument: Sendable {
 
     /// The active key's signature of each signed directory.
     private func signatures(keys: SigningKeySet, expires: Int64) -> [String] {
-        signedDirectories.map { MediaToken.signature(keyed: keys.activeKey, expires: expires, directory: $0) }
+        signedDirectories.map { MediaToken.signature(keyed: keys.activeKey, expires: expires, slug: slug, directory: $0) }
     }
 
     /// Joins adjacent literal text so that rendering appends as few pieces as possible.

@@ -25,8 +25,6 @@ public final class SignerCatalog: Sendable {
     let sharesByVideo: [String: [CatalogShare]]
     let credentialsByAPIKey: [String: CatalogCredential]
     let credentialsBySecret: [SecretDigest: CatalogCredential]
-    /// Directories of the signable media of Enabled private shares: the only ones a token opens.
-    let servedDirectories: Set<String>
 
     /// Decodes and validates manifest bytes.
     public convenience init(bytes: [UInt8]) throws(ManifestError) {
@@ -69,14 +67,12 @@ public final class SignerCatalog: Sendable {
 
         var shares: [String: CatalogShare] = [:]
         var sharesByVideo: [String: [CatalogShare]] = [:]
-        var servedDirectories: Set<String> = []
         for share in manifest.shares {
             let entry = try CatalogShare(share, mediaBase: mediaBase)
             guard shares.updateValue(entry, forKey: share.slug) == nil else {
                 throw ManifestError("slug \"\(share.slug)\" names two shares")
             }
             sharesByVideo[share.video.id, default: []].append(entry)
-            if share.status == .enabled { servedDirectories.formUnion(entry.document.signedDirectories) }
         }
         var rotatedSlugs: [String: (project: String, redirectsTo: String?)] = [:]
         let rotations = manifest.gone.map { ($0.slug, $0.project, String?.none) } + manifest.redirects.map { ($0.from, $0.project, Optional($0.to)) }
@@ -99,7 +95,6 @@ public final class SignerCatalog: Sendable {
         self.shares = shares
         self.rotatedSlugs = rotatedSlugs
         self.sharesByVideo = sharesByVideo
-        self.servedDirectories = servedDirectories
         credentialsByAPIKey = byAPIKey
         credentialsBySecret = bySecret
     }

@@ -6,11 +6,14 @@ struct SignerError: Error, Sendable {
     let status: HTTPResponse.Status
     let code: String
     let message: String
+    /// Headers the answer carries besides the JSON ones (`Allow` of a 405).
+    private let headers: HTTPFields
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     static let unauthorized = SignerError(
@@ -20,6 +23,14 @@ struct SignerError: Error, Sendable {
     static let forbidden = SignerError(.forbidden, "forbidden", "the media token does not open this file")
     static let bodyTooLarge = SignerError(.contentTooLarge, "body_too_large", "the request body is too large")
     static let bodyTimeout = SignerError(.requestTimeout, "request_timeout", "the request body did not arrive in time")
+
+    static let unknownRoute = SignerError(.notFound, "not_found", "no such route")
+
+    /// A known route asked with another method; `Allow` names the ones it answers.
+    static func methodNotAllowed(_ allowed: [HTTPRequest.Method]) -> SignerError {
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        return SignerError(.methodNotAllowed, "method_not_allowed", "this route answers \(names)", headers: [.allow: names])
+    }
 
     static func badRequest(_ message: String) -> SignerError { SignerError(.badRequest, "bad_request", message) }
 
@@ -47,7 +58,7 @@ struct SignerError: Error, Sendable {
     }
 
     private var challengeHeaders: HTTPFields {
-        status == .unauthorized ? [.wwwAuthenticate: #"Basic realm="sharegen signer", charset="UTF-8""#] : [:]
+        status == .unauthorized ? [.wwwAuthenticate: #"Basic realm="sharegen signer", charset="UTF-8""#] : headers
     }
 }
 

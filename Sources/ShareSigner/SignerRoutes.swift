@@ -37,29 +37,44 @@ public struct SignerRoutes: Sendable {
     static let originalURIHeader = HTTPFields.Element.Name("x-original-uri")!
 
     private let provider: any SignerCatalogProvider
-    private let keys: SigningKeySet
+    private let keyProvider: any SigningKeyProvider
     private let options: Options
 
+    /// The routes' paths, as the router spells them.
+    static let paths = ["/v1/shares/:slug", "/v1/video/share", "/v1/verify", "/healthz"]
+
     /// Adds `GET /v1/shares/{slug}`, `POST /v1/video/share`, `GET /v1/verify` and `GET /healthz`
-    /// to `router`. Tokens are signed with `keys`' active key and verified with all of them.
+    /// to `router`, HEAD for each GET, and 405 with the JSON error body for the other common
+    /// methods. Tokens are signed with the provider's active key and verified with all of them.
     public static func add<Context: RequestContext>(
-        to router: Router<Context>, catalog provider: some SignerCatalogProvider, keys: SigningKeySet, options: Options = Options()
+        to router: Router<Context>, catalog provider: some SignerCatalogProvider, keys: some SigningKeyProvider, options: Options = Options()
     ) {
-        let routes = SignerRoutes(provider: provider, keys: keys, options: options)
-        router.get("/v1/shares/:slug") { request, context in
-            routes.share(slug: context.parameters.get("slug") ?? "", request: request, logger: context.logger)
+        let routes = SignerRoutes(provider: provider, keyProvider: keys, options: options)
+        let gets: [(String, @Sendable (Request, Context) async -> Response)] = [
+            ("/v1/shares/:slug", { request, context in routes.share(slug: context.parameters.get("slug") ?? "", request: request, logger: context.logger) }),
+            ("/v1/verify", { request, context in routes.verify(request, logger: context.logger) }),
+            ("/healthz", { _, _ in routes.health() }),
+        ]
+        for (path, handler) in gets {
+            router.get(RouterPath(path)) { request, context in await handler(request, context) }
+            // The GET's status and headers, its length included, without the body.
+            router.head(RouterPath(path)) { request, context in await handler(request, context).createHeadResponse() }
         }
         router.post("/v1/video/share") { request, context in
             await routes.videoShare(request, logger: context.logger)
         }
-        router.get("/v1/verify") { request, context in
-            routes.verify(request, logger: context.logger)
+        for path in paths {
+            let allowed: [HTTPRequest.Method] = path == "/v1/video/share" ? [.post] : [.get, .head]
+            for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options] where !allowed.contains(method) {
+                router.on(RouterPath(path), method: method) { _, _ in SignerError.methodNotAllowed(allowed).response }
+            }
         }
-        router.get("/healthz") { _, _ in
-            let catalog = routes.provider.catalog
-            return jsonResponse(
-                #"{"status":"ok","manifestVersion":\#(catalog.manifestVersion),"manifestDigest":"\#(catalog.digest)","channel":"\#(catalog.channel.rawValue)","shares":\#(catalog.shareCount)}"#)
-        }
+    }
+
+    private func health() -> Response {
+        let catalog = provider.catalog
+        return jsonResponse(
+            #"{"status":"ok","manifestVersion":\#(catalog.manifestVersion),"manifestDigest":"\#(catalog.digest)","channel":"\#(catalog.channel.rawValue)","shares":\#(catalog.shareCount)}"#)
     }
 
     /// Logs a route's outcome at debug level: the route, the status and, for a refusal, why;
@@ -81,7 +96,7 @@ public struct SignerRoutes: Sendable {
             let ttl = try self.ttl(request, catalog: catalog)
             let share = try self.share(slug: slug, of: credential.project, in: catalog)
             SignerRoutes.log(logger, "share", .ok)
-            return jsonResponse(share.document.render(keys: keys, expires: options.now() + ttl))
+            return jsonResponse(share.document.render(keys: keyProvider.signingKeys, expires: options.now() + ttl))
         } catch {
             SignerRoutes.log(logger, "share", error.status, refusal: error.code)
             return error.response
@@ -118,7 +133,7 @@ public struct SignerRoutes: Sendable {
             let credential = try Authentication.caller(request.headers, in: catalog).get()
             let videoID = try parseVideoID(try await body(of: request))
             let share = try self.share(video: videoID, of: credential.project, in: catalog)
-            let url = share.document.shareURLJSON(keys: keys, expires: options.now() + catalog.defaultTTL)
+            let url = share.document.shareURLJSON(keys: keyProvider.signingKeys, expires: options.now() + catalog.defaultTTL)
             SignerRoutes.log(logger, "video_share", .ok)
             return jsonResponse(#"{"code":100,"data":"\#(url)","msg":null,"message":null}"#)
         } catch {
@@ -181,7 +196,7 @@ public struct SignerRoutes: Sendable {
     /// 403. The URI is never logged: it holds the token.
     private func verify(_ request: Request, logger: Logger) -> Response {
         let rejection = request.headers[SignerRoutes.originalURIHeader].map {
-            provider.catalog.rejection(ofOriginalURI: $0, keys: keys, now: options.now(), leeway: options.clockSkewLeeway)
+            provider.catalog.rejection(ofOriginalURI: $0, keys: keyProvider.signingKeys, now: options.now(), leeway: options.clockSkewLeeway)
         } ?? .malformed
         guard let rejection else {
             SignerRoutes.log(logger, "verify", .noContent)
@@ -193,17 +208,18 @@ public struct SignerRoutes: Sendable {
 }
 
 extension SignerCatalog {
-    /// Why the media token in an original request URI (`[<media base path>]/t/<expires>/<keyId>/<signature><mediaPath>[?query]`)
-    /// does not open its file now, or nil when it does. Beyond the token itself, the file's
-    /// directory must belong to an Enabled private share of this manifest, so that disabling a
-    /// share shuts its media as soon as the manifest is reloaded.
+    /// Why the media token in an original request URI (`[<media base path>]/t/<expires>/<keyId>/<slug>/<signature><mediaPath>[?query]`)
+    /// does not open its file now, or nil when it does. Beyond the token itself, its slug must be
+    /// an Enabled private share's current slug and the file must lie under one of that share's
+    /// media folders, so that `disable` and `rotate-slug` revoke links once the manifest reloads.
     public func rejection(ofOriginalURI uri: String, keys: SigningKeySet, now: Int64, leeway: Int64) -> TokenRejection? {
         var path = uri.prefix { $0 != "?" && $0 != "#" }
         // An edge in front may or may not strip the media base's own path before asking.
         if let prefix = mediaBase?.pathPrefix, !prefix.isEmpty, path.hasPrefix(prefix + "/t/") { path = path.dropFirst(prefix.count) }
         guard let token = MediaToken(tokenPath: path) else { return .malformed }
-        if let rejection = keys.rejection(of: token, now: now, leeway: leeway) { return rejection }
-        guard servedDirectories.contains(String(token.directory)) else { return .notShared }
-        return nil
+        guard let share = shares[token.slug], share.status == .enabled, share.visibility == .private else { return .revoked }
+        let directories = share.document.signedDirectories.filter { token.mediaPath.hasPrefix($0) }.map { $0[...] }
+        guard !directories.isEmpty else { return .notShared }
+        return keys.rejection(of: token, directories: directories, now: now, leeway: leeway)
     }
 }

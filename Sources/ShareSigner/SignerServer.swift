@@ -1,5 +1,7 @@
+import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `sharegen signer`: the signer's routes and manifest watcher in one Hummingbird application.
 public enum SignerServer {
@@ -32,20 +34,24 @@ public enum SignerServer {
     private static let maxHeaderListSize = 32 * 1024
     private static let maxHeaderFieldCount = 100
 
-    /// The application, ready to run as a service. SIGHUP is trapped from the moment this returns.
-    /// `middleware` runs before every route (access logs, metrics); `onServerRunning` receives
-    /// the port once the server accepts connections.
+    /// The application, ready to run as a service. SIGHUP is trapped from the moment this returns,
+    /// and reloads the manifest and, when `keys` is a ``SigningKeyStore``, the key file. Every
+    /// request gets an access-log line; `middleware` runs after it and before every route
+    /// (metrics, tests); `onServerRunning` receives the port once the server accepts connections.
     public static func makeApplication(
-        store: ManifestStore, keys: SigningKeySet, configuration: Configuration, logger: Logger,
+        store: ManifestStore, keys: some SigningKeyProvider, configuration: Configuration, logger: Logger,
         middleware: [any MiddlewareProtocol<Request, Response, BasicRequestContext>] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async -> some ApplicationProtocol {
         let router = Router()
-        // A router wraps only the routes added after a middleware.
+        // A router wraps only the routes added after a middleware, and the not-found answer.
+        router.add(middleware: AccessLogMiddleware())
         for layer in middleware { router.add(middleware: layer) }
         SignerRoutes.add(to: router, catalog: store, keys: keys, options: configuration.routes)
-        let watcher = await ManifestWatcher(store: store, pollInterval: configuration.pollInterval)
+        router.add(middleware: UnknownRouteMiddleware())
+        let watcher = await ManifestWatcher(store: store, keys: keys as? SigningKeyStore, pollInterval: configuration.pollInterval)
         let catalog = store.catalog
+        let signing = keys.signingKeys
         return Application(
             router: router,
             server: .http1(configuration: .init(
@@ -58,7 +64,7 @@ public enum SignerServer {
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("signer listening", metadata: [
                     "host": "\(configuration.host)", "port": "\(port)", "manifest": "\(store.path)", "digest": "\(catalog.digest)",
-                    "shares": "\(catalog.shareCount)", "activeKey": "\(keys.activeKeyID)", "keys": "\(keys.keyIDs.joined(separator: ","))",
+                    "shares": "\(catalog.shareCount)", "activeKey": "\(signing.activeKeyID)", "keys": "\(signing.keyIDs.joined(separator: ","))",
                 ])
                 await onServerRunning(port)
             },
@@ -66,15 +72,53 @@ public enum SignerServer {
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting connections, lets the requests in
-    /// flight finish, and returns.
+    /// flight finish, and returns. Throws ``ListenError`` when the address cannot be bound.
     public static func run(
-        store: ManifestStore, keys: SigningKeySet, configuration: Configuration, logger: Logger,
+        store: ManifestStore, keys: some SigningKeyProvider, configuration: Configuration, logger: Logger,
         middleware: [any MiddlewareProtocol<Request, Response, BasicRequestContext>] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let application = await makeApplication(
             store: store, keys: keys, configuration: configuration, logger: logger, middleware: middleware, onServerRunning: onServerRunning)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            throw ListenError(error, host: configuration.host, port: configuration.port) ?? error
+        }
         logger.info("signer stopped")
+    }
+}
+
+/// The listening socket could not be set up: the address is taken, not this machine's, or
+/// not allowed.
+public struct ListenError: Error, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    /// The `errno` of the failed call.
+    public var reason: Int32
+
+    public init(host: String, port: Int, reason: Int32) {
+        self.host = host
+        self.port = port
+        self.reason = reason
+    }
+
+    /// `error` as a ListenError when it is the socket's (NIO's `IOError`), else nil: what a
+    /// Hummingbird application's run throws when it cannot bind.
+    public init?(_ error: any Error, host: String, port: Int) {
+        guard let error = error as? IOError else { return nil }
+        self.init(host: host, port: port, reason: error.errnoCode)
+    }
+
+    public var description: String {
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let detail: String
+        switch reason {
+        case EADDRINUSE: detail = "the address is already in use (another process listens there)"
+        case EADDRNOTAVAIL: detail = "the address is not one of this machine's"
+        case EACCES: detail = "permission denied (ports below 1024 need privileges)"
+        default: detail = String(cString: strerror(reason))
+        }
+        return "cannot listen on \(address): \(detail)"
     }
 }

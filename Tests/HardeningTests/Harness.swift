@@ -30,7 +30,7 @@ enum Harness {
 
     /// An installed program from PATH or the system folders, or nil.
     static func tool(_ name: String) -> String? {
-        installedTool(name)
+        Tools.which(name)
     }
 
     /// Writes `files` (paths relative to `root`) to disk, creating folders.

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import ShareBuild
 import ShareModel
+import ShareSigner
 import Testing
 @testable import SharePreview
 
@@ -146,6 +147,17 @@ struct StatusTableTests {
             #expect(!(try await client.execute(uri: "/\(Fixture.page)/", method: .get)).text.contains("sharegen-preview-banner"))
             let css = try await client.execute(uri: "/__sharegen/preview.css", method: .get)
             #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8")
+        }
+    }
+
+    @Test("serve --keys: the mounted signer signs with the key file's active key instead of a throwaway one")
+    func givenKeys() async throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let keys = try SigningKeySet(json: Array(#"{"active": "prod-2026", "keys": {"prod-2026": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}"#.utf8))
+        try await withPreview(site, keys: keys) { client in
+            let page = try await client.execute(uri: "/\(Fixture.privatePage)/", method: .get)
+            #expect(page.text.contains("%2Fprod-2026%2F\(Fixture.privatePage)%2F"))
         }
     }
 

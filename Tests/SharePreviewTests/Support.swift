@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import ServiceLifecycle
 import ShareModel
+import ShareSigner
 import Synchronization
 import Testing
 @testable import SharePreview
@@ -128,9 +129,10 @@ final class Transcript: Sendable {
 /// The rebuilds run in a service group of their own that traps no signal: other suites in
 /// this process send themselves SIGTERM, which would stop any group listening for it.
 func withPreview<Value: Sendable>(
-    _ site: TestSite, transcript: Transcript = Transcript(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+    _ site: TestSite, transcript: Transcript = Transcript(), keys: SigningKeySet? = nil,
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
-    let preview = try await PreviewServer.prepare(configuration: configuration(site), reporter: transcript.reporter())
+    let preview = try await PreviewServer.prepare(configuration: configuration(site, keys: keys), reporter: transcript.reporter())
     let application = Application(router: preview.router)
     return try await running([preview.rebuilds]) { try await application.test(.router, body) }
 }
@@ -149,8 +151,8 @@ func withLivePreview<Value: Sendable>(_ site: TestSite, _ body: @escaping @Senda
     }
 }
 
-private func configuration(_ site: TestSite) -> PreviewServer.Configuration {
-    PreviewServer.Configuration(root: site.root, channel: .DEV, port: 0, debounce: .milliseconds(20))
+private func configuration(_ site: TestSite, keys: SigningKeySet? = nil) -> PreviewServer.Configuration {
+    PreviewServer.Configuration(root: site.root, channel: .DEV, port: 0, debounce: .milliseconds(20), keys: keys)
 }
 
 private let quietLogger: Logger = {

@@ -10,7 +10,8 @@ struct ManifestJSONTests {
         let video = Manifest.Video(
             id: "v\"1", segment: full ? Manifest.Segment(id: "s", start: 1.5, end: 20) : nil, status: .completed,
             hlsUrl: full ? "https://m.example/a/b.m3u8" : nil, mp4Url: "https://m.example/a/b.mp4", embedUrl: full ? "https://e.example/x" : nil,
-            thumbnailUrl: full ? "https://m.example/t.jpg" : nil, durationSeconds: full ? 61.25 : nil, width: full ? 1280 : nil, height: full ? 720 : nil)
+            thumbnailUrl: full ? "https://m.example/t.jpg" : nil,
+            captions: full ? [Caption(locale: "es", label: "Español", src: "https://m.example/a/es.vtt")] : nil, durationSeconds: full ? 61.25 : nil, width: full ? 1280 : nil, height: full ? 720 : nil)
         return Manifest.Share(
             id: "id", project: "p", slug: full ? "abcd2345efgh6723" : "zzzz2345efgh6723", path: "/s/", url: "https://w.example/s/", status: .enabled,
             visibility: full ? .private : .public, video: video, apiCredentialId: full ? "3f1c2b9e-6a4d-4e8f-9b2a-1c3d5e7f9a0b" : nil,

@@ -89,12 +89,15 @@ struct RendererTests {
         #expect(ChannelContext.direction(locale) == direction)
     }
 
-    @Test("a private share's page carries no media URL and plays from the fragment")
+    @Test("a private share's page carries no media URL and plays from the fragment, poster and captions included")
     func privatePageHasNoMedia() throws {
-        let video = #""id": "v1", "visibility": "private", "hlsUrl": "https://media.example.com/a/b/index.m3u8", "mp4Url": "https://media.example.com/a/b/v.mp4", "thumbnailUrl": "https://media.example.com/a/b/poster.jpg""#
+        let video = #""id": "v1", "visibility": "private", "hlsUrl": "https://media.example.com/a/b/index.m3u8", "mp4Url": "https://media.example.com/a/b/v.mp4", "thumbnailUrl": "https://media.example.com/a/b/poster.jpg", "captions": [{"locale": "en", "label": "English <CC>", "src": "https://media.example.com/a/b/captions/en.vtt"}]"#
         let files = try render(["a.json": share("", video: video)])
         let page = try #require(files["site/abcd2345efgh6723/index.html"])
         #expect(!page.contains("/a/b/"))
+        // The tracks' languages and labels, for share.js to pair with the link's signed `vtt=` URLs.
+        #expect(page.contains(#"<script type="application/json" id="private-tracks">[{"srclang":"en","label":"English \u003cCC\u003e","default":true}]</script>"#))
+        #expect(page.contains("img-src &#39;self&#39; https://media.example.com;"))
         #expect(page.contains("data-media-base=\"https://media.example.com\""))
         #expect(page.contains("id=\"private-notice\""))
         #expect(files["site/oembed/abcd2345efgh6723.json"] == nil, "private shares have no oEmbed")
@@ -114,6 +117,14 @@ struct RendererTests {
         #expect(files["site/aaaa-first/index.html"]?.contains("url=/abcd2345efgh6723/") == true)
         #expect(files["site/cccc-third/index.html"] != nil)
         #expect(files["site/_redirects"]?.contains("/aaaa-first/  /abcd2345efgh6723/  301!") == true)
+        // Every rotated-away slug is revoked for the edge verifiers; the current one is not.
+        #expect(files["redirects/revoked.json"] == "[\n  \"aaaa-first\",\n  \"bbbb-second\",\n  \"cccc-third\"\n]\n")
+    }
+
+    @Test("revoked.json lists a Disabled share's slug, and is an empty array when nothing is revoked")
+    func revokedSlugs() throws {
+        #expect(try render(["a.json": share(#""status": "Disabled","#)])["redirects/revoked.json"] == "[\n  \"abcd2345efgh6723\"\n]\n")
+        #expect(try render(["a.json": share("")])["redirects/revoked.json"] == "[]\n")
     }
 
     @Test("a site's templates/ overrides one template and one locale string")

@@ -5,13 +5,14 @@ import Testing
 
 @Suite("Manifest validation")
 struct CatalogTests {
-    @Test("the fixture manifest loads; media directories of Enabled private shares are the ones served")
+    @Test("the fixture manifest loads; a private share's media folders are the ones its tokens cover")
     func loads() throws {
         let catalog = try Fixture.catalog()
         #expect(catalog.manifestVersion == 1)
         #expect(catalog.shareCount == 5)
         #expect(catalog.digest.count == 64)
-        #expect(catalog.servedDirectories == ["/videos/priv/", "/videos/other/"])
+        #expect(catalog.shares["acme-private"]?.document.signedDirectories == ["/videos/priv/"])
+        #expect(catalog.shares["acme-public"]?.document.signedDirectories == [])
     }
 
     static let refusals: [(@Sendable (inout Manifest) -> Void, String)] = [
@@ -73,9 +74,9 @@ struct CatalogTests {
         }
         let catalog = try Fixture.catalog(manifest)
         let body = try #require(catalog.shares["acme-private"]).document.render(keys: Fixture.keys, expires: Fixture.now)
-        let signature = MediaToken.signature(key: Fixture.activeKey, expires: Fixture.now, directory: "/cdn/videos/priv/")
-        #expect(body.contains(#""hlsUrl":"https://media.test/cdn/t/\#(Fixture.now)/k1/\#(signature)/cdn/videos/priv/index.m3u8""#))
-        let uri = "/cdn/t/\(Fixture.now)/k1/\(signature)/cdn/videos/priv/seg-1.ts?x=1"
+        let signature = MediaToken.signature(key: Fixture.activeKey, expires: Fixture.now, slug: "acme-private", directory: "/cdn/videos/priv/")
+        #expect(body.contains(#""hlsUrl":"https://media.test/cdn/t/\#(Fixture.now)/k1/acme-private/\#(signature)/cdn/videos/priv/index.m3u8""#))
+        let uri = "/cdn/t/\(Fixture.now)/k1/acme-private/\(signature)/cdn/videos/priv/seg-1.ts?x=1"
         #expect(catalog.rejection(ofOriginalURI: uri, keys: Fixture.keys, now: Fixture.now, leeway: 0) == nil)
         // An edge that strips the base's path before asking is understood too.
         #expect(catalog.rejection(ofOriginalURI: String(uri.dropFirst(4)), keys: Fixture.keys, now: Fixture.now, leeway: 0) == nil)

@@ -84,9 +84,11 @@ enum Fixture {
         try SignerCatalog(bytes: bytes(manifest))
     }
 
-    /// A token of `keys`' active key for a media path, valid until `expires`.
-    static func tokenURI(_ mediaPath: String, expires: Int64 = now + 300, keys: SigningKeySet = keys) -> String {
-        keys.token(mediaPath: mediaPath, expires: expires).path
+    /// A token of `keys`' active key for share `slug`'s media path, valid until `expires`.
+    static func tokenURI(
+        _ mediaPath: String, slug: String = "acme-private", directory: String? = nil, expires: Int64 = now + 300, keys: SigningKeySet = keys
+    ) -> String {
+        keys.token(slug: slug, mediaPath: mediaPath, expires: expires, directory: directory).path
     }
 }
 

@@ -63,6 +63,13 @@ func replaceFile(_ path: String, with bytes: [UInt8]) throws {
     guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
 }
 
+/// The fixture's manifest written to `directory`/manifest.json, loaded.
+func fixtureStore(in directory: String, logger: Logger) throws -> ManifestStore {
+    let path = directory + "/manifest.json"
+    try replaceFile(path, with: Fixture.bytes(Fixture.manifest()))
+    return try ManifestStore(path: path, logger: logger)
+}
+
 /// Keeps every log line, as the signer writes them, for tests that read its logs.
 final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
@@ -77,6 +84,14 @@ final class LogRecorder: Sendable {
 
     func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
 
+    /// Expects no line to hold the signature of `tokenURI`, any `/t/` path or the fixture's secret.
+    func expectNoToken(of tokenURI: String) throws {
+        let signature = try #require(MediaToken(tokenPath: tokenURI[...])).signature
+        for line in all {
+            #expect(!line.contains(signature) && !line.contains("/t/") && !line.contains(Fixture.acme.secret), "\(line)")
+        }
+    }
+
     /// The lines whose message is `message`, as JSON objects.
     func entries(_ message: String) -> [[String: String]] {
         all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }.filter { $0["message"] == message }
@@ -85,12 +100,12 @@ final class LogRecorder: Sendable {
 
 /// Runs the signer on a free loopback port while `body` runs, then shuts it down gracefully.
 func withLiveSigner<T: Sendable>(
-    store: ManifestStore, keys: SigningKeySet = Fixture.keys, logger: Logger, pollInterval: Duration = .milliseconds(50),
-    _ body: @escaping @Sendable (Int) async throws -> T
+    store: ManifestStore, keys: any SigningKeyProvider = Fixture.keys, logger: Logger, pollInterval: Duration = .milliseconds(50),
+    routes: SignerRoutes.Options = .init(), _ body: @escaping @Sendable (Int) async throws -> T
 ) async throws -> T {
     let (ports, portFound) = AsyncStream<Int>.makeStream()
     let application = await SignerServer.makeApplication(
-        store: store, keys: keys, configuration: .init(port: 0, pollInterval: pollInterval), logger: logger,
+        store: store, keys: keys, configuration: .init(port: 0, pollInterval: pollInterval, routes: routes), logger: logger,
         onServerRunning: { portFound.yield($0) })
     let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
     return try await withThrowingTaskGroup(of: T?.self) { tasks in

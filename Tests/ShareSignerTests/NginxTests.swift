@@ -4,27 +4,31 @@ import HummingbirdTesting
 import Testing
 @testable import ShareSigner
 
-/// Debian's nginx, run in the foreground from a temporary prefix, with one `location /t/` whose
-/// files are released by `auth_request` to the signer.
+/// Debian's nginx, run in the foreground from a temporary prefix.
 struct Nginx {
     let process: Process
     let port: Int
 
     static let binary = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// Debian's njs module (`libnginx-mod-http-js`).
+    static let njsModule: String? = {
+        let path = "/usr/lib/nginx/modules/ngx_http_js_module.so"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }()
 
-    /// The token's fields are matched loosely here: checking them is the signer's work. The
-    /// named capture is the media path, which `alias` maps into the media folder.
+    /// A whole configuration whose `http` block holds `http`, listening on `port`.
     ///
     /// With a master process: nginx inherits this process's blocked signal mask, which only
     /// the master (sigsuspend) and its workers reset, so a single-process nginx would ignore
     /// SIGTERM. Workers of a root master would run as `nobody`; as root they read the test's files.
-    static func configuration(port: Int, prefix: String, mediaRoot: String, signerPort: Int) -> String {
+    static func configuration(prefix: String, modules: [String] = [], http: String) -> String {
         """
+        \(modules.map { "load_module \($0);" }.joined(separator: "\n"))
         daemon off;
         \(geteuid() == 0 ? "user root;" : "")
         worker_processes 1;
         pid \(prefix)/nginx.pid;
-        error_log \(prefix)/error.log warn;
+        error_log \(prefix)/error.log info;
         events { worker_connections 64; }
         http {
           access_log off;
@@ -34,34 +38,59 @@ struct Nginx {
           uwsgi_temp_path \(prefix)/uwsgi;
           scgi_temp_path \(prefix)/scgi;
           types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
-          server {
-            listen 127.0.0.1:\(port);
-            location ~ "^/t/[0-9]+/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(?<media_path>/.*)$" {
-              auth_request /_verify;
-              alias \(mediaRoot)$media_path;
-            }
-            location = /_verify {
-              internal;
-              proxy_pass http://127.0.0.1:\(signerPort)/v1/verify;
-              proxy_pass_request_body off;
-              proxy_set_header Content-Length "";
-              proxy_set_header X-Original-URI $request_uri;
-            }
-          }
+        \(http)
         }
 
         """
     }
 
-    /// Starts nginx on a free loopback port; tries again with another port if one is taken
-    /// between choosing and binding it.
+    /// The token's fields are matched loosely here: checking them is the verifier's work. The
+    /// named capture is the media path, which `alias` maps into the media folder.
+    static let tokenLocation = #"location ~ "^/t/[0-9]+/[A-Za-z0-9_-]+/[a-z0-9-]+/[A-Za-z0-9_-]+(?<media_path>/.*)$""#
+
+    /// One `location /t/` whose files are released by `auth_request` to `/_verify`, which
+    /// `verifier` defines.
+    static func mediaServer(port: Int, mediaRoot: String, verifier: String) -> String {
+        """
+          server {
+            listen 127.0.0.1:\(port);
+            \(tokenLocation) {
+              auth_request /_verify;
+              alias \(mediaRoot)$media_path;
+            }
+            location = /_verify {
+              internal;
+        \(verifier)
+            }
+          }
+        """
+    }
+
+    /// `/_verify` asks the signer.
+    static func signerVerifier(signerPort: Int) -> String {
+        """
+              proxy_pass http://127.0.0.1:\(signerPort)/v1/verify;
+              proxy_pass_request_body off;
+              proxy_set_header Content-Length "";
+              proxy_set_header X-Original-URI $request_uri;
+        """
+    }
+
+    /// nginx gating `mediaRoot` with the signer at `signerPort`.
     static func start(prefix: String, mediaRoot: String, signerPort: Int) async throws -> Nginx {
+        try await start(prefix: prefix) { port in
+            configuration(prefix: prefix, http: mediaServer(port: port, mediaRoot: mediaRoot, verifier: signerVerifier(signerPort: signerPort)))
+        }
+    }
+
+    /// Starts nginx with the configuration `configuration` gives for a free loopback port;
+    /// tries again with another port if one is taken between choosing and binding it.
+    static func start(prefix: String, configuration: (Int) -> String) async throws -> Nginx {
         let binary = try #require(binary, "nginx is not installed (apt-get install nginx)")
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
             let configPath = prefix + "/nginx.conf"
-            try configuration(port: port, prefix: prefix, mediaRoot: mediaRoot, signerPort: signerPort)
-                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            try configuration(port).write(toFile: configPath, atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["-p", prefix + "/", "-c", configPath, "-e", prefix + "/error.log"]
@@ -108,13 +137,13 @@ func freeLoopbackPort() throws -> Int {
 }
 
 extension LiveSignerTests {
-    @Test("nginx serves an HLS playlist and segment with a valid token, 403 for tampered, expired, other-directory and disabled-share tokens")
+    @Test("nginx serves an HLS playlist, segment and rendition with a valid token, 403 for tampered, expired, other-directory and disabled-share tokens")
     func nginxAuthRequest() async throws {
         try await withTemporaryDirectory { directory in
             let mediaRoot = directory + "/media"
             let playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg-0.ts\n#EXT-X-ENDLIST\n"
             let segment = Data((0..<188).map { UInt8(truncatingIfNeeded: $0 * 7) })
-            for folder in ["priv", "other"] {
+            for folder in ["priv", "priv/720p", "other"] {
                 try FileManager.default.createDirectory(atPath: "\(mediaRoot)/videos/\(folder)", withIntermediateDirectories: true)
                 try playlist.write(toFile: "\(mediaRoot)/videos/\(folder)/index.m3u8", atomically: true, encoding: .utf8)
                 try segment.write(to: URL(fileURLWithPath: "\(mediaRoot)/videos/\(folder)/seg-0.ts"))
@@ -150,10 +179,13 @@ extension LiveSignerTests {
         let segmentResponse = try await fetch(playlistURI.replacingOccurrences(of: "index.m3u8", with: "seg-0.ts"))
         #expect(segmentResponse.status == .ok)
         #expect(segmentResponse.body.map { Data($0.readableBytesView) } == segment)
+        // A master playlist's rendition in a subfolder inherits it too.
+        let rendition = try await fetch(playlistURI.replacingOccurrences(of: "index.m3u8", with: "720p/seg-0.ts"))
+        #expect(rendition.status == .ok)
 
         var tampered = token
         tampered.signature = String(token.signature.dropLast()) + (token.signature.hasSuffix("A") ? "B" : "A")
-        let expired = Fixture.keys.token(mediaPath: token.mediaPath, expires: Int64(Date().timeIntervalSince1970) - 3600)
+        let expired = Fixture.keys.token(slug: token.slug, mediaPath: token.mediaPath, expires: Int64(Date().timeIntervalSince1970) - 3600)
         var otherDirectory = token
         otherDirectory.mediaPath = "/videos/other/index.m3u8"
         let refused = [

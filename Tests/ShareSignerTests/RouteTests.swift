@@ -44,7 +44,7 @@ struct RouteTests {
         try await withSignerRouter { client in
             let share = try await client.execute(uri: "/v1/shares/acme-private", method: .get, headers: Fixture.acme.basicHeader).object
             let expires = Fixture.now + 300
-            let token = "\(expires)/k1/" + MediaToken.signature(key: Fixture.activeKey, expires: expires, directory: "/videos/priv/")
+            let token = "\(expires)/k1/acme-private/" + MediaToken.signature(key: Fixture.activeKey, expires: expires, slug: "acme-private", directory: "/videos/priv/")
             let hls = "https://media.test/t/\(token)/videos/priv/index.m3u8"
             let mp4 = "https://media.test/t/\(token)/videos/priv/720p.mp4"
             #expect(share["hlsUrl"] as? String == hls)
@@ -61,7 +61,7 @@ struct RouteTests {
             var fragment = URLComponents()
             fragment.percentEncodedQuery = components.percentEncodedFragment
             let parameters = Dictionary(uniqueKeysWithValues: (fragment.queryItems ?? []).map { ($0.name, $0.value ?? "") })
-            #expect(parameters == ["hls": hls, "mp4": mp4])
+            #expect(parameters == ["hls": hls, "mp4": mp4, "poster": "https://media.test/t/\(token)/videos/priv/poster.jpg"])
         }
     }
 
@@ -145,7 +145,7 @@ struct RouteTests {
             #expect(object["code"] as? Int == 100)
             #expect(object["msg"] is NSNull && object["message"] is NSNull)
             let data = try #require(object["data"] as? String)
-            #expect(data.hasPrefix("https://watch.test/acme-private/#hls=https%3A%2F%2Fmedia.test%2Ft%2F\(Fixture.now + 300)%2Fk1%2F"))
+            #expect(data.hasPrefix("https://watch.test/acme-private/#hls=https%3A%2F%2Fmedia.test%2Ft%2F\(Fixture.now + 300)%2Fk1%2Facme-private%2F"))
             #expect(data.contains("&mp4="))
         }
     }
@@ -180,6 +180,14 @@ struct RouteTests {
     static let verifications: [(String, Int)] = [
         (Fixture.tokenURI("/videos/priv/index.m3u8"), 204),
         (Fixture.tokenURI("/videos/priv/seg-00042.ts") + "?_HLS_msn=3", 204),
+        (Fixture.tokenURI("/videos/priv/720p/seg-1.ts", directory: "/videos/priv/"), 204),
+        (Fixture.tokenURI("/videos/priv/720p/seg-1.ts"), 403),
+        (Fixture.tokenURI("/videos/off/index.m3u8", slug: "acme-private-off"), 403),
+        (Fixture.tokenURI("/videos/priv/index.m3u8", slug: "acme-gone"), 403),
+        (Fixture.tokenURI("/videos/priv/index.m3u8", slug: "acme-moved"), 403),
+        (Fixture.tokenURI("/videos/priv/index.m3u8", slug: "acme-public"), 403),
+        (Fixture.tokenURI("/videos/priv/index.m3u8", slug: "other-private"), 403),
+        (Fixture.tokenURI("/videos/priv/index.m3u8").replacingOccurrences(of: "/acme-private/", with: "/other-private/"), 403),
         (Fixture.tokenURI("/videos/priv/720p.mp4", keys: Fixture.oldKeyOnly), 204),
         (Fixture.tokenURI("/videos/priv/index.m3u8", expires: Fixture.now - 30), 204),
         (Fixture.tokenURI("/videos/priv/index.m3u8", expires: Fixture.now - 31), 403),
@@ -193,7 +201,7 @@ struct RouteTests {
         ("", 403),
     ]
 
-    @Test("verify: 204 for a valid token (any file of the directory, any query), 403 otherwise", arguments: verifications)
+    @Test("verify: 204 for a valid token (any file under the directory, any query), 403 otherwise", arguments: verifications)
     func verify(uri: String, status: Int) async throws {
         try await withSignerRouter { client in
             let response = try await client.execute(uri: "/v1/verify", method: .get, headers: [SignerRoutes.originalURIHeader: uri])
@@ -218,6 +226,36 @@ struct RouteTests {
             let uri = String(hls.dropFirst(Fixture.mediaBase.count))
             let response = try await client.execute(uri: "/v1/verify", method: .get, headers: [SignerRoutes.originalURIHeader: uri])
             #expect(response.status == .noContent)
+        }
+    }
+
+    // MARK: HEAD and other methods
+
+    @Test("HEAD answers like GET without the body: same status, type and length", arguments: [
+        ("/healthz", HTTPFields()), ("/v1/shares/acme-private", Fixture.acme.apiKeyHeader), ("/v1/shares/nope-nope", Fixture.acme.apiKeyHeader),
+        ("/v1/verify", [SignerRoutes.originalURIHeader: Fixture.tokenURI("/videos/priv/index.m3u8")]),
+    ] as [(String, HTTPFields)])
+    func head(uri: String, headers: HTTPFields) async throws {
+        try await withSignerRouter { client in
+            let get = try await client.execute(uri: uri, method: .get, headers: headers)
+            let head = try await client.execute(uri: uri, method: .head, headers: headers)
+            #expect(head.status == get.status)
+            #expect(head.headers[.contentType] == get.headers[.contentType])
+            #expect(head.headers[.contentLength] == get.headers[.contentLength])
+            #expect(head.body.readableBytes == 0)
+        }
+    }
+
+    @Test("a known route with another method is 405 with Allow and the JSON error body", arguments: [
+        ("/v1/verify", HTTPRequest.Method.post, "GET, HEAD"), ("/healthz", .delete, "GET, HEAD"), ("/v1/shares/acme-private", .put, "GET, HEAD"),
+        ("/v1/video/share", .get, "POST"), ("/v1/video/share", .head, "POST"),
+    ])
+    func wrongMethod(uri: String, method: HTTPRequest.Method, allow: String) async throws {
+        try await withSignerRouter { client in
+            let response = try await client.execute(uri: uri, method: method)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == allow)
+            if method != .head { #expect(response.errorCode == "method_not_allowed") }
         }
     }
 

@@ -8,43 +8,48 @@ struct TokenTests {
     /// Computed independently:
     ///
     ///     python3 -c 'import hmac, hashlib, base64; print(base64.urlsafe_b64encode(hmac.new(bytes(range(32)),
-    ///         b"1767225600:/videos/priv/", hashlib.sha256).digest()).rstrip(b"=").decode())'
+    ///         b"1767225600:acme-private:/videos/priv/", hashlib.sha256).digest()).rstrip(b"=").decode())'
     @Test("the signature matches an HMAC-SHA256 vector computed with Python")
     func knownVector() {
         let key = SymmetricKey(data: Array(0..<32 as Range<UInt8>))
-        #expect(MediaToken.signature(key: key, expires: 1_767_225_600, directory: "/videos/priv/") == "2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE")
-        // This one has a `_`: base64url, not base64, and no padding.
-        #expect(MediaToken.signature(key: key, expires: 1_767_225_900, directory: "/videos/priv/") == "0WN3FG5fJyetWF979N0Evm3T6ERh6XzfZCPWIg_ovUQ")
+        #expect(MediaToken.signature(key: key, expires: 1_767_225_600, slug: "acme-private", directory: "/videos/priv/") == "32ccWgpavsRrK4prMFFFHi7rhveBrF63RuWNSL2p1k8")
+        #expect(MediaToken.signature(key: key, expires: 1_767_225_900, slug: "acme-private", directory: "/videos/priv/") == "vXaFjo2kYez72OHxS8uZPzFLoSi674AZBQhVHLSfhLY")
     }
 
-    @Test("a token is /t/<expires>/<keyId>/<signature><mediaPath>, signed over its directory")
+    @Test("a token is /t/<expires>/<keyId>/<slug>/<signature><mediaPath>, signed over its slug and directory")
     func exactFormat() throws {
-        let token = Fixture.keys.token(mediaPath: "/videos/priv/index.m3u8", expires: 1_767_225_600)
-        #expect(token.path == "/t/1767225600/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE/videos/priv/index.m3u8")
-        #expect(token.directory == "/videos/priv/")
+        let token = Fixture.keys.token(slug: "acme-private", mediaPath: "/videos/priv/index.m3u8", expires: 1_767_225_600)
+        #expect(token.path == "/t/1767225600/k1/acme-private/32ccWgpavsRrK4prMFFFHi7rhveBrF63RuWNSL2p1k8/videos/priv/index.m3u8")
         // Every file of the directory shares the signature, so HLS segments inherit the playlist's token.
-        #expect(Fixture.keys.token(mediaPath: "/videos/priv/seg-001.ts", expires: 1_767_225_600).signature == token.signature)
-        #expect(Fixture.keys.token(mediaPath: "/videos/other/index.m3u8", expires: 1_767_225_600).signature != token.signature)
+        #expect(Fixture.keys.token(slug: "acme-private", mediaPath: "/videos/priv/seg-001.ts", expires: 1_767_225_600).signature == token.signature)
+        #expect(Fixture.keys.token(slug: "acme-private", mediaPath: "/videos/other/index.m3u8", expires: 1_767_225_600).signature != token.signature)
+        #expect(Fixture.keys.token(slug: "acme-renamed", mediaPath: "/videos/priv/index.m3u8", expires: 1_767_225_600).signature != token.signature)
         #expect(MediaToken(tokenPath: token.path[...]) == token)
-        let pattern = try Regex(#"^/t/[0-9]+/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{43}/.*$"#)
+        let pattern = try Regex(#"^/t/[0-9]+/[A-Za-z0-9_-]{1,64}/[a-z0-9-]{1,64}/[A-Za-z0-9_-]{43}/.*$"#)
         #expect(token.path.wholeMatch(of: pattern) != nil)
     }
 
-    @Test("directory is the media path up to and including its last slash")
+    @Test("directory is the media path up to and including its last slash; candidates are every ancestor, deepest first")
     func directories() {
         #expect(MediaToken.directory(of: "/a/b/c.ts") == "/a/b/")
         #expect(MediaToken.directory(of: "/c.ts") == "/")
         #expect(MediaToken.directory(of: "/a/b/") == "/a/b/")
+        let token = MediaToken(expires: 1, keyID: "k1", slug: "s", signature: "", mediaPath: "/a/b/c.ts")
+        #expect(token.candidateDirectories == ["/a/b/", "/a/", "/"])
     }
 
+    static let signature = "32ccWgpavsRrK4prMFFFHi7rhveBrF63RuWNSL2p1k8"
+
     @Test("malformed token paths are refused", arguments: [
-        "/t/1767225600/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE",  // no media path
-        "/t/abc/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE/v/a.ts",  // expires not digits
-        "/t/1234567890123/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE/v/a.ts",  // 13 digits
-        "/t/1767225600/k.1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE/v/a.ts",  // key id alphabet
-        "/t/1767225600/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZF/v/a.ts",  // 42 characters
-        "/t/1767225600/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZF=/v/a.ts",  // padding
-        "/x/1767225600/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE/v/a.ts",
+        "/t/1767225600/k1/acme-private/\(TokenTests.signature)",  // no media path
+        "/t/1767225600/k1/\(TokenTests.signature)/v/a.ts",  // no slug
+        "/t/abc/k1/acme-private/\(TokenTests.signature)/v/a.ts",  // expires not digits
+        "/t/1234567890123/k1/acme-private/\(TokenTests.signature)/v/a.ts",  // 13 digits
+        "/t/1767225600/k.1/acme-private/\(TokenTests.signature)/v/a.ts",  // key id alphabet
+        "/t/1767225600/k1/Acme_private/\(TokenTests.signature)/v/a.ts",  // slug alphabet
+        "/t/1767225600/k1/acme-private/\(TokenTests.signature.dropLast())/v/a.ts",  // 42 characters
+        "/t/1767225600/k1/acme-private/\(TokenTests.signature.dropLast())=/v/a.ts",  // padding
+        "/x/1767225600/k1/acme-private/\(TokenTests.signature)/v/a.ts",
     ])
     func malformed(path: String) {
         #expect(MediaToken(tokenPath: path[...]) == nil)
@@ -52,11 +57,12 @@ struct TokenTests {
 
     @Test("paths that a server would resolve outside the signed directory are refused", arguments: [
         "/videos/priv/../other/a.ts", "/videos/priv/..%2Fother%2Fa.ts", "/videos/priv/%2e%2E/other/a.ts",
-        "/videos/priv/./a.ts", "/videos/priv/a%5c..%5cb.ts", "/videos/priv/a%00.ts", "/videos/priv/%zz.ts",
+        "/videos/priv/./a.ts", "/videos/priv/a%5c..%5cb.ts", "/videos/priv/a\\b.ts", "/videos/priv/a%00.ts", "/videos/priv/%zz.ts",
+        "/videos/priv/720p/..%2f..%2fother/a.ts",
     ])
     func traversal(mediaPath: String) {
         #expect(!MediaToken.staysInItsDirectory(mediaPath[...]))
-        #expect(MediaToken(tokenPath: "/t/1767225600/k1/2cD2P3iZhPadCOg7esqdquiDaYwPm3o0JLUPSDOPZFE\(mediaPath)"[...]) == nil)
+        #expect(MediaToken(tokenPath: "/t/1767225600/k1/acme-private/\(Self.signature)\(mediaPath)"[...]) == nil)
     }
 
     @Test("ordinary paths, encoded characters included, are accepted")
@@ -65,13 +71,18 @@ struct TokenTests {
         #expect(MediaToken.staysInItsDirectory("/videos/priv/.hidden"[...]))
     }
 
-    @Test("verification: valid, leeway, expired, unknown key, bad signature; every listed key verifies")
+    @Test("verification: valid, subfolders, leeway, expired, unknown key, bad signature, other slug; every listed key verifies")
     func verification() {
         let keys = Fixture.keys
-        let token = keys.token(mediaPath: "/videos/priv/index.m3u8", expires: 1000)
+        let token = keys.token(slug: "acme-private", mediaPath: "/videos/priv/index.m3u8", expires: 1000)
         #expect(keys.rejection(of: token, now: 1000, leeway: 30) == nil)
         #expect(keys.rejection(of: token, now: 1030, leeway: 30) == nil)
         #expect(keys.rejection(of: token, now: 1031, leeway: 30) == .expired)
+        // Renditions in subfolders inherit the master playlist's token.
+        var rendition = token
+        rendition.mediaPath = "/videos/priv/720p/seg-3.ts"
+        #expect(keys.rejection(of: rendition, now: 1000, leeway: 0) == nil)
+        #expect(keys.rejection(of: rendition, directories: ["/videos/priv/720p/"], now: 1000, leeway: 0) == .badSignature)
         var tampered = token
         tampered.signature = String(token.signature.dropLast()) + (token.signature.hasSuffix("A") ? "B" : "A")
         #expect(keys.rejection(of: tampered, now: 1000, leeway: 30) == .badSignature)
@@ -81,11 +92,17 @@ struct TokenTests {
         var elsewhere = token
         elsewhere.mediaPath = "/videos/other/index.m3u8"
         #expect(keys.rejection(of: elsewhere, now: 1000, leeway: 30) == .badSignature)
+        var parent = token
+        parent.mediaPath = "/videos/index.m3u8"
+        #expect(keys.rejection(of: parent, now: 1000, leeway: 30) == .badSignature)
+        var otherSlug = token
+        otherSlug.slug = "acme-public"
+        #expect(keys.rejection(of: otherSlug, now: 1000, leeway: 30) == .badSignature)
         var unknown = token
         unknown.keyID = "k9"
         #expect(keys.rejection(of: unknown, now: 1000, leeway: 30) == .unknownKey)
         // A token of the older key still verifies while the key is listed.
-        let old = Fixture.oldKeyOnly.token(mediaPath: "/videos/priv/index.m3u8", expires: 1000)
+        let old = Fixture.oldKeyOnly.token(slug: "acme-private", mediaPath: "/videos/priv/index.m3u8", expires: 1000)
         #expect(old.keyID == "k0")
         #expect(keys.rejection(of: old, now: 1000, leeway: 0) == nil)
         #expect(keys.activeKeyID == "k1")
@@ -127,7 +144,7 @@ struct TokenTests {
         // The preview server's key: one random key that signs and verifies.
         let throwaway = SigningKeySet.throwaway()
         #expect(throwaway.keyIDs == [throwaway.activeKeyID])
-        #expect(throwaway.rejection(of: throwaway.token(mediaPath: "/v/a.ts", expires: 10), now: 10, leeway: 0) == nil)
+        #expect(throwaway.rejection(of: throwaway.token(slug: "s", mediaPath: "/v/a.ts", expires: 10), now: 10, leeway: 0) == nil)
     }
 
     @Test("UTC timestamps", arguments: [

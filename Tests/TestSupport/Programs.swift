@@ -6,22 +6,12 @@ public struct ProgramFailure: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The `sharegen` binary SwiftPM built beside this test bundle, whatever the build folder.
+/// The `sharegen` binary SwiftPM built beside this test bundle (see `Tools.sharegen`).
 public var sharegenBinary: String {
     get throws {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let path = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("sharegen").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw ProgramFailure("no sharegen binary beside the test bundle at \(path); run `swift build` first")
-        }
+        guard let path = Tools.sharegen else { throw ProgramFailure("no sharegen binary beside the test bundle; run `swift build` first") }
         return path
     }
-}
-
-/// An installed program from PATH or the system folders, or nil.
-public func installedTool(_ name: String) -> String? {
-    let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-    return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
 /// What a finished program printed.
