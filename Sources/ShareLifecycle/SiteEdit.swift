@@ -58,6 +58,20 @@ struct SiteEdit {
     let fileSystem: LocalFileSystem
     /// The site as read after the lock was taken.
     let loaded: LoadedSite
+    /// Index of `loaded.projects` by id: a batch looks up thousands.
+    let projectIndex: [String: Int]
+
+    init(root: String, fileSystem: LocalFileSystem, loaded: LoadedSite) {
+        self.root = root
+        self.fileSystem = fileSystem
+        self.loaded = loaded
+        projectIndex = Dictionary(loaded.projects.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The loaded project `id`, if its folder exists.
+    func project(_ id: String) -> LoadedProject? {
+        projectIndex[id].map { loaded.projects[$0] }
+    }
 
     /// Runs `body` holding an exclusive `flock` on the site root folder. Locking the folder
     /// itself leaves no lock file behind in the repository; the lock is released when the

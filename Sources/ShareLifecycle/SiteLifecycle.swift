@@ -231,7 +231,7 @@ public struct SiteLifecycle: Sendable {
     /// With `creating`, an unknown but well-formed id is a new, empty project whose folder
     /// the first file written into it creates.
     static func project(_ id: String, in site: SiteEdit, creating: Bool = false) throws(LifecycleError) -> LoadedProject {
-        if let project = site.loaded.projects.first(where: { $0.id == id }) { return project }
+        if let project = site.project(id) { return project }
         guard creating else {
             let known = site.loaded.projects.map(\.id).joined(separator: ", ")
             throw .usage("no project \"\(id)\": there is no folder content/\(id)/ (projects: \(known.isEmpty ? "none" : known))")
@@ -244,7 +244,7 @@ public struct SiteLifecycle: Sendable {
 
     /// The folder of `project` when this command is creating it, for the caller to say so.
     static func createdFolder(_ project: LoadedProject, in site: SiteEdit) -> String? {
-        site.loaded.projects.contains { $0.id == project.id } ? nil : project.path
+        site.project(project.id) == nil ? project.path : nil
     }
 
     /// Edits an existing share file. `body` makes the change and names the audit action,

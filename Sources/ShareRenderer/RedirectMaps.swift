@@ -17,6 +17,8 @@ public struct RedirectRule: Sendable, Hashable {
 struct RedirectMaps {
     let routes: SiteRoutes
     let channel: Channel
+    /// Every disabled share's slug and every rotated-away slug, sorted (`revoked.json`).
+    let revokedSlugs: [String]
 
     init(shares: ArraySlice<Share>, context: ChannelContext) {
         var rules: [(slug: String, rule: RedirectRule)] = []
@@ -43,6 +45,7 @@ struct RedirectMaps {
             basePath: context.basePath, rules: rules.sorted { $0.slug < $1.slug }.map(\.rule),
             headers: RedirectMaps.headerRules(basePath: context.basePath, mediaOrigins: media.sorted()))
         channel = context.channel
+        revokedSlugs = Set(rules.map(\.slug)).sorted()
     }
 
     /// Security headers on every answer, a year of caching for the content-hashed assets, and

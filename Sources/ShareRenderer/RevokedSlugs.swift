@@ -5,6 +5,6 @@ extension RedirectMaps {
     /// Disabled share's and each rotated-away slug — as a sorted JSON array of strings, for the
     /// edge verifiers (`edge/`). No media path, no secret.
     func revokedJSON() -> String {
-        JSONValue.array(Set(rules.map(\.slug)).sorted().map(JSONValue.string)).serialized(pretty: true) + "\n"
+        JSONValue.array(revokedSlugs.map(JSONValue.string)).serialized(pretty: true) + "\n"
     }
 }
