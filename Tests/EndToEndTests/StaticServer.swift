@@ -128,8 +128,9 @@ struct HTTPAnswer {
             try? FileManager.default.removeItem(atPath: base + ".body")
             try? FileManager.default.removeItem(atPath: base + ".headers")
         }
+        // Generous: the in-process preview can wait for a pool thread while parallel suites hold them.
         guard let curl = Support.which("curl") else { throw TestFailure("curl is not installed; .ci/run installs it") }
-        let result = try Support.run(curl, ["-s", "-o", base + ".body", "-D", base + ".headers", "--max-time", "5", url])
+        let result = try Support.run(curl, ["-s", "-o", base + ".body", "-D", base + ".headers", "--max-time", "60", url])
         guard result.status == 0 else { throw TestFailure("curl \(url) failed (\(result.status)): \(result.output)") }
         let head = (try? String(contentsOfFile: base + ".headers", encoding: .utf8)) ?? ""
         let lines = head.split(separator: "\r\n")

@@ -175,8 +175,9 @@ private func running<Value: Sendable>(_ services: [any Service], _ body: () asyn
 }
 
 /// Waits until `condition` holds, polling; fails the test after `timeout`. Generous: the test
-/// machine is shared and builds can be slow.
-func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+/// machine is shared, and the in-process preview waits for a thread of the concurrency pool
+/// while the parallel suites' synchronous tests hold both of a 2-core machine's.
+func eventually(_ what: String, timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
