@@ -87,4 +87,41 @@ struct LifecycleCommandTests {
         let mixed = try site.sharegen(["put", "my-project", "PROD", "--batch", "x.csv", "--root", site.root])
         #expect(mixed.status == 2)
     }
+
+    @Test("a batch killed while it writes leaves only whole files; running it again finishes the campaign", .tags(.slow))
+    func killedBatch() throws {
+        let site = try ScratchSite("batch-kill")
+        defer { site.remove() }
+        let count = 1500
+        let lines = (0..<count).map { index in
+            #"{"project": "kill-\#(index)", "channel": "PROD", "publicTitle": "Hi \#(index)", "video": {"id": "kv\#(index)", "mp4Url": "https://media.example.com/\#(index).mp4"}}"#
+        }
+        try site.write("campaign.jsonl", lines.joined(separator: "\n") + "\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try sharegenBinary)
+        process.arguments = ["put", "--batch", site.root + "/campaign.jsonl", "--root", site.root, "--actor", "a@example.com"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill it once it has written some of the campaign's files (bounded wait).
+        let content = site.root + "/content"
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline,
+              ((try? FileManager.default.contentsOfDirectory(atPath: content))?.count ?? 0) < 20 {
+            usleep(2_000)
+        }
+        let killedMidway = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // Whatever was written is whole: the site checks clean.
+        let check = try site.sharegen(["check", "--root", site.root])
+        #expect(check.status == 0, "\(check.standardOutput)")
+        let again = try site.sharegen(["put", "--batch", site.root + "/campaign.jsonl", "--root", site.root, "--actor", "a@example.com"])
+        #expect(again.status == 0, "\(again.standardError)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: content).filter { $0.hasPrefix("kill-") }.count
+        #expect(written == count)
+        if killedMidway {
+            #expect(!again.standardOutput.hasPrefix("0 created"), "the re-run finished what the kill interrupted: \(again.standardOutput)")
+        }
+    }
 }
