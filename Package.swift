@@ -5,7 +5,6 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "sharegen",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sharegen", targets: ["sharegen"]),
     ],
@@ -117,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "SharePreviewTests",
             dependencies: [
-                "SharePreview", "ShareBuild", "ShareModel", "ShareSigner",
+                "SharePreview", "ShareBuild", "ShareModel", "ShareSigner", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

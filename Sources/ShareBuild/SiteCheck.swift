@@ -9,7 +9,7 @@ public struct SiteCheck: Sendable {
     public struct Report: Sendable {
         /// Sorted for output.
         public var diagnostics: [Diagnostic]
-        /// Share files read, and the shares among them that passed their own rules.
+        /// Share files read, and those with no error (cross-file rules included).
         public var shareFiles: Int
         public var validShares: Int
     }
@@ -25,15 +25,19 @@ public struct SiteCheck: Sendable {
     /// Checks every channel; with `channel`, reports only what concerns it (templates always).
     public func run(channel: Channel?) -> Report {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let discovery = loader.discover()
-        let shareFiles = discovery.inputPaths.count { $0.contains("/shares/") }
-        let (loaded, result, outcomes) = SiteValidator().load(discovery, with: loader)
+        let (loaded, result, outcomes) = SiteValidator().load(loader.discover(), with: loader)
         var diagnostics = result.diagnostics(for: channel)
         if let warning = defaultBaseURLWarning(root: root, fileSystem: fileSystem) { diagnostics.append(warning) }
         if case .failure(let problems) = TemplateSet.load(fileSystem: fileSystem, root: root) {
             diagnostics += problems.diagnostics
         }
-        let validShares = result.site.shares.count { channel == nil || $0.channel == channel }
+        // A file whose channel is unknown (it did not parse) counts for every channel.
+        let files = loaded.projects.flatMap { $0.shares.map(\.path) }.filter { path in
+            channel == nil || result.channelOfFile[path].map { $0 == channel } ?? true
+        }
+        let failing = Set(diagnostics.filter { $0.severity == .error }.map(\.file))
+        let validShares = files.count { result.channelOfFile[$0] != nil && !failing.contains($0) }
+        let shareFiles = files.count
         releaseInBackground((consume loaded, consume outcomes, consume result))
         return Report(diagnostics: diagnostics.sortedForOutput(), shareFiles: shareFiles, validShares: validShares)
     }

@@ -71,7 +71,7 @@ public enum BatchReader {
             var fields: [(String, JSONValue)] = []
             var selectorFields: [String: (String, SourcePosition)] = [:]
             for member in members {
-                if ["project", "channel", "visibility"].contains(member.key) {
+                if selectorNames.contains(member.key) {
                     guard let text = member.value.string else {
                         diagnostics.append(.error("batch.record", "\"\(member.key)\" must be a string", at: SourceLocation(file: file, position: shift(member.value.position))))
                         continue
@@ -90,7 +90,9 @@ public enum BatchReader {
 
     private static func csv(_ bytes: [UInt8], file: String) -> ([BatchRecord], [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        // Spreadsheets export "CSV UTF-8" with a byte order mark: it is not part of the first name.
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        guard let text = String(validating: body, as: UTF8.self) else {
             return ([], [.error("batch.encoding", "the batch file is not valid UTF-8", at: SourceLocation(file: file))])
         }
         let (rows, problem) = CSVRows.parse(text)
@@ -107,7 +109,7 @@ public enum BatchReader {
         }
         if !diagnostics.isEmpty { return ([], diagnostics) }
         var records: [BatchRecord] = []
-        for row in rows.dropFirst() where !(row.cells.count == 1 && row.cells[0].text.isEmpty) {
+        for row in rows.dropFirst() where !row.cells.allSatisfy({ $0.text.isEmpty }) {
             if row.cells.count != names.count {
                 diagnostics.append(.error(
                     "batch.format", "the row has \(row.cells.count) fields, the header \(names.count)", at: SourceLocation(file: file, position: row.position)))
@@ -117,11 +119,12 @@ public enum BatchReader {
             var positions: [String: SourcePosition] = [:]
             var selectorFields: [String: (String, SourcePosition)] = [:]
             for (name, cell) in zip(names, row.cells) where !cell.text.isEmpty {
-                if ["project", "channel", "visibility"].contains(name) {
+                if selectorNames.contains(name) {
                     selectorFields[name] = (cell.text, cell.position)
                     continue
                 }
-                let value: JSONValue = numericFields.contains(name) && Double(cell.text) != nil ? .number(cell.text) : .string(cell.text)
+                // A cell that is not a JSON number stays text, so the validator names the field.
+                let value: JSONValue = numericFields.contains(name) && isJSONNumber(cell.text) ? .number(cell.text) : .string(cell.text)
                 patch = patch.setting(value, at: name.split(separator: ".").map(String.init))
                 positions[name] = cell.position
             }
@@ -131,6 +134,14 @@ public enum BatchReader {
         }
         return (records, diagnostics)
     }
+
+    /// Whether `text` is a number as JSON writes it (RFC 8259 §6) and finite as a Double.
+    static func isJSONNumber(_ text: String) -> Bool {
+        text.wholeMatch(of: /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil && Double(text)?.isFinite == true
+    }
+
+    /// The fields that choose the share rather than set one of its fields.
+    static let selectorNames: Set<String> = ["project", "channel", "visibility"]
 
     /// The record's selector from its `project`, `channel` and `visibility` fields.
     private static func record(

@@ -129,34 +129,50 @@ struct SiteEdit {
                 "refused: the site would be invalid; nothing was written to \(files)", diagnostics: blocking,
                 proposed: Dictionary(uniqueKeysWithValues: changes.map { ($0.path, $0.bytes) }))
         }
-        for change in changes { try write(change) }
+        try write(changes)
         let warnings = result.diagnostics.filter { $0.severity == .warning && concernsEdit($0) }
         let tolerated = errors.map { Diagnostic(.warning, $0.rule, $0.message, at: $0.location, related: $0.related) }
         return Commit(site: result.site, warnings: (warnings + tolerated).sortedForOutput())
     }
 
-    /// Writes a temporary file beside the target and renames it into place, so readers see
-    /// the old file or the new one, never a part. A new file is linked into place instead,
-    /// which fails rather than replace a file that appeared meanwhile.
-    private func write(_ change: FileChange) throws(LifecycleError) {
-        let target = absolute(change.path)
-        let slash = target.lastIndex(of: "/")
-        let directory = slash.map { String(target[..<$0]) } ?? "."
-        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        // A dot name: the loader skips it should it ever be left behind.
-        let temporary = joinPath(directory, ".\(name).\(getpid()).tmp")
+    /// Writes every change to a temporary file beside its target first, then renames each
+    /// into place, so readers see an old file or a new one, never a part; a failure while
+    /// writing the temporaries (a full disk) removes them and changes nothing. A new file
+    /// is linked into place instead, which fails rather than replace a file that appeared
+    /// meanwhile.
+    private func write(_ changes: [FileChange]) throws(LifecycleError) {
+        var staged: [(change: FileChange, temporary: String)] = []
+        func removeTemporaries(from start: Int) {
+            for (_, temporary) in staged[start...] { try? fileSystem.removeTree(temporary) }
+        }
         do {
-            try fileSystem.createDirectory(directory)
-            try fileSystem.writeFile(temporary, bytes: change.bytes)
-            if change.isNew {
-                try fileSystem.linkFile(temporary, to: target)
-                try fileSystem.removeTree(temporary)
-            } else {
-                try fileSystem.rename(temporary, to: target)
+            for change in changes {
+                let target = absolute(change.path)
+                let slash = target.lastIndex(of: "/")
+                let directory = slash.map { String(target[..<$0]) } ?? "."
+                let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
+                // A dot name: the loader skips it should it ever be left behind.
+                let temporary = joinPath(directory, ".\(name).\(getpid()).tmp")
+                try fileSystem.createDirectory(directory)
+                staged.append((change, temporary))
+                try fileSystem.writeFile(temporary, bytes: change.bytes)
             }
         } catch {
-            try? fileSystem.removeTree(temporary)
+            removeTemporaries(from: 0)
             throw .io(error)
+        }
+        for (index, (change, temporary)) in staged.enumerated() {
+            do {
+                if change.isNew {
+                    try fileSystem.linkFile(temporary, to: absolute(change.path))
+                    try fileSystem.removeTree(temporary)
+                } else {
+                    try fileSystem.rename(temporary, to: absolute(change.path))
+                }
+            } catch {
+                removeTemporaries(from: index)
+                throw .io(error)
+            }
         }
     }
 }

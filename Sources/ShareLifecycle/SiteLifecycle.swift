@@ -121,7 +121,7 @@ public struct SiteLifecycle: Sendable {
                 throw .usage("video.visibility must be \"public\" or \"private\", found \(named.serialized())")
             }
             if let chosen = selector.visibility, chosen != visibility {
-                throw .usage("the body's video.visibility \(visibility.rawValue) differs from --visibility \(chosen.rawValue); visibility never changes, a share of the other visibility is another share")
+                throw .usage("the body's video.visibility \(visibility.rawValue) differs from the chosen visibility \(chosen.rawValue) (--visibility, or a batch record's \"visibility\"); visibility never changes, a share of the other visibility is another share")
             }
             selector.visibility = visibility
         }
@@ -220,7 +220,7 @@ public struct SiteLifecycle: Sendable {
         guard matches.count <= 1 else {
             let files = matches.map(\.path).joined(separator: ", ")
             if selector.visibility == nil {
-                throw .usage("project \(selector.project) has several shares in \(selector.channel.rawValue) (\(files)); choose one with --visibility public or --visibility private")
+                throw .usage("project \(selector.project) has several shares in \(selector.channel.rawValue) (\(files)); choose one by visibility: --visibility public|private, or \"visibility\" in a batch record")
             }
             throw .refused("project \(selector.project) has several \(selector.visibility!.rawValue) shares in \(selector.channel.rawValue) (\(files)); only one is allowed, fix that first (sharegen check)")
         }

@@ -89,9 +89,11 @@ public struct DiagnosticFormatter: Sendable {
 
     /// Line `line` (1-based) of a file's bytes without its line ending, for `SourceLines`.
     public static func line(_ line: Int, of bytes: [UInt8]) -> String? {
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on the byte: as a Character, "\r\n" is one grapheme and never equals "\n".
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         guard line >= 1, line <= lines.count else { return nil }
-        return String(lines[line - 1].hasSuffix("\r") ? lines[line - 1].dropLast() : lines[line - 1])
+        let text = lines[line - 1]
+        return String(decoding: text.last == UInt8(ascii: "\r") ? text.dropLast() : text, as: UTF8.self)
     }
 
     /// "2 errors, 1 warning" style summary.

@@ -86,7 +86,7 @@ struct Credentials: AsyncParsableCommand {
                 printOutput("no change: \(revocation.file) is already revoked; nothing written")
                 return
             }
-            printDiagnostics(revocation.warnings, root: options.site.root)
+            printDiagnostics(revocation.warnings, root: options.site.root, toOutput: true)
             printOutput("revoked \(revocation.file)")
             let shares = revocation.referencingShares
             if !shares.isEmpty {

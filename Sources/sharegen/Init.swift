@@ -8,8 +8,10 @@ struct Init: AsyncParsableCommand {
         abstract: "Create a small site (sharegen.json, one project, one share) that passes check and builds.",
         discussion: "Refuses to overwrite anything: DIR must not hold sharegen.json or content/ yet.")
 
-    @Argument(help: "The folder to create the site in (made if missing).")
-    var directory: String = "."
+    @OptionGroup var site: SiteOptions
+
+    @Argument(help: "The folder to create the site in (made if missing); default: --root.")
+    var directory: String?
 
     @Option(help: "The project id: its folder under content/.")
     var project = "my-project"
@@ -18,6 +20,7 @@ struct Init: AsyncParsableCommand {
     var actor: String?
 
     func run() async throws {
+        let directory = directory ?? site.root
         do {
             try LocalFileSystem().createDirectory(directory)
         } catch {

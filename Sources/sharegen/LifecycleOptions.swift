@@ -68,21 +68,23 @@ func runLifecycle<T>(
     }
 }
 
-/// Prints diagnostics to standard error with source excerpts, preferring `proposed` text
-/// (what a refused edit would have written) over the file on disk.
-func printDiagnostics(_ diagnostics: [Diagnostic], root: String, proposed: [String: [UInt8]] = [:]) {
+/// Prints diagnostics with source excerpts, preferring `proposed` text (what a refused edit
+/// would have written) over the file on disk: to standard error beside a refusal, to
+/// standard output beside the result they warn about (one stream, SPEC §3).
+func printDiagnostics(_ diagnostics: [Diagnostic], root: String, proposed: [String: [UInt8]] = [:], toOutput: Bool = false) {
     guard !diagnostics.isEmpty else { return }
     let fileSystem = LocalFileSystem()
     let sourceLines: DiagnosticFormatter.SourceLines = { file, line in
         guard let bytes = proposed[file] ?? (try? fileSystem.readFile(joinPath(root, file))) else { return nil }
         return DiagnosticFormatter.line(line, of: bytes)
     }
-    printError(DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(diagnostics), terminator: "")
+    let text = DiagnosticFormatter(format: .text, sourceLines: sourceLines).render(diagnostics)
+    if toOutput { printOutput(text, terminator: "") } else { printError(text, terminator: "") }
 }
 
 /// What an edit of a share file says on standard output.
 func report(_ change: ShareChange, verb: String, root: String) {
-    printDiagnostics(change.warnings, root: root)
+    printDiagnostics(change.warnings, root: root, toOutput: true)
     if let folder = change.createdProject { printOutput("created project \(folder)/") }
     switch change.kind {
     case .created: printOutput("created \(change.file): \(change.url ?? change.slug)")

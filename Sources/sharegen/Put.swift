@@ -104,7 +104,7 @@ struct Put: AsyncParsableCommand {
         let results = try runLifecycle(root: options.site.root, sourceLines: sourceLines) { () throws(LifecycleError) in
             try lifecycle.putBatch(records, file: name)
         }
-        printDiagnostics(results.flatMap(\.change.warnings), root: options.site.root)
+        printDiagnostics(results.flatMap(\.change.warnings), root: options.site.root, toOutput: !json)
         if json {
             printOutput(JSONValue.array(results.map { result in
                 JSONValue.object([

@@ -18,7 +18,7 @@ struct RotateSlug: AsyncParsableCommand {
         let change = try runLifecycle(root: options.site.root) { () throws(LifecycleError) in
             try lifecycle.rotateSlug(of: share.selector, mode: mode)
         }
-        printDiagnostics(change.warnings, root: options.site.root)
+        printDiagnostics(change.warnings, root: options.site.root, toOutput: true)
         printOutput("rotated \(change.file) (the previous slug now \(redirect ? "redirects" : "answers 410 Gone"))")
         printOutput("previous slug: \(change.previousSlug ?? "")")
         printOutput("new slug:      \(change.slug)")

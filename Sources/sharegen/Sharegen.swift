@@ -43,7 +43,8 @@ struct Sharegen: AsyncParsableCommand {
     /// `sharegen help nosuch` names the unknown command instead of printing the top help.
     private static func checkHelpTopic(_ names: [String]) throws {
         var subcommands: [any ParsableCommand.Type] = configuration.subcommands
-        for name in names where !name.hasPrefix("-") {
+        // Names up to the first option: what follows may be an option's value.
+        for name in names.prefix(while: { !$0.hasPrefix("-") }) {
             let known = commandNames(subcommands)
             guard let index = known.firstIndex(of: name) else {
                 var message = "unknown command '\(name)'"

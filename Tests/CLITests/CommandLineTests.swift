@@ -104,6 +104,7 @@ struct CommandLineTests {
         #expect(headers.count == 80)
         for index in headers {
             #expect(lines[index].hasPrefix("content/p") && lines[index].hasSuffix("[field.unknown]"), "\(lines[index])")
+            #expect(lines[index + 1].hasPrefix("    {\"channel\"") && lines[index + 2].hasSuffix("^"), "\(lines[index...(index + 2)])")
         }
     }
 
@@ -137,6 +138,24 @@ struct CommandLineTests {
         try site.write("content/other/shares/prod.json", #"{"channel": "PROD", "slug": "other-slug-one", "status": "Enable", "publicTitle": "T", "video": {"id": "x", "mp4Url": "https://media.example.com/x.mp4"}}"#)
         let check = try site.sharegen(["check", "--root", site.root])
         #expect(check.standardOutput.hasSuffix("1 error, 0 warnings in 2 share files (1 valid)\n"), "\(check.standardOutput)")
+        // A project named "shares" has no share files for its name; a cross-file conflict makes both shares invalid.
+        try site.write("content/shares/project.json", #"{"name": "Shares"}"#)
+        try site.write("content/other/shares/prod.json", #"{"channel": "PROD", "slug": "other-slug-one", "publicTitle": "T", "video": {"id": "first-video", "mp4Url": "https://media.example.com/x.mp4"}}"#)
+        let conflict = try site.sharegen(["check", "--root", site.root])
+        #expect(conflict.standardOutput.hasSuffix("2 errors, 1 warning in 2 share files (0 valid)\n"), "\(conflict.standardOutput)")
+        let dev = try site.sharegen(["check", "--channel", "DEV", "--root", site.root])
+        #expect(dev.standardOutput.hasSuffix("0 errors, 0 warnings in 0 share files (0 valid)\n"), "\(dev.standardOutput)")
+    }
+
+    @Test("help reads command names up to the first option; init takes --root like every command")
+    func helpAndInitOptions() throws {
+        let site = try ScratchSite("help-init", initialise: false)
+        defer { site.remove() }
+        let help = try site.sharegen(["help", "build", "--root", "x"])
+        #expect(!help.standardError.contains("unknown command 'x'"), "an option's value is no command name: \(help.standardError)")
+        let made = try site.sharegen(["init", "--root", site.root, "--actor", "a@example.com"])
+        #expect(made.status == 0, "\(made.standardError)")
+        #expect(site.exists("sharegen.json") && site.exists("content/my-project/shares/prod.json"))
     }
 
     @Test("a build on a terminal shows its stages on one updating line; never in CI or with NO_COLOR")

@@ -1,10 +1,11 @@
 import Foundation
 import ShareModel
 import Testing
+import TestSupport
 
 /// Headless Chromium loads every example page from nginx: no console error, no CSP
 /// violation. Screenshots stay in `$SHAREGEN_SCREENSHOTS` when that is set.
-@Suite("Chromium loads the example pages")
+@Suite("Chromium loads the example pages", .tags(.browser, .slow))
 struct BrowserTests {
     struct Report: Decodable {
         struct Page: Decodable {

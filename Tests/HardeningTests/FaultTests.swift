@@ -7,7 +7,7 @@ import TestSupport
 /// SIGKILL at random moments, symlink loops and a file rewritten during the build. In
 /// every case the previous output stays byte for byte as it was, the error says what
 /// happened (exit status 3 for I/O failures), and a later build succeeds.
-@Suite("Build faults", .serialized)
+@Suite("Build faults", .serialized, .tags(.slow))
 struct FaultTests {
     /// A generated site: `shares` projects of one JSON share each, whose titles carry `version`.
     static func site(shares: Int, version: String, descriptionRepeats: Int = 4) -> [String: String] {

@@ -14,7 +14,7 @@ import TestSupport
 /// and a 1-based line and column that exist in that file. `SHAREGEN_FUZZ_ITERATIONS` (default 15,000) and
 /// `SHAREGEN_FUZZ_SEED` set the run; `SHAREGEN_FUZZ_SAVE=1` saves the first input of
 /// every rule id into `Fixtures/fuzz-corpus/`, which `corpusReplays` loads every time.
-@Suite("Loader fuzzing")
+@Suite("Loader fuzzing", .tags(.fuzz, .slow))
 struct FuzzTests {
     static let corpus = Harness.fixtures + "/fuzz-corpus"
     static let limit = 1.0

@@ -2,6 +2,7 @@ import Foundation
 import ShareBuild
 import ShareModel
 import Testing
+import TestSupport
 
 /// Every payload of `Fixtures/payloads.json` goes into every field an author writes
 /// (text, Markdown, personalization and metadata keys and values, locale, URLs, site
@@ -10,7 +11,7 @@ import Testing
 /// every field that accepted it, is built by the real pipeline, and its pages are loaded
 /// in headless Chromium, which must see no script run, no CSP violation, no element or
 /// attribute the templates do not write, and every text exactly as written.
-@Suite("Injection corpus")
+@Suite("Injection corpus", .tags(.browser, .nginx, .slow))
 struct InjectionTests {
     /// The corpus by category, in a stable order.
     static func corpus() throws -> [(category: String, payload: String)] {

@@ -113,23 +113,45 @@ struct BatchPutTests {
         let (_, problems) = BatchReader.read(Array("{\"project\": \"x\", \"channel\": \"PROD\"}\n{\"project\": \"y\", \"channel\": \"prod\"}\n{\"project\": \"z\",\n".utf8), format: .jsonl, file: "b")
         #expect(problems.map { "\($0.line):\($0.column) \($0.rule)" } == ["2:29 field.enum", "3:17 json.syntax"], "\(problems.map { "\($0.line):\($0.column) \($0.rule)" })")
         #expect(problems.first?.message.contains("did you mean \"PROD\"?") == true)
-        let (_, csvProblems) = BatchReader.read(Array("project,channel\nx,PROD,extra\n\"open,PROD\n".utf8), format: .csv, file: "c")
-        #expect(csvProblems.map(\.rule) == ["batch.format"], "\(csvProblems)")
+        let (_, widths) = BatchReader.read(Array("project,channel\nx,PROD,extra\n".utf8), format: .csv, file: "c")
+        #expect(widths.map { "\($0.line):\($0.column) \($0.message)" } == ["2:1 the row has 3 fields, the header 2"])
+        let (_, unclosed) = BatchReader.read(Array("project,channel\n\"open,PROD\n".utf8), format: .csv, file: "c")
+        #expect(unclosed.map { "\($0.line):\($0.column) \($0.message)" } == ["2:1 a quoted field is not closed"])
+    }
+
+    @Test("spreadsheet exports: a byte order mark, CRLF, rows of only commas; a number cell that JSON cannot hold stays text")
+    func spreadsheetExports() throws {
+        let site = try TestSite()
+        let text = "\u{FEFF}project,channel,publicTitle,video.id,video.mp4Url,video.width\r\n"
+            + "sheet,PROD,From Excel,v-x,https://media.example.com/x.mp4,1280\r\n,,,,,\r\n"
+        let records = try Self.records(text, .csv)
+        #expect(records.map(\.selector.project) == ["sheet"])
+        #expect(records.first?.patch.value(at: ["video", "width"]) == .number("1280"))
+        for cell in ["nan", "1e999", "+5", ".5", "0x10"] {
+            #expect(!BatchReader.isJSONNumber(cell), "\(cell)")
+            let bad = try Self.records("project,channel,publicTitle,video.id,video.mp4Url,video.width\nn,PROD,T,v,https://media.example.com/n.mp4,\(cell)\n", .csv)
+            let diagnostics = try Self.refusal(site, bad)
+            #expect(diagnostics.map { "\($0.line):\($0.column)" } == ["2:44"], "\(cell): \(diagnostics)")
+            #expect(diagnostics.first?.message.contains("field video.width") == true, "\(cell): \(diagnostics)")
+        }
+        #expect(["0", "-1.5", "2e3", "1280"].allSatisfy(BatchReader.isJSONNumber))
     }
 
     @Test("a batch and a concurrent put both land: the batch holds the site lock like put")
     func concurrentPut() async throws {
         let site = try TestSite()
-        let records = try Self.records(#"{"project": "acme", "channel": "DEV", "publicTitle": "Batch", "video": {"id": "v-b", "mp4Url": "https://media.example.com/b.mp4"}}"#, .jsonl)
+        // Both edit the same share file, so without the lock one update could be lost.
+        let records = try Self.records(#"{"project": "acme", "channel": "PROD", "visibility": "public", "publicSubtitle": "From the batch"}"#, .jsonl)
         async let batch = Task.detached { try site.lifecycle().putBatch(records, file: "campaign") }.value
         async let single = Task.detached {
             var patch = SharePatch()
-            patch.set("publicSubtitle", to: .string("From put"))
+            patch.set("ctaLabel", to: .string("From put"))
+            patch.set("ctaUrl", to: .string("https://acme.example.com/put"))
             return try site.lifecycle().put(ShareSelector(project: "acme", channel: .PROD, visibility: .public), patch: patch)
         }.value
         let (fromBatch, fromPut) = try await (batch, single)
-        #expect(fromBatch.first?.change.kind == .created && fromPut.kind == .updated)
-        #expect(try site.read("content/acme/shares/dev.json").contains("Batch"))
-        #expect(try site.read(TestSite.launch).contains("From put"))
+        #expect(fromBatch.first?.change.kind == .updated && fromPut.kind == .updated)
+        let share = try site.read(TestSite.launch)
+        #expect(share.contains("From the batch") && share.contains("From put"), "\(share)")
     }
 }

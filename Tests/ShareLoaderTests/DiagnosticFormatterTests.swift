@@ -46,6 +46,14 @@ struct DiagnosticFormatterTests {
         #expect(parts.dropFirst().map(String.init) == ["    " + line, "    " + caret, ""])
     }
 
+    @Test("source lines are found in CRLF files too (\"\\r\\n\" is one Character)")
+    func crlfLines() {
+        let bytes = Array("first\r\nsecond é\r\nthird".utf8)
+        #expect(DiagnosticFormatter.line(2, of: bytes) == "second é")
+        #expect(DiagnosticFormatter.line(3, of: bytes) == "third")
+        #expect(DiagnosticFormatter.line(4, of: bytes) == nil)
+    }
+
     @Test("text: no excerpt when the line is unknown")
     func noExcerpt() {
         let diagnostic = Diagnostic.error("site.content-missing", "no content/ folder", at: SourceLocation(file: "content"))

@@ -1,11 +1,12 @@
 import Foundation
 import HummingbirdTesting
 import Testing
+import TestSupport
 @testable import SharePreview
 
 /// Tests over a real socket: request lines exactly as written, streams as they arrive, and a
 /// real browser.
-@Suite("Live preview")
+@Suite("Live preview", .tags(.browser))
 struct LiveTests {
     @Test("raw request lines: production statuses, and traversal attempts end at 404")
     func rawRequests() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 @testable import ShareSigner
 
 /// Debian's nginx, run in the foreground from a temporary prefix.
@@ -137,7 +138,7 @@ func freeLoopbackPort() throws -> Int {
 }
 
 extension LiveSignerTests {
-    @Test("nginx serves an HLS playlist, segment and rendition with a valid token, 403 for tampered, expired, other-directory and disabled-share tokens")
+    @Test("nginx serves an HLS playlist, segment and rendition with a valid token, 403 for tampered, expired, other-directory and disabled-share tokens", .tags(.nginx))
     func nginxAuthRequest() async throws {
         try await withTemporaryDirectory { directory in
             let mediaRoot = directory + "/media"
