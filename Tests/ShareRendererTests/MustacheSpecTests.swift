@@ -3,13 +3,12 @@ import ShareLoader
 import ShareModel
 @testable import ShareRenderer
 import Testing
+import TestSupport
 
 /// The official Mustache spec's files, read at run time from the workspace's shared
 /// data folder next to the repository (not copied into it).
 private enum MustacheSpec {
-    static let folder: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data/mustache-spec").standardizedFileURL
+    static let folder = URL(fileURLWithPath: Tools.repository).appendingPathComponent("../shared/data/mustache-spec").standardizedFileURL
 
     static var available: Bool {
         FileManager.default.fileExists(atPath: folder.appendingPathComponent("interpolation.json").path)

@@ -7,16 +7,21 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Renders a small in-memory site; `share` is the JSON of one PROD share.
-private func render(_ shares: [String: String], files: [String: String] = [:]) throws -> [String: String] {
+/// Loads and validates a small in-memory site; `shares` are share files of project `p` by name.
+private func load(_ shares: [String: String], files: [String: String] = [:]) throws -> (Site, TemplateSet) {
     var all = files
     all["sharegen.json"] = all["sharegen.json"] ?? #"{"signing": {"mediaBaseURL": "https://media.example.com"}}"#
     for (name, json) in shares { all["content/p/shares/\(name)"] = json }
     let fileSystem = InMemoryFileSystem(files: all)
     let validation = SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
     #expect(!validation.diagnostics.hasErrors, "\(validation.diagnostics)")
-    let templates = try TemplateSet.load(fileSystem: fileSystem, root: "").get()
-    let rendered = SiteRenderer(templates: templates).render(validation.site, channel: .PROD)
+    return (validation.site, try TemplateSet.load(fileSystem: fileSystem, root: "").get())
+}
+
+/// Renders a small in-memory site's PROD channel: output path to text.
+private func render(_ shares: [String: String], files: [String: String] = [:]) throws -> [String: String] {
+    let (site, templates) = try load(shares, files: files)
+    let rendered = SiteRenderer(templates: templates).render(site, channel: .PROD)
     return Dictionary(uniqueKeysWithValues: rendered.files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
 }
 
@@ -236,5 +241,43 @@ struct RendererTests {
             #expect(entry?["sourceFile"] as? String == source)
         }
         #expect((try? JSONSerialization.jsonObject(with: Data(joined))) != nil)
+    }
+
+    @Test("Template variables are documented: every top-level name a page, stub or redirect gets is in the README's table")
+    func templateVariablesAreDocumented() throws {
+        // One share per player kind, each with every optional field it can carry.
+        let full = #"""
+            {"channel": "PROD", "slug": "full-share", "publicTitle": "T", "publicSubtitle": "S", "description": "D",
+             "ctaLabel": "Go", "ctaUrl": "https://example.com", "metadata": {"m": 1}, "personalizationData": {"p": 1},
+             "video": {"id": "v1", "mp4Url": "https://cdn.example.com/v.mp4", "thumbnailUrl": "https://cdn.example.com/v.jpg",
+                       "captions": [{"locale": "en", "label": "English", "src": "https://cdn.example.com/v.vtt"}]}}
+            """#
+        let (site, templates) = try load([
+            "full.json": full,
+            "private.json": #"{"channel": "PROD", "slug": "private-share", "publicTitle": "T", "video": {"id": "v2", "visibility": "private", "mp4Url": "https://media.example.com/v.mp4"}}"#,
+            "embed.json": #"{"channel": "STAGING", "slug": "embed-share", "publicTitle": "T", "video": {"id": "v3", "embedUrl": "https://player.example.com/v"}}"#,
+            "pending.json": #"{"channel": "DEV", "slug": "pending-share", "publicTitle": "T", "video": {"id": "v4", "status": "pending"}}"#,
+        ])
+        var provided = Set<String>()
+        func names(_ value: TemplateValue) -> [String] {
+            if case .object(let members) = value { Array(members.keys) } else { [] }
+        }
+        for share in site.shares {
+            let context = ChannelContext(site: site, channel: share.channel, templates: templates)
+            let locale = context.locale(share.locale)
+            provided.formUnion(names(locale.base))
+            provided.formUnion(names(PageContext(share: share, channel: context, strings: locale.strings).landing()))
+            provided.formUnion(names(context.stubContext(heading: "h", body: "b", target: ("/x/", "https://example.com/x/"))))
+        }
+        #expect(provided.isSuperset(of: ["video", "privateVideo", "embed", "placeholder", "personalizationJSON", "target"]))
+
+        let readme = try String(contentsOfFile: Tools.repository + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### Template variables").dropFirst().first?.components(separatedBy: "\n#").first)
+        // The first cell of each row: one or more `name`s.
+        let documented = Set(section.split(separator: "\n").filter { $0.hasPrefix("| `") }.flatMap { row in
+            row.dropFirst(2).prefix { $0 != "|" }.split(separator: "`").enumerated().filter { $0.offset % 2 == 0 }.map { String($0.element) }
+        })
+        #expect(provided.subtracting(documented).sorted() == [], "names templates get that the README's table leaves out")
+        #expect(documented.subtracting(provided).sorted() == [], "names the README's table lists that no template gets")
     }
 }
