@@ -29,8 +29,9 @@ struct PageContext {
             "csp": .text(contentSecurityPolicy()),
             "meta": .list(openGraph().map { .object(["property": .text($0.0), "content": .text($0.1)]) }),
             "twitter": .list(twitterCard().map { .object(["name": .text($0.0), "content": .text($0.1)]) }),
-            "jsonLD": .text(jsonLD().serialized(escapeForHTML: true)),
         ]
+        // A VideoObject describes a video that exists: none while it is pending, processing or failed.
+        if playable { page["jsonLD"] = .text(jsonLD().serialized(escapeForHTML: true)) }
         if let subtitle = share.publicSubtitle {
             page["subtitle"] = .text(subtitle)
             page["description"] = .text(subtitle)
@@ -124,8 +125,9 @@ struct PageContext {
         guard isPublic else { return tags }
         if let poster = video.thumbnailUrl { tags.append(("og:image", poster)) }
         if playable, let (url, type) = ogVideo {
-            tags += [("og:video", url), ("og:video:secure_url", url), ("og:video:type", type),
-                     ("og:video:width", String(width)), ("og:video:height", String(height))]
+            tags.append(("og:video", url))
+            if url.hasPrefix("https://") { tags.append(("og:video:secure_url", url)) }
+            tags += [("og:video:type", type), ("og:video:width", String(width)), ("og:video:height", String(height))]
         }
         return tags
     }
@@ -151,7 +153,8 @@ struct PageContext {
     func jsonLD() -> JSONValue {
         var duration: JSONValue?
         if let seconds = video.segment.map({ $0.end - $0.start }) ?? video.durationSeconds {
-            duration = .string("PT\(Self.seconds(seconds.rounded()))S")
+            // To the millisecond: end − start of decimal seconds leaves binary noise (10.200000000000001).
+            duration = .string("PT\(Self.seconds((seconds * 1000).rounded() / 1000))S")
         }
         let publicMedia = isPublic && playable
         return .compactObject([
@@ -171,12 +174,15 @@ struct PageContext {
     func oembed() -> String {
         let title = HTMLEscaping.escape(share.publicTitle)
         let html = "<iframe src=\"\(HTMLEscaping.escape(canonical))\" width=\"\(width)\" height=\"\(height)\" title=\"\(title)\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen></iframe>"
-        let document = JSONValue.compactObject([
+        var members: [(String, JSONValue)] = [
             ("version", .string("1.0")), ("type", .string("video")), ("title", .string(share.publicTitle)),
             ("provider_name", .string(channel.siteName)), ("provider_url", .string(channel.baseURL + "/")),
             ("html", .string(html)), ("width", .number(width)), ("height", .number(height)),
-            ("thumbnail_url", video.thumbnailUrl.map(JSONValue.string)),
-        ])
-        return document.serialized(pretty: true) + "\n"
+        ]
+        // oEmbed 1.0: a thumbnail_url comes with both of its dimensions (the video's), or not at all.
+        if let thumbnail = video.thumbnailUrl, let thumbnailWidth = video.width, let thumbnailHeight = video.height {
+            members += [("thumbnail_url", .string(thumbnail)), ("thumbnail_width", .number(Int(thumbnailWidth))), ("thumbnail_height", .number(Int(thumbnailHeight)))]
+        }
+        return JSONValue.object(members).serialized(pretty: true) + "\n"
     }
 }

@@ -107,6 +107,11 @@ enum ShareRules {
         let video = reader.object("video", required: true).flatMap { checkVideo($0, context: context, allowHTTP: allowHTTP, &reader) }
         let previousSlugs = checkPreviousSlugs(&reader, currentStatus: status)
         let audit = checkAudit(&reader)
+        // The created entry dates the page (JSON-LD uploadDate) and the signer's createdAt.
+        if status == .enabled, let audit, !audit.contains(where: { $0.action == .created }) {
+            let position = reader.members.first { $0.key == "audit" }?.keyPosition ?? value.position
+            reader.warning("audit.created", "an Enabled share has no \"created\" audit entry, so its page has no uploadDate; add {\"action\": \"created\", \"at\": …, \"by\": …} to audit", at: position)
+        }
 
         guard let channel, let slug, let status, let title, let video, let previousSlugs, let audit,
               !reader.diagnostics.hasErrors else {

@@ -90,7 +90,7 @@ struct CommandLineTests {
         let site = try ScratchSite("order")
         defer { site.remove() }
         for index in 0..<80 {
-            try site.write("content/p\(index)/shares/prod.json", #"{"channel": "PROD", "slug": "broken-\#(index)-slug", "publicTitle": "Ünïcödé \#(index)", "títuloPúblico": "é", "video": {"id": "v\#(index)", "mp4Url": "https://media.example.com/\#(index).mp4"}}"#)
+            try site.write("content/p\(index)/shares/prod.json", #"{"channel": "PROD", "slug": "broken-\#(index)-slug", "publicTitle": "Ünïcödé \#(index)", "títuloPúblico": "é", "video": {"id": "v\#(index)", "mp4Url": "https://media.example.com/\#(index).mp4"}, "audit": [{"action": "created", "at": "2026-01-15T09:00:00Z", "by": "a@example.com"}]}"#)
         }
         let shell = try #require(Tools.which("sh"))
         let result = try runProgram(shell, ["-c", "\"$0\" check --root site 2>&1 | cat", try sharegenBinary], in: site.directory)

@@ -103,7 +103,8 @@ struct PayloadSite {
             ("    \"captions\": [{\"locale\": \"en\",", nil),
             ("      \"label\": \(json(.captionLabel)),", .captionLabel),
             ("      \"src\": \(json(.captionSrc))}]", .captionSrc),
-            ("  }", nil),
+            ("  },", nil),
+            ("  \"audit\": [{\"action\": \"created\", \"at\": \"2026-01-15T09:00:00Z\", \"by\": \"a@example.com\"}]", nil),
             ("}", nil),
         ])
         var markdown: [(String, Field?)] = [
@@ -114,6 +115,8 @@ struct PayloadSite {
             ("video:", nil),
             ("  id: video-notes", nil),
             ("  embedUrl: \(PayloadSite.yamlQuoted(self[.embedUrl]))", .embedUrl),
+            ("audit:", nil),
+            ("  - {action: created, at: \"2026-01-15T09:00:00Z\", by: a@example.com}", nil),
             ("---", nil),
         ]
         let bodyStart = markdown.count + 1

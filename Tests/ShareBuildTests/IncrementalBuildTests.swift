@@ -236,7 +236,7 @@ struct IncrementalBuildTests {
     func warningsRepeat() throws {
         let (work, site) = try copyOfFixture()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let guessable = #"{"channel": "PROD", "slug": "welcome-video", "publicTitle": "W", "video": {"id": "w", "mp4Url": "https://cdn.example.com/w.mp4"}}"#
+        let guessable = #"{"channel": "PROD", "slug": "welcome-video", "publicTitle": "W", "video": {"id": "w", "mp4Url": "https://cdn.example.com/w.mp4"}, "audit": [{"action": "created", "at": "2026-01-15T09:00:00Z", "by": "a@example.com"}]}"#
         try write(guessable, to: site + "/content/welcome/shares/s.json")
         let output = work + "/incremental"
         let first = try build(site, into: output, incremental: true, later: true)

@@ -80,6 +80,7 @@ enum SiteFiles {
                 .object([("slug", .string($0.slug)), ("rotatedAt", .string("2026-03-01T10:00:00Z")),
                          ("rotatedBy", .string("editor@example.com")), ("mode", .string($0.mode))])
             })),
+            ("audit", .array([.object([("action", .string("created")), ("at", .string("2026-01-10T09:00:00Z")), ("by", .string("editor@example.com"))])])),
         ]).serialized(pretty: true) + "\n"
     }
 
@@ -116,6 +117,7 @@ enum SiteFiles {
                 text += "  - {slug: \(entry.slug), rotatedAt: \"2026-03-01T10:00:00Z\", rotatedBy: editor@example.com, mode: \(entry.mode)}\n"
             }
         }
+        text += "audit:\n  - {action: created, at: \"2026-01-10T09:00:00Z\", by: editor@example.com}\n"
         return text + "---\nFive days in **Patagonia**.\n"
     }
 

@@ -50,7 +50,8 @@ enum Fixture {
                 "visibility": "private",
                 "hlsUrl": "\(mediaBase)/videos/secret/index.m3u8",
                 "mp4Url": "\(mediaBase)/videos/secret/720p.mp4"
-              }
+              },
+              "audit": [{"action": "created", "at": "2026-01-01T00:00:00Z", "by": "a@example.com"}]
             }
 
             """,
@@ -78,6 +79,8 @@ enum Fixture {
           status: processing
         previousSlugs:
           - {slug: \(redirected), rotatedAt: "2026-01-01T00:00:00Z", rotatedBy: a@example.com, mode: redirect}
+        audit:
+          - {action: created, at: "2026-01-01T00:00:00Z", by: a@example.com}
         ---
         Hello **there**.
 

@@ -7,16 +7,21 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Renders a small in-memory site; `share` is the JSON of one PROD share.
-private func render(_ shares: [String: String], files: [String: String] = [:]) throws -> [String: String] {
+/// Loads and validates a small in-memory site; `shares` are share files of project `p` by name.
+private func load(_ shares: [String: String], files: [String: String] = [:]) throws -> (Site, TemplateSet) {
     var all = files
     all["sharegen.json"] = all["sharegen.json"] ?? #"{"signing": {"mediaBaseURL": "https://media.example.com"}}"#
     for (name, json) in shares { all["content/p/shares/\(name)"] = json }
     let fileSystem = InMemoryFileSystem(files: all)
     let validation = SiteValidator().validate(SiteLoader(fileSystem: fileSystem, root: "").load())
     #expect(!validation.diagnostics.hasErrors, "\(validation.diagnostics)")
-    let templates = try TemplateSet.load(fileSystem: fileSystem, root: "").get()
-    let rendered = SiteRenderer(templates: templates).render(validation.site, channel: .PROD)
+    return (validation.site, try TemplateSet.load(fileSystem: fileSystem, root: "").get())
+}
+
+/// Renders a small in-memory site's `channel`: output path to text.
+private func render(_ shares: [String: String], files: [String: String] = [:], channel: Channel = .PROD) throws -> [String: String] {
+    let (site, templates) = try load(shares, files: files)
+    let rendered = SiteRenderer(templates: templates).render(site, channel: channel)
     return Dictionary(uniqueKeysWithValues: rendered.files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
 }
 
@@ -236,5 +241,104 @@ struct RendererTests {
             #expect(entry?["sourceFile"] as? String == source)
         }
         #expect((try? JSONSerialization.jsonObject(with: Data(joined))) != nil)
+    }
+
+    @Test("Template variables are documented: every top-level name a page, stub or redirect gets is in the README's table")
+    func templateVariablesAreDocumented() throws {
+        // One share per player kind, each with every optional field it can carry.
+        let full = #"""
+            {"channel": "PROD", "slug": "full-share", "publicTitle": "T", "publicSubtitle": "S", "description": "D",
+             "ctaLabel": "Go", "ctaUrl": "https://example.com", "metadata": {"m": 1}, "personalizationData": {"p": 1},
+             "video": {"id": "v1", "mp4Url": "https://cdn.example.com/v.mp4", "thumbnailUrl": "https://cdn.example.com/v.jpg",
+                       "captions": [{"locale": "en", "label": "English", "src": "https://cdn.example.com/v.vtt"}]}}
+            """#
+        let (site, templates) = try load([
+            "full.json": full,
+            "private.json": #"{"channel": "PROD", "slug": "private-share", "publicTitle": "T", "video": {"id": "v2", "visibility": "private", "mp4Url": "https://media.example.com/v.mp4"}}"#,
+            "embed.json": #"{"channel": "STAGING", "slug": "embed-share", "publicTitle": "T", "video": {"id": "v3", "embedUrl": "https://player.example.com/v"}}"#,
+            "pending.json": #"{"channel": "DEV", "slug": "pending-share", "publicTitle": "T", "video": {"id": "v4", "status": "pending"}}"#,
+        ])
+        var provided = Set<String>()
+        func names(_ value: TemplateValue) -> [String] {
+            if case .object(let members) = value { Array(members.keys) } else { [] }
+        }
+        for share in site.shares {
+            let context = ChannelContext(site: site, channel: share.channel, templates: templates)
+            let locale = context.locale(share.locale)
+            provided.formUnion(names(locale.base))
+            provided.formUnion(names(PageContext(share: share, channel: context, strings: locale.strings).landing()))
+            provided.formUnion(names(context.stubContext(heading: "h", body: "b", target: ("/x/", "https://example.com/x/"))))
+        }
+        #expect(provided.isSuperset(of: ["video", "privateVideo", "embed", "placeholder", "personalizationJSON", "target"]))
+
+        let readme = try String(contentsOfFile: Tools.repository + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### Template variables").dropFirst().first?.components(separatedBy: "\n#").first)
+        // The first cell of each row: one or more `name`s.
+        let documented = Set(section.split(separator: "\n").filter { $0.hasPrefix("| `") }.flatMap { row in
+            row.dropFirst(2).prefix { $0 != "|" }.split(separator: "`").enumerated().filter { $0.offset % 2 == 0 }.map { String($0.element) }
+        })
+        #expect(provided.subtracting(documented).sorted() == [], "names templates get that the README's table leaves out")
+        #expect(documented.subtracting(provided).sorted() == [], "names the README's table lists that no template gets")
+    }
+
+    /// The JSON-LD of the page of `share` (one PROD share of slug abcd2345efgh6723), nil without one.
+    private func jsonLD(_ share: String) throws -> [String: Any]? {
+        let page = try #require(try render(["a.json": share])["site/abcd2345efgh6723/index.html"])
+        guard let start = page.range(of: "<script type=\"application/ld+json\">") else { return nil }
+        let text = try #require(page[start.upperBound...].components(separatedBy: "</script>").first)
+        return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+    }
+
+    @Test("JSON-LD uploadDate is the created audit entry's time, and absent without one")
+    func uploadDate() throws {
+        let audit = #""audit": [{"action": "updated", "at": "2024-06-01T00:00:00Z", "by": "b@example.com"}, {"action": "created", "at": "2024-05-01T10:00:00Z", "by": "a@example.com"}],"#
+        #expect(try jsonLD(share(audit))?["uploadDate"] as? String == "2024-05-01T10:00:00Z")
+        let updatedOnly = #""audit": [{"action": "updated", "at": "2024-06-01T00:00:00Z", "by": "b@example.com"}],"#
+        let without = try #require(try jsonLD(share(updatedOnly)))
+        #expect(without["uploadDate"] == nil)
+    }
+
+    @Test("JSON-LD duration keeps fractional seconds, and a segment's is end − start", arguments: [
+        (#""durationSeconds": 61.25"#, "PT61.25S"),
+        (#""durationSeconds": 90"#, "PT90S"),
+        // 12.3 − 2.1 is 10.200000000000001 in binary floating point.
+        (#""durationSeconds": 60, "segment": {"start": 2.1, "end": 12.3}"#, "PT10.2S"),
+        (#""durationSeconds": 60, "segment": {"id": "s", "start": 0, "end": 7.5}"#, "PT7.5S"),
+    ])
+    func duration(_ video: String, _ expected: String) throws {
+        let ld = try jsonLD(share("", video: #""id": "v1", "mp4Url": "https://cdn.example.com/v.mp4", \#(video)"#))
+        #expect(ld?["duration"] as? String == expected)
+    }
+
+    @Test("no VideoObject JSON-LD for a video that is not completed", arguments: ["pending", "processing", "failed"])
+    func noJSONLDUntilCompleted(_ status: String) throws {
+        #expect(try jsonLD(share("", video: #""id": "v1", "status": "\#(status)""#)) == nil)
+        #expect(try jsonLD(share("")) != nil)
+    }
+
+    @Test("oEmbed gives thumbnail_url with the video's width and height, and none of the three without both")
+    func oembedThumbnail() throws {
+        func oembed(_ video: String) throws -> [String: Any] {
+            let files = try render(["a.json": share("", video: #""id": "v1", "mp4Url": "https://cdn.example.com/v.mp4", "thumbnailUrl": "https://cdn.example.com/p.jpg"\#(video)"#)])
+            let text = try #require(files["site/oembed/abcd2345efgh6723.json"])
+            return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        }
+        let sized = try oembed(#", "width": 640, "height": 360"#)
+        #expect(sized["thumbnail_url"] as? String == "https://cdn.example.com/p.jpg")
+        #expect(sized["thumbnail_width"] as? Int == 640 && sized["thumbnail_height"] as? Int == 360)
+        for video in ["", #", "width": 640"#] {
+            let unsized = try oembed(video)
+            #expect(unsized["thumbnail_url"] == nil && unsized["thumbnail_width"] == nil && unsized["thumbnail_height"] == nil, "\(video)")
+        }
+    }
+
+    @Test("og:video:secure_url only for an https media URL")
+    func secureURLOnlyForHTTPS() throws {
+        let https = try #require(try render(["a.json": share("")])["site/abcd2345efgh6723/index.html"])
+        #expect(https.contains(#"<meta property="og:video:secure_url" content="https://cdn.example.com/v.mp4">"#))
+        let dev = #"{"channel": "DEV", "slug": "abcd2345efgh6723", "publicTitle": "T", "video": {"id": "v1", "mp4Url": "http://127.0.0.1:9000/v.mp4"}}"#
+        let http = try #require(try render(["a.json": dev], channel: .DEV)["site/abcd2345efgh6723/index.html"])
+        #expect(http.contains(#"<meta property="og:video" content="http://127.0.0.1:9000/v.mp4">"#))
+        #expect(!http.contains("og:video:secure_url"))
     }
 }

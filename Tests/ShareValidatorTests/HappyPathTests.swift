@@ -49,6 +49,8 @@ struct HappyPathTests {
           status: completed
           hlsUrl: https://media.bank.example/acme/statement/index.m3u8
           segment: {id: intro, start: 0, end: 12.5}
+        audit:
+          - {action: created, at: "2024-06-01T08:00:00Z", by: ops@bank.example}
         ---
         # Your statement
 
@@ -109,7 +111,7 @@ struct HappyPathTests {
         #expect(statement.video.visibility == .private)
         #expect(statement.video.hlsUrl == "https://media.bank.example/acme/statement/index.m3u8")
         #expect(statement.video.segment == Segment(id: "intro", start: 0, end: 12.5))
-        #expect(statement.previousSlugs.isEmpty && statement.audit.isEmpty && statement.createdAt == nil)
+        #expect(statement.previousSlugs.isEmpty && statement.createdAt == "2024-06-01T08:00:00Z")
 
         let credential = try #require(site.credentials.first)
         #expect(site.credentials.count == 1)

@@ -140,6 +140,9 @@ private let shareRuleCases: [ShareRuleCase] = [
     .init("audit time without time", [Change("audit", #"[{"action": "created", "at": "2024-05-01", "by": "ana@example.com"}]"#)],
           "field.timestamp", json: At(6, 41), yaml: At(6, 37)),
     .init("audit entry not an object", [Change("audit", #"["created"]"#)], "field.type", json: At(6, 13), yaml: At(6, 9)),
+    .init("Enabled share whose audit has no created entry", [Change("audit", #"[{"action": "updated", "at": "2024-05-01T10:00:00Z", "by": "ana@example.com"}]"#)],
+          "audit.created", .warning, json: At(6, 3), yaml: At(6, 1), message: "no uploadDate"),
+    .init("Enabled share without an audit", [Change("audit", nil)], "audit.created", .warning, json: At(1, 1), yaml: At(2, 1)),
 ]
 
 private let shareRuleRuns: [(ShareRuleCase, ShareFormat)] = shareRuleCases.flatMap { rule in
@@ -165,6 +168,12 @@ struct ShareRuleTests {
             #expect(result.diagnostics.first?.message.contains(message) == true, "\(result.diagnostics.map(\.message))")
         }
         #expect(result.isValid == (rule.severity == .warning))
+    }
+
+    @Test("a Disabled share needs no created audit entry", arguments: [ShareFormat.json, .markdown])
+    func disabledShareNeedsNoCreatedEntry(format: ShareFormat) {
+        let share = Fixture.share.setting("status", quoted("Disabled")).setting("audit", nil)
+        expectDiagnostics(validate([Fixture.sharePath("a", format: format): share.text(format)]), [])
     }
 
     @Test("an optional field set to null means its default, and the share is kept", arguments: [ShareFormat.json, .markdown])

@@ -68,13 +68,16 @@ struct MemberFile: Sendable {
         self.members = members.map { Member(key: $0.key, value: $0.value) }
     }
 
-    /// Replaces the member in place, appends it when absent, or removes it for `nil`.
+    /// Replaces the member in place, adds it when absent, or removes it for `nil`. An added
+    /// member goes before a last `audit` member, so that members added to `Fixture.share`
+    /// start on line 6 whether or not it keeps its audit trail.
     func setting(_ key: String, _ value: String?) -> MemberFile {
         var copy = self
         if let index = copy.members.firstIndex(where: { $0.key == key }) {
             if let value { copy.members[index].value = value } else { copy.members.remove(at: index) }
         } else if let value {
-            copy.members.append(Member(key: key, value: value))
+            let end = copy.members.last?.key == "audit" ? copy.members.count - 1 : copy.members.count
+            copy.members.insert(Member(key: key, value: value), at: end)
         }
         return copy
     }
@@ -119,13 +122,17 @@ enum Fixture {
     static let credentialID = "0b5f3a9e-4c1d-4e8a-9f2b-7c6d5e4f3a2b"
     static let secretHash = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
 
-    /// A valid share: value columns (JSON) channel 14, slug 11, publicTitle 18, video 12.
+    /// A valid share: value columns (JSON) channel 14, slug 11, publicTitle 18, video 12,
+    /// audit 12 (its `created` entry keeps `audit.created` quiet).
     static let share = MemberFile([
         "channel": quoted("PROD"),
         "slug": quoted(slug),
         "publicTitle": quoted("Hello"),
         "video": #"{"id": "v1", "mp4Url": "https://cdn.example.com/v1.mp4"}"#,
+        "audit": created,
     ])
+
+    static let created = #"[{"action": "created", "at": "2024-05-01T10:00:00Z", "by": "ci@example.com"}]"#
 
     /// A valid, active credential of id `credentialID`.
     static let credential = MemberFile([
