@@ -142,7 +142,7 @@ struct CommandLineTests {
         try site.write("content/shares/project.json", #"{"name": "Shares"}"#)
         try site.write("content/other/shares/prod.json", #"{"channel": "PROD", "slug": "other-slug-one", "publicTitle": "T", "video": {"id": "first-video", "mp4Url": "https://media.example.com/x.mp4"}}"#)
         let conflict = try site.sharegen(["check", "--root", site.root])
-        #expect(conflict.standardOutput.hasSuffix("2 errors, 1 warning in 2 share files (0 valid)\n"), "\(conflict.standardOutput)")
+        #expect(conflict.standardOutput.hasSuffix("2 errors, 2 warnings in 2 share files (0 valid)\n"), "\(conflict.standardOutput)")
         let dev = try site.sharegen(["check", "--channel", "DEV", "--root", site.root])
         #expect(dev.standardOutput.hasSuffix("0 errors, 0 warnings in 0 share files (0 valid)\n"), "\(dev.standardOutput)")
     }
