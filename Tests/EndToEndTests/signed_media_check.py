@@ -129,6 +129,19 @@ def poll(what, condition, limit=20.0):
     raise RuntimeError("timed out waiting for " + what)
 
 
+def settled(what, condition, runs=10, limit=20.0):
+    """Polls until `condition` holds `runs` times in a row: after `nginx -s reload`, old
+    workers keep answering with the old configuration for a moment."""
+    deadline = time.monotonic() + limit
+    streak = 0
+    while time.monotonic() < deadline:
+        streak = streak + 1 if condition() else 0
+        if streak >= runs:
+            return
+        time.sleep(0.05 if streak == 0 else 0.01)
+    raise RuntimeError("timed out waiting for " + what)
+
+
 def make_media(folder):
     """Two renditions (320x180 and 160x90) of a 2 s clip in 180p/ and 90p/, a master
     index.m3u8 beside them, a poster, and captions in captions/."""
@@ -260,7 +273,9 @@ def main():
         poll("the old link to be refused", lambda: status(rendition)[0] == 403)
         # `nginx -s reload` returns before the new workers answer.
         old_page = "http://127.0.0.1:%d/%s/" % (site_port, SLUG)
-        poll("nginx to serve the rebuilt site", lambda: status(old_page)[0] != 200)
+        settled("nginx to serve the rebuilt site", lambda: status(old_page)[0] == 410)
+        if njs:
+            settled("the edge to refuse the revoked slug", lambda: status(at_edge)[0] == 403)
         with open(dist + "/redirects/revoked.json") as f:
             revoked = json.load(f)
         new_slug = next(line.split()[-1] for line in rotated.splitlines() if line.startswith("new slug:"))
