@@ -236,10 +236,15 @@ public struct SiteLifecycle: Sendable {
             let known = site.loaded.projects.map(\.id).joined(separator: ", ")
             throw .usage("no project \"\(id)\": there is no folder content/\(id)/ (projects: \(known.isEmpty ? "none" : known))")
         }
+        try checkNewProjectID(id)
+        return LoadedProject(id: id, path: joinPath(SiteLoader.contentDirectory, id), projectFile: nil, shares: [], credentials: [])
+    }
+
+    /// Refuses an id a new project folder cannot have (the `project.id` rule).
+    static func checkNewProjectID(_ id: String) throws(LifecycleError) {
         guard Formats.isProjectID(id) else {
             throw .usage("cannot create project \"\(id)\": a project id must match [a-z0-9][a-z0-9-]{0,62} or be a UUID [project.id]")
         }
-        return LoadedProject(id: id, path: joinPath(SiteLoader.contentDirectory, id), projectFile: nil, shares: [], credentials: [])
     }
 
     /// The folder of `project` when this command is creating it, for the caller to say so.

@@ -24,9 +24,7 @@ public struct SiteScaffold: Sendable {
     /// Writes the site, refusing (and writing nothing) when `root` already holds a
     /// `sharegen.json` or a `content/` folder.
     public func create() throws(LifecycleError) -> Created {
-        guard Formats.isProjectID(project) else {
-            throw .usage("cannot create project \"\(project)\": a project id must match [a-z0-9][a-z0-9-]{0,62} or be a UUID [project.id]")
-        }
+        try SiteLifecycle.checkNewProjectID(project)
         let fileSystem = LocalFileSystem()
         let taken = [SiteLoader.configFile, SiteLoader.contentDirectory].filter { fileSystem.kind(at: joinPath(root, $0)) != nil }
         guard taken.isEmpty else {
