@@ -1,6 +1,5 @@
 import ShareLoader
 import ShareModel
-import ShareValidator
 
 /// `sharegen init`: a small site (configuration, one project, one share) that passes
 /// `check` and builds, for a new user to edit instead of copying the example.
