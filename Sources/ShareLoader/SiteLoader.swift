@@ -14,14 +14,20 @@ public struct SourceDocument: Sendable {
     /// FNV-1a hash of the file's bytes: the key under which a build may reuse what it
     /// rendered from this file last time.
     public var digest: UInt64
+    /// The bytes of a file published as it is (a brand's logo in `assets/`), which is not parsed.
+    public var bytes: [UInt8]?
 
-    public init(path: String, value: SourceValue?, body: String? = nil, bodyLine: Int = 1, format: ShareFormat = .json, digest: UInt64 = 0) {
+    public init(
+        path: String, value: SourceValue?, body: String? = nil, bodyLine: Int = 1, format: ShareFormat = .json, digest: UInt64 = 0,
+        bytes: [UInt8]? = nil
+    ) {
         self.path = path
         self.value = value
         self.body = body
         self.bodyLine = bodyLine
         self.format = format
         self.digest = digest
+        self.bytes = bytes
     }
 }
 
@@ -33,13 +39,18 @@ public struct LoadedProject: Sendable {
     public var projectFile: SourceDocument?
     public var shares: [SourceDocument]
     public var credentials: [SourceDocument]
+    /// The files of `assets/` (the brand's logo), unparsed.
+    public var assets: [SourceDocument]
 
-    public init(id: String, path: String, projectFile: SourceDocument?, shares: [SourceDocument], credentials: [SourceDocument]) {
+    public init(
+        id: String, path: String, projectFile: SourceDocument?, shares: [SourceDocument], credentials: [SourceDocument], assets: [SourceDocument] = []
+    ) {
         self.id = id
         self.path = path
         self.projectFile = projectFile
         self.shares = shares
         self.credentials = credentials
+        self.assets = assets
     }
 }
 
@@ -47,6 +58,8 @@ public struct LoadedProject: Sendable {
 public struct LoadedSite: Sendable {
     /// `sharegen.json`, when present.
     public var config: SourceDocument?
+    /// The files of the root's `assets/` (the default brand's logo), unparsed.
+    public var assets: [SourceDocument] = []
     public var projects: [LoadedProject]
     /// Problems found while reading and parsing (syntax, encoding, stray files).
     public var diagnostics: [Diagnostic]
@@ -59,6 +72,8 @@ public struct SiteLoader: Sendable {
     public static let maxFileSize = 1 << 20
     public static let configFile = "sharegen.json"
     public static let contentDirectory = "content"
+    /// Where brand logos live: at the root for the site's default brand, and in each project folder.
+    public static let assetsDirectory = "assets"
 
     public let fileSystem: any FileSystem
     /// The site root as given; file paths in results are relative to it.
@@ -71,6 +86,8 @@ public struct SiteLoader: Sendable {
 
     fileprivate enum Role: Sendable {
         case config, project, share(ShareFormat), credential
+        /// A file of an `assets/` folder; `project` nil for the root's.
+        case asset
     }
 
     fileprivate struct PendingFile: Sendable {
@@ -109,6 +126,10 @@ public struct SiteLoader: Sendable {
 
         if fileSystem.kind(at: absolute(SiteLoader.configFile)) != nil {
             pending.append(PendingFile(path: SiteLoader.configFile, role: .config))
+        }
+        if fileSystem.resolvedKind(at: absolute(SiteLoader.assetsDirectory)) == .directory {
+            if let stamp { folderStamps.append((SiteLoader.assetsDirectory, stamp(SiteLoader.assetsDirectory))) }
+            pending += assetFiles(SiteLoader.assetsDirectory, &diagnostics)
         }
         let content = SiteLoader.contentDirectory
         if fileSystem.resolvedKind(at: absolute(content)) == .directory {
@@ -159,14 +180,14 @@ public struct SiteLoader: Sendable {
         let content = Substring(SiteLoader.contentDirectory)
         var projects: [LoadedProject] = []
         var projectIndex: [Substring: Int] = [:]
-        for folder in folders {
+        for folder in folders where folder != SiteLoader.assetsDirectory {
             let parts = parts(folder)
             guard parts.first == content, parts.count <= 3 else { return nil }
             if parts.count == 2 {
                 projectIndex[parts[1]] = projects.count
                 projects.append(LoadedProject(id: String(parts[1]), path: folder, projectFile: nil, shares: [], credentials: []))
             } else if parts.count == 3 {
-                guard projectIndex[parts[1]] != nil, parts[2] == "shares" || parts[2] == "credentials" else { return nil }
+                guard projectIndex[parts[1]] != nil, ["shares", "credentials", "assets"].contains(parts[2]) else { return nil }
             }
         }
         var pending: [PendingFile] = []
@@ -177,6 +198,10 @@ public struct SiteLoader: Sendable {
                 continue
             }
             let parts = parts(path)
+            if parts.count == 2, parts[0] == Substring(SiteLoader.assetsDirectory), folders.contains(SiteLoader.assetsDirectory) {
+                pending.append(PendingFile(path: path, role: .asset))
+                continue
+            }
             guard parts.count >= 3, parts[0] == content, let project = projectIndex[parts[1]] else { return nil }
             let name = parts[parts.count - 1]
             let role: Role
@@ -185,6 +210,7 @@ public struct SiteLoader: Sendable {
             case (4, "shares") where name.hasSuffix(".json"): role = .share(.json)
             case (4, "shares") where name.hasSuffix(".md"): role = .share(.markdown)
             case (4, "credentials") where name.hasSuffix(".json"): role = .credential
+            case (4, "assets"): role = .asset
             default: return nil
             }
             pending.append(PendingFile(path: path, role: role, project: project))
@@ -245,6 +271,7 @@ public struct SiteLoader: Sendable {
         var projects = discovery.projects
         var diagnostics = discovery.diagnostics
         var config = preread?.0
+        var assets: [SourceDocument] = []
         diagnostics += preread?.1 ?? []
         let pending = preread == nil ? discovery.pending : discovery.pending.filter { if case .config = $0.role { false } else { true } }
         let ids = projects.map(\.id)
@@ -277,9 +304,11 @@ public struct SiteLoader: Sendable {
             case .project: projects[file.project!].projectFile = document
             case .share: projects[file.project!].shares.append(document)
             case .credential: projects[file.project!].credentials.append(document)
+            case .asset:
+                if let project = file.project { projects[project].assets.append(document) } else { assets.append(document) }
             }
         }
-        return (LoadedSite(config: config, projects: projects, diagnostics: diagnostics), summaries)
+        return (LoadedSite(config: config, assets: assets, projects: projects, diagnostics: diagnostics), summaries)
     }
 
     /// `site` with the files at `paths` (relative to the root) read and parsed again, so that a
@@ -311,7 +340,11 @@ public struct SiteLoader: Sendable {
                 if let index = site.projects[project].shares.firstIndex(where: { $0.path == file.path }) { site.projects[project].shares[index] = document }
             case (.credential, let project?):
                 if let index = site.projects[project].credentials.firstIndex(where: { $0.path == file.path }) { site.projects[project].credentials[index] = document }
-            default: return nil  // `inputFile` gives every file but the configuration its project
+            case (.asset, let project?):
+                if let index = site.projects[project].assets.firstIndex(where: { $0.path == file.path }) { site.projects[project].assets[index] = document }
+            case (.asset, nil):
+                if let index = site.assets.firstIndex(where: { $0.path == file.path }) { site.assets[index] = document }
+            default: return nil  // `inputFile` gives every file but the configuration and root assets its project
             }
         }
         return site
@@ -320,6 +353,7 @@ public struct SiteLoader: Sendable {
     /// What `site` read from `path`, as a file to read again, or nil if it is not one of its inputs.
     private func inputFile(_ path: String, in site: LoadedSite) -> PendingFile? {
         if path == site.config?.path { return PendingFile(path: path, role: .config) }
+        if site.assets.contains(where: { $0.path == path }) { return PendingFile(path: path, role: .asset) }
         let parts = path.split(separator: "/")
         guard parts.count >= 3, parts[0] == SiteLoader.contentDirectory,
               let index = site.projects.firstIndex(where: { parts[1] == $0.id }) else { return nil }
@@ -327,6 +361,7 @@ public struct SiteLoader: Sendable {
         if project.projectFile?.path == path { return PendingFile(path: path, role: .project, project: index) }
         if let share = project.shares.first(where: { $0.path == path }) { return PendingFile(path: path, role: .share(share.format), project: index) }
         if project.credentials.contains(where: { $0.path == path }) { return PendingFile(path: path, role: .credential, project: index) }
+        if project.assets.contains(where: { $0.path == path }) { return PendingFile(path: path, role: .asset, project: index) }
         return nil
     }
 
@@ -383,11 +418,26 @@ public struct SiteLoader: Sendable {
                         diagnostics.append(.warning("site.stray-file", "ignored: credential files end in .json", at: SourceLocation(file: filePath)))
                     }
                 }
+            case (SiteLoader.assetsDirectory, .directory):
+                willList(path)
+                files += assetFiles(path, &diagnostics)
             default:
-                diagnostics.append(.warning("site.stray-file", "ignored: a project folder holds project.json, shares/ and credentials/", at: SourceLocation(file: path)))
+                diagnostics.append(.warning("site.stray-file", "ignored: a project folder holds project.json, shares/, credentials/ and assets/", at: SourceLocation(file: path)))
             }
         }
         return files
+    }
+
+    /// The files of an `assets/` folder; `project` is filled in by the caller.
+    private func assetFiles(_ folder: String, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
+        listing(folder, &diagnostics).filter { !$0.name.hasPrefix(".") }.compactMap { name, kind in
+            let path = joinPath(folder, name)
+            guard kind == .file || kind == .symlink else {
+                diagnostics.append(.warning("site.stray-file", "ignored: assets/ holds logo files, not folders", at: SourceLocation(file: path)))
+                return nil
+            }
+            return PendingFile(path: path, role: .asset, project: nil)
+        }
     }
 
     private func parse(_ file: PendingFile) -> (SourceDocument, [Diagnostic]) {
@@ -432,6 +482,9 @@ public struct SiteLoader: Sendable {
         case .success(let read): bytes = read
         }
         let digest = bytes.digest
+        if case .asset = file.role {
+            return (SourceDocument(path: file.path, value: nil, digest: digest, bytes: bytes.bytes), [])
+        }
         if case .share(.markdown) = file.role {
             let result = FrontMatterParser.parse(bytes.bytes, file: file.path)
             let document = SourceDocument(path: file.path, value: result.value, body: result.body, bodyLine: result.bodyLine, format: .markdown, digest: digest)

@@ -297,10 +297,13 @@ public struct Credential: Sendable, Hashable {
 public struct Project: Sendable, Hashable {
     public var id: String
     public var name: String
+    /// The site's brand with the project's keys applied; its name is the project's.
+    public var brand: Brand
 
-    public init(id: String, name: String) {
+    public init(id: String, name: String, brand: Brand? = nil) {
         self.id = id
         self.name = name
+        self.brand = brand ?? Brand(name: name)
     }
 }
 
@@ -324,12 +327,16 @@ public struct SiteConfig: Sendable, Hashable {
     public var defaultLocale: String
     public var siteName: String
     public var signing: SigningConfig
+    /// The site's default brand (named `siteName`): the 404 page's, and every project's
+    /// where its own `brand` is silent.
+    public var brand: Brand
 
-    public init(baseURLs: [Channel: String], defaultLocale: String, siteName: String, signing: SigningConfig) {
+    public init(baseURLs: [Channel: String], defaultLocale: String, siteName: String, signing: SigningConfig, brand: Brand? = nil) {
         self.baseURLs = baseURLs
         self.defaultLocale = defaultLocale
         self.siteName = siteName
         self.signing = signing
+        self.brand = brand ?? Brand(name: siteName)
     }
 
     public static let defaultBaseURLs: [Channel: String] = [

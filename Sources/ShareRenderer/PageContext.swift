@@ -1,9 +1,11 @@
 import ShareModel
 
-/// The template context of one Enabled share's landing page, and its oEmbed document.
+/// The template context of one Enabled share's landing page and embed page, and its
+/// oEmbed document.
 struct PageContext {
     let share: Share
     let channel: ChannelContext
+    let brand: BrandContext
     let strings: [String: String]
 
     static let defaultWidth = 1280
@@ -12,6 +14,8 @@ struct PageContext {
     var video: Video { share.video }
     var isPublic: Bool { video.visibility == .public }
     var canonical: String { channel.url(of: share.slug) }
+    /// The player-only page that oEmbed and `twitter:player` frame.
+    var embedPage: String { "\(channel.baseURL)/embed/\(share.slug)/" }
     var playable: Bool { video.status == .completed }
     /// Media fragment for a file segment (`#t=start,end`), understood by every browser.
     var segmentFragment: String? {
@@ -44,9 +48,38 @@ struct PageContext {
             page["personalization"] = TemplateValue(personalization)
             page["personalizationJSON"] = .text(personalization.serialized(escapeForHTML: true))
         }
+        addPlayer(to: &page)
+        return .object(page)
+    }
+
+    /// The embed page's values: the player alone, under the same policy as the landing page.
+    func embed() -> TemplateValue {
+        var page: [String: TemplateValue] = [
+            "title": .text(share.publicTitle), "pageTitle": .text(share.publicTitle), "canonical": .text(canonical),
+            "csp": .text(contentSecurityPolicy()),
+        ]
+        addPlayer(to: &page)
+        return .object(page)
+    }
+
+    private func addPlayer(to page: inout [String: TemplateValue]) {
         let (key, player) = player()
         page[key] = player
-        return .object(page)
+        if let tracks = captionTracks() { page["tracksJSON"] = .text(tracks.serialized(escapeForHTML: true)) }
+    }
+
+    /// The caption tracks `share.js` adds (see there why not as `<track>` elements): their
+    /// languages, labels and defaults, and for a public video their URLs; a private video's
+    /// come from the signed link's `vtt=` parameters, in the same order.
+    func captionTracks() -> JSONValue? {
+        guard playable, video.embedUrl == nil || !isPublic, !video.captions.isEmpty else { return nil }
+        let language = share.locale.prefix { $0 != "-" }.lowercased()
+        return .array(video.captions.enumerated().map { index, caption in
+            .compactObject([
+                ("srclang", .string(caption.locale)), ("label", .string(caption.label)), ("src", isPublic ? .string(caption.src) : nil),
+                ("default", .bool(index == 0 && caption.locale.lowercased().hasPrefix(language))),
+            ])
+        })
     }
 
     /// The player: which of `video`, `privateVideo`, `embed` or `placeholder`, and its values.
@@ -56,17 +89,9 @@ struct PageContext {
             let key = video.status.rawValue
             return ("placeholder", .object(["title": .text(strings["\(key)Title"] ?? ""), "body": .text(strings["\(key)Body"] ?? "")]))
         }
-        let language = share.locale.prefix { $0 != "-" }.lowercased()
-        func isDefault(_ index: Int, _ caption: Caption) -> Bool { index == 0 && caption.locale.lowercased().hasPrefix(language) }
         if !isPublic {
-            // The tracks' languages and labels, without their URLs: the signed link's `vtt=`
-            // parameters bring those, in the same order.
-            let tracks = JSONValue.array(video.captions.enumerated().map { index, caption in
-                .object([("srclang", .string(caption.locale)), ("label", .string(caption.label)), ("default", .bool(isDefault(index, caption)))])
-            })
             return ("privateVideo", .members([
                 "label": .text(label), "mediaBase": .text(channel.mediaBaseURL ?? ""), "fragment": segmentFragment.map(TemplateValue.text),
-                "tracksJSON": video.captions.isEmpty ? nil : .text(tracks.serialized(escapeForHTML: true)),
             ]))
         }
         if let embed = video.embedUrl {
@@ -75,14 +100,8 @@ struct PageContext {
         var sources: [TemplateValue] = []
         if let hls = video.hlsUrl { sources.append(.object(["src": .text(hls + (segmentFragment ?? "")), "type": "application/vnd.apple.mpegurl"])) }
         if let mp4 = video.mp4Url { sources.append(.object(["src": .text(mp4 + (segmentFragment ?? "")), "type": "video/mp4"])) }
-        let captions = video.captions.enumerated().map { index, caption -> TemplateValue in
-            .object(["locale": .text(caption.locale), "label": .text(caption.label), "src": .text(caption.src),
-                     "isDefault": .flag(isDefault(index, caption))])
-        }
-        // Caption tracks on another origin load only through CORS.
         return ("video", .members([
-            "label": .text(label), "sources": .list(sources), "captions": .list(captions), "crossOrigin": .flag(!captions.isEmpty),
-            "poster": video.thumbnailUrl.map(TemplateValue.text),
+            "label": .text(label), "sources": .list(sources), "poster": video.thumbnailUrl.map(TemplateValue.text),
             "width": video.width.map { .text(String(Int($0))) }, "height": video.height.map { .text(String(Int($0))) },
         ]))
     }
@@ -92,21 +111,29 @@ struct PageContext {
         var media = Set<String>()
         var frames = Set<String>()
         var images = Set<String>()
+        var captions = Set<String>()
         if playable {
             if isPublic {
-                for url in [video.hlsUrl, video.mp4Url].compactMap({ $0 }) + video.captions.map(\.src) {
+                for url in [video.hlsUrl, video.mp4Url].compactMap({ $0 }) {
                     if let origin = URLParts.origin(url) { media.insert(origin) }
+                }
+                if video.embedUrl == nil {
+                    for caption in video.captions { if let origin = URLParts.origin(caption.src) { captions.insert(origin) } }
                 }
                 if let embed = video.embedUrl, let origin = URLParts.origin(embed) { frames.insert(origin) }
                 if let poster = video.thumbnailUrl, let origin = URLParts.origin(poster) { images.insert(origin) }
             } else if let base = channel.mediaBaseURL, let origin = URLParts.origin(base) {
                 media.insert(origin)
+                if !video.captions.isEmpty { captions.insert(origin) }
                 // The poster comes signed from the link's fragment.
                 if video.thumbnailUrl?.hasPrefix(base + "/") == true { images.insert(origin) }
             }
         }
         var directives = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'" + Self.list(images)]
+        // Captions are fetched (connect-src) and played from the page's own blob: URLs.
+        if !captions.isEmpty { media.insert("blob:") }
         if !media.isEmpty { directives.append("media-src" + Self.list(media)) }
+        if !captions.isEmpty { directives.append("connect-src" + Self.list(captions)) }
         if !frames.isEmpty { directives.append("frame-src" + Self.list(frames)) }
         directives += ["base-uri 'none'", "form-action 'none'"]
         return directives.joined(separator: "; ")
@@ -119,7 +146,7 @@ struct PageContext {
     func openGraph() -> [(String, String)] {
         var tags: [(String, String)] = [
             ("og:type", isPublic && playable ? "video.other" : "website"), ("og:title", share.publicTitle),
-            ("og:url", canonical), ("og:site_name", channel.siteName), ("og:locale", share.locale.replacing("-", with: "_")),
+            ("og:url", canonical), ("og:site_name", brand.name), ("og:locale", share.locale.replacing("-", with: "_")),
         ]
         if let subtitle = share.publicSubtitle { tags.append(("og:description", subtitle)) }
         guard isPublic else { return tags }
@@ -133,9 +160,10 @@ struct PageContext {
     }
 
     private var ogVideo: (String, String)? {
-        if let mp4 = video.mp4Url { return (mp4, "video/mp4") }
-        if let hls = video.hlsUrl { return (hls, "application/x-mpegURL") }
-        if let embed = video.embedUrl { return (embed, "text/html") }
+        let segment = segmentFragment ?? ""
+        if let mp4 = video.mp4Url { return (mp4 + segment, "video/mp4") }
+        if let hls = video.hlsUrl { return (hls + segment, "application/x-mpegURL") }
+        if video.embedUrl != nil { return (embedPage, "text/html") }
         return nil
     }
 
@@ -145,7 +173,7 @@ struct PageContext {
         if let subtitle = share.publicSubtitle { tags.append(("twitter:description", subtitle)) }
         if isPublic, let poster = video.thumbnailUrl { tags.append(("twitter:image", poster)) }
         if player {
-            tags += [("twitter:player", video.embedUrl ?? canonical), ("twitter:player:width", String(width)), ("twitter:player:height", String(height))]
+            tags += [("twitter:player", embedPage), ("twitter:player:width", String(width)), ("twitter:player:height", String(height))]
         }
         return tags
     }
@@ -163,20 +191,20 @@ struct PageContext {
             ("url", .string(canonical)), ("inLanguage", .string(share.locale)),
             ("thumbnailUrl", isPublic ? video.thumbnailUrl.map(JSONValue.string) : nil),
             ("uploadDate", share.createdAt.map(JSONValue.string)),
-            ("contentUrl", publicMedia ? (video.mp4Url ?? video.hlsUrl).map(JSONValue.string) : nil),
-            ("embedUrl", publicMedia ? .string(video.embedUrl ?? canonical) : nil),
+            ("contentUrl", publicMedia ? (video.mp4Url ?? video.hlsUrl).map { .string($0 + (segmentFragment ?? "")) } : nil),
+            ("embedUrl", publicMedia ? .string(embedPage) : nil),
             ("duration", duration),
             ("width", video.width.map { .number($0) }), ("height", video.height.map { .number($0) }),
         ])
     }
 
-    /// oEmbed 1.0 "video" response: the page itself, framed.
+    /// oEmbed 1.0 "video" response: the embed page, framed.
     func oembed() -> String {
         let title = HTMLEscaping.escape(share.publicTitle)
-        let html = "<iframe src=\"\(HTMLEscaping.escape(canonical))\" width=\"\(width)\" height=\"\(height)\" title=\"\(title)\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen></iframe>"
+        let html = "<iframe src=\"\(HTMLEscaping.escape(embedPage))\" width=\"\(width)\" height=\"\(height)\" title=\"\(title)\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen></iframe>"
         var members: [(String, JSONValue)] = [
             ("version", .string("1.0")), ("type", .string("video")), ("title", .string(share.publicTitle)),
-            ("provider_name", .string(channel.siteName)), ("provider_url", .string(channel.baseURL + "/")),
+            ("provider_name", .string(brand.name)), ("provider_url", .string(channel.baseURL + "/")),
             ("html", .string(html)), ("width", .number(width)), ("height", .number(height)),
         ]
         // oEmbed 1.0: a thumbnail_url comes with both of its dimensions (the video's), or not at all.

@@ -49,14 +49,17 @@ struct RedirectMaps {
     }
 
     /// Security headers on every answer, a year of caching for the content-hashed assets, and
-    /// oEmbed readable from any origin. `frame-ancestors 'none'` keeps the pages and their call
-    /// to action out of other sites' frames (it has no effect in a page's `<meta>` policy).
+    /// oEmbed readable from any origin. `X-Frame-Options: DENY` keeps the landing pages, stubs
+    /// and their call to action out of other sites' frames, and leaves `embed/` pages, two
+    /// segments deep, framable. It is a header of its own, not `frame-ancestors` in the site's
+    /// policy: a `_headers` block cannot take a header back from the `/*` block, and
+    /// `frame-ancestors` has no effect in a page's `<meta>` policy.
     static func headerRules(basePath: String, mediaOrigins: [String]) -> [SiteRoutes.HeaderRule] {
         let sources = mediaOrigins.map { " " + $0 }.joined()
         let policy = [
             "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'\(sources)",
             "media-src\(sources.isEmpty ? " 'none'" : sources)", "frame-src\(sources.isEmpty ? " 'none'" : sources)",
-            "base-uri 'none'", "form-action 'none'", "object-src 'none'", "frame-ancestors 'none'",
+            "base-uri 'none'", "form-action 'none'", "object-src 'none'",
         ].joined(separator: "; ")
         typealias Field = SiteRoutes.Field
         return [
@@ -70,7 +73,9 @@ struct RedirectMaps {
             SiteRoutes.HeaderRule(
                 pattern: "\(basePath)/assets/*", fields: [Field(name: "Cache-Control", value: "public, max-age=31536000, immutable")], onErrors: false),
             SiteRoutes.HeaderRule(pattern: "\(basePath)/oembed/*", fields: [Field(name: "Access-Control-Allow-Origin", value: "*")], onErrors: false),
-        ]
+        ] + ["/:slug", "/:slug/index.html"].map {
+            SiteRoutes.HeaderRule(pattern: basePath + $0, fields: [Field(name: "X-Frame-Options", value: "DENY")], onErrors: true)
+        }
     }
 
     func files() -> [OutputFile] {
@@ -110,11 +115,19 @@ struct RedirectMaps {
     func nginx() -> String {
         let base = routes.basePath
         let notFound = base + SiteRoutes.notFoundPage
-        let security = routes.headers.filter(\.onErrors)
+        let security = routes.siteWide
+        let segments = routes.headers.filter(\.hasPlaceholder)
         func addHeaders(_ rules: [SiteRoutes.HeaderRule], indent: String) -> String {
             rules.flatMap { rule in
                 rule.fields.map { "\(indent)add_header \($0.name) \(nginxQuoted($0.value))\(rule.onErrors ? " always" : "");\n" }
             }.joined()
+        }
+        // A stub's own `index.html` is the exact location that sends its body (the others send
+        // theirs from the locations they reach through `error_page`): it answers with the
+        // headers of the `:name` blocks its path matches, like a static host.
+        func internalStub(_ path: String) -> String {
+            let matching = segments.filter { $0.matches(path) }
+            return "location = \(path) {\n" + addHeaders(security + matching, indent: "    ") + "    internal;\n}\n"
         }
         let place = base.isEmpty ? "the server block whose root is dist/site" : "`location \(base)/ { alias dist/site/; }` in the server block"
         var out = """
@@ -130,6 +143,15 @@ struct RedirectMaps {
         for rule in routes.headers where !rule.onErrors {
             out += "location \(rule.pattern.dropLast()) {\n" + addHeaders(security + [rule], indent: "    ") + "}\n"
         }
+        // `:name` blocks as regular expressions, which nginx tries after exact locations and
+        // before the folders above (whose paths are two segments deep, so never match).
+        for rule in segments {
+            let expression = rule.pattern.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                segment.hasPrefix(":") ? "[^/]+" : segment.replacing(".", with: "\\.")
+            }.joined(separator: "/")
+            let slash = rule.pattern.hasSuffix("/index.html") ? "" : "/?"
+            out += "location ~ ^\(expression)\(slash)$ {\n" + addHeaders(security + [rule], indent: "    ") + "}\n"
+        }
         for folder in SiteRoutes.fileFolders { out += "location = \(base)/\(folder) { return 404; }\n" }
         for file in SiteRoutes.hostFiles { out += "location = \(base)\(file) { return 404; }\n" }
         for rule in routes.rules {
@@ -143,7 +165,7 @@ struct RedirectMaps {
                 out += "location = \(from.dropLast()) { error_page \(status) \(from)index.html; return \(status); }\n"
                 out += "location = \(from) { error_page \(status) \(from)index.html; return \(status); }\n"
                 // Reached only as the error page above; asked for directly, it answers 404.
-                out += "location = \(from)index.html { internal; }\n"
+                out += internalStub(from + "index.html")
             }
         }
         return out

@@ -80,41 +80,44 @@ public struct SiteRenderer: Sendable {
         ManifestBuilder.manifest(site: site, shares: site.shares(in: channel), context: ChannelContext(site: site, channel: channel, templates: templates))
     }
 
-    /// The page, oEmbed document and stubs of one share.
+    /// The page, embed page, oEmbed document and stubs of one share.
     func renderShare(_ share: Share, _ context: ChannelContext) -> [OutputFile] {
         var files: [OutputFile] = []
         let locale = context.locale(share.locale)
         let strings = locale.strings
+        let brand = context.brand(of: share.project)
         if share.status == .enabled {
-            let page = PageContext(share: share, channel: context, strings: strings)
-            files.append(OutputFile(path: "site/\(share.slug)/index.html", bytes: templates.render("page", [locale.base, page.landing()])))
+            let page = PageContext(share: share, channel: context, brand: brand, strings: strings)
+            files.append(OutputFile(path: "site/\(share.slug)/index.html", bytes: templates.render("page", [locale.base, brand.values, page.landing()])))
             if share.video.visibility == .public {
+                files.append(OutputFile(path: "site/embed/\(share.slug)/index.html", bytes: templates.render("embed", [locale.base, brand.values, page.embed()])))
                 files.append(OutputFile(path: "site/oembed/\(share.slug).json", text: page.oembed()))
             }
         } else {
-            let stub = context.stubContext(heading: strings["disabledTitle"], body: strings["disabledBody"])
-            files.append(OutputFile(path: "site/\(share.slug)/index.html", bytes: templates.render("stub", [locale.base, stub])))
+            let stub = context.stubContext(heading: strings["disabledTitle"], body: strings["disabledBody"], brand: brand)
+            files.append(OutputFile(path: "site/\(share.slug)/index.html", bytes: templates.render("stub", [locale.base, brand.values, stub])))
         }
         for previous in share.previousSlugs {
             let path = "site/\(previous.slug)/index.html"
             switch previous.mode {
             case .gone:
-                let stub = context.stubContext(heading: strings["goneTitle"], body: strings["goneBody"])
-                files.append(OutputFile(path: path, bytes: templates.render("stub", [locale.base, stub])))
+                let stub = context.stubContext(heading: strings["goneTitle"], body: strings["goneBody"], brand: brand)
+                files.append(OutputFile(path: path, bytes: templates.render("stub", [locale.base, brand.values, stub])))
             case .redirect:
                 let page = context.stubContext(
-                    heading: strings["redirectTitle"], body: strings["redirectBody"],
+                    heading: strings["redirectTitle"], body: strings["redirectBody"], brand: brand,
                     target: (context.path(of: share.slug), canonical: context.url(of: share.slug)))
-                files.append(OutputFile(path: path, bytes: templates.render("redirect", [locale.base, page])))
+                files.append(OutputFile(path: path, bytes: templates.render("redirect", [locale.base, brand.values, page])))
             }
         }
         return files
     }
 
+    /// In the site's default locale and brand: an unknown path belongs to no project.
     func notFoundPage(_ context: ChannelContext) -> [UInt8] {
         let locale = context.locale(context.defaultLocale)
-        let stub = context.stubContext(heading: locale.strings["notFoundTitle"], body: locale.strings["notFoundBody"])
-        return templates.render("stub", [locale.base, stub])
+        let stub = context.stubContext(heading: locale.strings["notFoundTitle"], body: locale.strings["notFoundBody"], brand: context.siteBrand)
+        return templates.render("stub", [locale.base, context.siteBrand.values, stub])
     }
 }
 
@@ -136,7 +139,11 @@ struct ChannelContext: Sendable {
     let mediaBaseURL: String?
     let cssFile: String
     let jsFile: String
+    /// The built-in assets and every brand's logo and stylesheet, each once, sorted by path.
     let assetFiles: [OutputFile]
+    let siteBrand: BrandContext
+    /// Projects whose brand is not the site's.
+    private let projectBrands: [String: BrandContext]
     private let templates: TemplateSet
     private var locales: [String: Locale]
 
@@ -156,7 +163,17 @@ struct ChannelContext: Sendable {
         }
         cssFile = names["share.css"] ?? "share.css"
         jsFile = names["share.js"] ?? "share.js"
-        assetFiles = files
+        let icon = "\(basePath)/assets/\(names["icon.svg"] ?? "icon.svg")"
+        let siteBrand = BrandContext(site.config.brand, basePath: basePath, defaultIcon: icon)
+        var brands: [String: BrandContext] = [:]
+        for project in site.projects where project.brand != site.config.brand {
+            brands[project.id] = BrandContext(project.brand, basePath: basePath, defaultIcon: icon)
+        }
+        var paths = Set(files.map(\.path))
+        for file in siteBrand.files + brands.values.flatMap(\.files) where paths.insert(file.path).inserted { files.append(file) }
+        assetFiles = files.sorted { $0.path < $1.path }
+        self.siteBrand = siteBrand
+        projectBrands = brands
         self.templates = templates
         // Tags only, without a filtered copy of the channel's shares.
         let tags = Set(site.shares.compactMap { $0.channel == channel ? $0.locale : nil } + [defaultLocale])
@@ -172,6 +189,8 @@ struct ChannelContext: Sendable {
         return "\(name[..<dot]).\(digest)\(name[dot...])"
     }
 
+    func brand(of project: String) -> BrandContext { projectBrands[project] ?? siteBrand }
+
     func path(of slug: String) -> String { "\(basePath)/\(slug)/" }
     func url(of slug: String) -> String { "\(baseURL)/\(slug)/" }
 
@@ -184,10 +203,10 @@ struct ChannelContext: Sendable {
     /// Policy for pages without a player: own stylesheet only.
     static let stubPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 
-    /// The values of a stub or redirect page; `base` supplies the rest.
-    func stubContext(heading: String?, body: String?, target: (path: String, canonical: String)? = nil) -> TemplateValue {
+    /// The values of a stub or redirect page; the locale and the brand supply the rest.
+    func stubContext(heading: String?, body: String?, brand: BrandContext, target: (path: String, canonical: String)? = nil) -> TemplateValue {
         var page: [String: TemplateValue] = [
-            "csp": .text(ChannelContext.stubPolicy), "pageTitle": .text("\(heading ?? "") · \(siteName)"),
+            "csp": .text(ChannelContext.stubPolicy), "pageTitle": .text("\(heading ?? "") · \(brand.name)"),
             "heading": .text(heading ?? ""), "body": .text(body ?? ""),
         ]
         if let target {

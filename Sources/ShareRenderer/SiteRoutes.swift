@@ -19,16 +19,26 @@ public struct SiteRoutes: Sendable, Equatable {
 
     /// A block of `_headers`: the headers of every answer whose path `pattern` matches.
     public struct HeaderRule: Sendable, Equatable {
-        /// A folder's paths (`/assets/*`), or every path (`/*`), under the base URL's path.
+        /// Under the base URL's path: a folder's paths (`/assets/*`), every path (`/*`), or, as
+        /// Netlify and Cloudflare Pages read a `:name` segment, the paths one segment deep
+        /// (`/:slug`, also with a trailing slash) or such a folder's file (`/:slug/index.html`).
         public var pattern: String
         public var fields: [Field]
         /// Whether error answers (404, 410) carry them too. Security headers do; a year of
         /// caching or cross-origin reading of a missing file would be wrong.
         public var onErrors: Bool
 
-        /// Whether `path` lies under the pattern's folder.
+        /// Whether the pattern has a `:name` segment.
+        public var hasPlaceholder: Bool { pattern.contains("/:") }
+
+        /// Whether `path` lies under the pattern's folder, or has the pattern's segments.
         public func matches(_ path: String) -> Bool {
-            path.hasPrefix(pattern.dropLast())
+            guard hasPlaceholder else { return path.hasPrefix(pattern.dropLast()) }
+            let wanted = pattern.split(separator: "/", omittingEmptySubsequences: false)
+            var given = path.split(separator: "/", omittingEmptySubsequences: false)
+            if given.count == wanted.count + 1, given.last == "" { given.removeLast() }
+            guard given.count == wanted.count else { return false }
+            return zip(wanted, given).allSatisfy { wanted, given in wanted.hasPrefix(":") ? !given.isEmpty : wanted == given }
         }
     }
 
@@ -41,8 +51,8 @@ public struct SiteRoutes: Sendable, Equatable {
     public static let notFoundPage = "/404.html"
     /// Files of `site/` that only tell static hosts what to do: never answered as files.
     public static let hostFiles = ["/_redirects", "/_headers"]
-    /// The build's folders of plain files, which have no `index.html`.
-    public static let fileFolders = ["assets", "oembed"]
+    /// The build's folders without an `index.html` of their own.
+    public static let fileFolders = ["assets", "embed", "oembed"]
 
     /// The base URL's path ("" or e.g. `/watch`).
     public let basePath: String
@@ -88,6 +98,9 @@ public struct SiteRoutes: Sendable, Equatable {
     public func fields(for path: String, status: Int) -> [Field] {
         headers.filter { $0.matches(path) && ($0.onErrors || status < 400) }.flatMap(\.fields)
     }
+
+    /// The headers every answer carries (the `/*` block's).
+    public var siteWide: [HeaderRule] { headers.filter { $0.pattern == basePath + "/*" } }
 
     /// A decoded path without the base URL's path (starting with `/`), or nil outside it.
     private func relative(_ path: String) -> String? {

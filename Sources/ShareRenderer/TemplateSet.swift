@@ -5,7 +5,7 @@ import ShareModel
 /// in the binary, each replaced by the site's own `templates/<same path>` when present.
 public struct TemplateSet: Sendable {
     public static let directory = "templates"
-    static let pageTemplates = ["page", "stub", "redirect"]
+    static let pageTemplates = ["page", "embed", "stub", "redirect"]
 
     let library: TemplateLibrary
     /// Asset file name (e.g. `share.css`) to contents.

@@ -3,7 +3,8 @@ import ShareModel
 
 /// Rules for `sharegen.json`; a missing file means all defaults.
 enum ConfigRules {
-    static let topKeys = ["channels", "defaultLocale", "siteName", "signing"]
+    /// `brand` is read by `BrandRules`, once the root's `assets/` are loaded.
+    static let topKeys = ["channels", "defaultLocale", "siteName", "signing", "brand"]
     static let signingKeys = ["endpoint", "mediaBaseURL", "defaultTTLSeconds", "maxTTLSeconds"]
 
     static func validate(_ document: SourceDocument?, into diagnostics: inout [Diagnostic]) -> SiteConfig {

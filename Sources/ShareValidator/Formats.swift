@@ -3,7 +3,7 @@ import ShareModel
 /// Syntax checks for the value formats of SPEC §2. Each returns a reason when the
 /// value is not acceptable, so messages can say what exactly is wrong.
 public enum Formats {
-    public static let reservedSlugs: Set<String> = ["assets", "oembed", "healthz", "static", "media"]
+    public static let reservedSlugs: Set<String> = ["assets", "embed", "oembed", "healthz", "static", "media"]
 
     /// `^[a-z0-9][a-z0-9-]{2,62}[a-z0-9]$`
     public static func slugProblem(_ slug: String) -> String? {

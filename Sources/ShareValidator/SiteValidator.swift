@@ -98,16 +98,20 @@ public struct SiteValidator: Sendable {
         oneCheckedPass: (config: SiteConfig, diagnostics: [Diagnostic], outcomes: [String: ShareOutcomes.Entry])?
     ) -> (result: ValidationResult, memo: ValidationMemo) {
         var diagnostics = loaded.diagnostics
-        let config: SiteConfig
+        var checkedConfig: SiteConfig
         if let oneCheckedPass {
-            config = oneCheckedPass.config
+            checkedConfig = oneCheckedPass.config
             diagnostics += oneCheckedPass.diagnostics
         } else {
-            config = ConfigRules.validate(loaded.config, into: &diagnostics)
+            checkedConfig = ConfigRules.validate(loaded.config, into: &diagnostics)
         }
         let remember = oneCheckedPass == nil
-        let memo = memo?.config == config ? memo : nil
-        var next = ValidationMemo(config: config)
+        let memo = memo?.config == checkedConfig ? memo : nil
+        var next = ValidationMemo(config: checkedConfig)
+        // No share rule reads the brand: the memo's configuration goes without it.
+        checkedConfig.brand = BrandRules.siteBrand(loaded, name: checkedConfig.siteName, into: &diagnostics)
+        let config = checkedConfig
+        let siteBrand = config.brand
 
         var projects: [Project] = []
         var credentials: [CheckedCredential] = []
@@ -119,14 +123,14 @@ public struct SiteValidator: Sendable {
                     "project.id", "project folder \"\(project.id)\" must match [a-z0-9][a-z0-9-]{0,62} or be a UUID",
                     at: SourceLocation(file: project.path)))
             }
-            let name = projectName(project, into: &found)
+            let (name, brand) = projectFile(project, siteBrand: siteBrand, into: &found)
             let credentials = project.credentials.map { document in
                 memo?.recall(\.credentials, document, project: project.id) ?? {
                     var found: [Diagnostic] = []
                     return (CredentialRules.validate(document, project: project.id, into: &found), found)
                 }()
             }
-            return (Project(id: project.id, name: name), found, credentials)
+            return (Project(id: project.id, name: name ?? project.id, brand: brand), found, credentials)
         }
         for (loadedProject, (project, found, checked)) in zip(loaded.projects, checkedProjects) {
             projects.append(project)
@@ -196,19 +200,25 @@ public struct SiteValidator: Sendable {
         return (share, diagnostics)
     }
 
-    private func projectName(_ project: LoadedProject, into diagnostics: inout [Diagnostic]) -> String {
+    /// The project's name (nil when `project.json` gives none) and its brand: the site's
+    /// with the project's keys, named after the project or else the site.
+    private func projectFile(_ project: LoadedProject, siteBrand: Brand, into diagnostics: inout [Diagnostic]) -> (String?, Brand) {
         guard let document = project.projectFile, let value = document.value,
               var reader = FieldReader(file: document.path, value: value, what: "project.json", diagnostics: &diagnostics) else {
-            return project.id
+            return (nil, siteBrand)
         }
         defer { reader.flush(into: &diagnostics) }
-        reader.rejectUnknownKeys(["name"], in: "project.json")
-        guard let (name, position) = reader.string("name") else { return project.id }
-        if name.trimmingWhitespace.isEmpty || name.count > 120 {
-            reader.error("project.name", "project name must be 1 to 120 characters", at: position)
-            return project.id
+        reader.rejectUnknownKeys(["name", "brand"], in: "project.json")
+        let keys = BrandRules.read(document, assets: project.assets, folder: joinPath(project.path, SiteLoader.assetsDirectory), into: &reader.diagnostics)
+        var name: String?
+        if let (text, position) = reader.string("name") {
+            if text.trimmingWhitespace.isEmpty || text.count > 120 {
+                reader.error("project.name", "project name must be 1 to 120 characters", at: position)
+            } else {
+                name = text
+            }
         }
-        return name
+        return (name, (keys ?? BrandRules.Keys()).applied(to: siteBrand, name: name ?? siteBrand.name))
     }
 }
 
