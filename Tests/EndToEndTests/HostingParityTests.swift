@@ -32,11 +32,11 @@ struct HostingParityTests {
     static let disabled = "dz5tq2mx7kpl4wab"
     static let gone = "gn3kq7mx5zpl2tcw"
 
-    /// The site's `_headers` policy: its own scripts and styles, the media origins of its
-    /// shares and of `signing.mediaBaseURL`, and no framing by other sites.
+    /// The site's `_headers` policy: its own scripts and styles, and the media origins of its
+    /// shares and of `signing.mediaBaseURL`.
     static let policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https://cdn.example.com https://media.example.com; "
         + "media-src https://cdn.example.com https://media.example.com; frame-src https://cdn.example.com https://media.example.com; "
-        + "base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'"
+        + "base-uri 'none'; form-action 'none'; object-src 'none'"
 
     static func security(policy: String) -> [String: String] {
         [
@@ -53,6 +53,11 @@ struct HostingParityTests {
             Row(path: "\(base)/\(page)/", status: 200, body: "/\(page)/index.html"),
             Row(path: "\(base)/\(page)/index.html", status: 200, body: "/\(page)/index.html"),
             Row(path: "\(base)/\(page)", status: 301, location: "\(base)/\(page)/"),
+            Row(path: "\(base)/embed/\(page)/", status: 200, body: "/embed/\(page)/index.html"),
+            Row(path: "\(base)/embed/\(page)/index.html", status: 200, body: "/embed/\(page)/index.html"),
+            Row(path: "\(base)/embed/\(page)", status: 301, location: "\(base)/embed/\(page)/"),
+            Row(path: "\(base)/embed/", status: 404, body: notFound),
+            Row(path: "\(base)/embed", status: 404, body: notFound),
             Row(path: "\(base)/\(page)?\(campaign)", status: 301, location: "\(base)/\(page)/?\(campaign)"),
             Row(path: "\(base)/\(redirected)/?\(campaign)", status: 301, location: "\(base)/\(page)/?\(campaign)"),
             Row(path: "\(base)/\(redirected)", status: 301, location: "\(base)/\(page)/"),
@@ -108,6 +113,9 @@ struct HostingParityTests {
                 #expect(answer.status == row.status, "\(host) \(row)")
                 #expect(answer.location == row.location, "\(host) \(row)")
                 for (name, value) in expected { #expect(answer.headers[name] == value, "\(host) \(row): \(name)") }
+                if row.status != 301 {
+                    #expect(answer.headers["x-frame-options"] == Self.frameOptions(row, basePath: basePath, nginx: host.hasPrefix("nginx")), "\(host) \(row)")
+                }
                 if let file = row.body { #expect(answer.body == site[String(file.dropFirst())], "\(host) \(row): body") }
                 if host.hasPrefix("nginx"), row.status >= 400 {
                     // A missing file is neither cached for a year nor readable cross-origin.
@@ -125,6 +133,9 @@ struct HostingParityTests {
                 #expect(answer.status == row.status, "serve \(row)")
                 #expect(answer.location == row.location, "serve \(row)")
                 for (name, value) in expected { #expect(answer.headers[name] == value, "serve \(row): \(name)") }
+                if row.status != 301 {
+                    #expect(answer.headers["x-frame-options"] == Self.frameOptions(row, basePath: basePath, nginx: false), "serve \(row)")
+                }
                 guard let file = row.body, let bytes = site[String(file.dropFirst())] else { continue }
                 // HTML comes with the preview's reload script and policy, and nothing else changed.
                 if file.hasSuffix(".html") {
@@ -135,6 +146,17 @@ struct HostingParityTests {
                 }
             }
         }
+    }
+
+    /// `X-Frame-Options: DENY` on the paths one segment deep (`/<slug>`, `/<slug>/`,
+    /// `/<slug>/index.html`: pages, stubs, `/404.html`), never on `/embed/<slug>/`, which other
+    /// sites frame. nginx answers every 404 with `404.html` from its own location, so its 404
+    /// answers carry it whatever the path.
+    static func frameOptions(_ row: Row, basePath: String, nginx: Bool) -> String? {
+        let path = split(row.path).path.dropFirst(basePath.count)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let oneDeep = segments.count == 1 || (segments.count == 2 && segments[1] == "index.html" && !path.hasSuffix("/"))
+        return oneDeep || (nginx && row.status >= 400) ? "DENY" : nil
     }
 
     /// `dist/site` as the README has it published on Netlify: at the root, or under a base

@@ -285,7 +285,7 @@ struct IncrementalBuildTests {
         #expect(!first.isEmpty, "the replaced tree is kept")
         let before = try tree(output)
         let patched = try editAndBuild()
-        #expect(patched.report.written <= 3, "only the share's page, its oEmbed document and the manifest: \(patched.report)")
+        #expect(patched.report.written <= 4, "only the share's page, its embed page, its oEmbed document and the manifest: \(patched.report)")
         #expect(patched.recalledShareFiles == patched.shareFiles - 1, "only the edited file is parsed and checked again")
         #expect(try tree(standby) == before, "the standby is the output before")
 

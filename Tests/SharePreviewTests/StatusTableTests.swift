@@ -68,12 +68,13 @@ struct StatusTableTests {
         defer { site.remove() }
         let output = try Self.built(site)
         let assets = output.files.keys.filter { $0.hasPrefix("site/assets/") || $0.hasPrefix("site/oembed/") }
-        #expect(assets.count == 3)
+        #expect(assets.count == 4)
         try await withPreview(site) { client in
             for file in assets {
                 let response = try await client.execute(uri: String(file.dropFirst("site".count)), method: .get)
                 #expect(response.status == .ok, "\(file)")
-                let type = file.hasSuffix(".css") ? "text/css; charset=utf-8" : file.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "application/json"
+                let type = file.hasSuffix(".css") ? "text/css; charset=utf-8" : file.hasSuffix(".js") ? "text/javascript; charset=utf-8"
+                    : file.hasSuffix(".svg") ? "image/svg+xml" : "application/json"
                 #expect(response.headers[.contentType] == type, "\(file)")
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
                 #expect(Array(response.body.readableBytesView) == output.files[file], "\(file)")

@@ -101,12 +101,29 @@ struct RendererTests {
         let page = try #require(files["site/abcd2345efgh6723/index.html"])
         #expect(!page.contains("/a/b/"))
         // The tracks' languages and labels, for share.js to pair with the link's signed `vtt=` URLs.
-        #expect(page.contains(#"<script type="application/json" id="private-tracks">[{"srclang":"en","label":"English \u003cCC\u003e","default":true}]</script>"#))
+        #expect(page.contains(#"<script type="application/json" id="caption-tracks">[{"srclang":"en","label":"English \u003cCC\u003e","default":true}]</script>"#))
+        // The captions are fetched and played from blob: URLs: the video itself never needs CORS.
+        #expect(!page.contains("crossorigin"))
+        #expect(page.contains("media-src blob: https://media.example.com; connect-src https://media.example.com;"))
+        #expect(files["site/embed/abcd2345efgh6723/index.html"] == nil, "private shares have no embed page")
         #expect(page.contains("img-src &#39;self&#39; https://media.example.com;"))
         #expect(page.contains("data-media-base=\"https://media.example.com\""))
         #expect(page.contains("id=\"private-notice\""))
         #expect(files["site/oembed/abcd2345efgh6723.json"] == nil, "private shares have no oEmbed")
-        #expect(page.contains("media-src https://media.example.com"))
+        #expect(page.contains("media-src blob: https://media.example.com"))
+    }
+
+    @Test("a public share's captions come as tracks for share.js, the video without crossorigin")
+    func publicCaptions() throws {
+        let video = #""id": "v1", "mp4Url": "https://media.example.com/v.mp4", "thumbnailUrl": "https://img.example.com/p.jpg", "captions": [{"locale": "en", "label": "English", "src": "https://subs.example.com/en.vtt"}, {"locale": "de", "label": "Deutsch", "src": "https://subs.example.com/de.vtt"}]"#
+        let files = try render(["a.json": share("", video: video)])
+        for path in ["site/abcd2345efgh6723/index.html", "site/embed/abcd2345efgh6723/index.html"] {
+            let page = try #require(files[path])
+            #expect(!page.contains("crossorigin") && !page.contains("<track"), "\(path)")
+            #expect(page.contains(#"id="caption-tracks">[{"srclang":"en","label":"English","src":"https://subs.example.com/en.vtt","default":true},{"srclang":"de","label":"Deutsch","src":"https://subs.example.com/de.vtt","default":false}]</script>"#), "\(path)")
+            #expect(page.contains("img-src &#39;self&#39; https://img.example.com; media-src blob: https://media.example.com; connect-src https://subs.example.com;"), "\(path)")
+            #expect(page.contains(#"poster="https://img.example.com/p.jpg""#), "\(path)")
+        }
     }
 
     @Test("redirect rotations all lead to the current slug: no chains")
@@ -157,8 +174,8 @@ struct RendererTests {
     func hashedAssets() throws {
         let files = try render(["a.json": share("")])
         let assets = files.keys.filter { $0.hasPrefix("site/assets/") }.sorted()
-        #expect(assets.count == 2)
-        #expect(assets.allSatisfy { $0.range(of: #"share\.[0-9a-f]{10}\.(css|js)$"#, options: .regularExpression) != nil })
+        #expect(assets.count == 3)
+        #expect(assets.allSatisfy { $0.range(of: #"(share\.[0-9a-f]{10}\.(css|js)|icon\.[0-9a-f]{10}\.svg)$"#, options: .regularExpression) != nil })
     }
 
     @Test("manifest entries copied from the last build's manifest give the manifest a full render gives")
@@ -266,10 +283,14 @@ struct RendererTests {
             let context = ChannelContext(site: site, channel: share.channel, templates: templates)
             let locale = context.locale(share.locale)
             provided.formUnion(names(locale.base))
-            provided.formUnion(names(PageContext(share: share, channel: context, strings: locale.strings).landing()))
-            provided.formUnion(names(context.stubContext(heading: "h", body: "b", target: ("/x/", "https://example.com/x/"))))
+            let brand = context.brand(of: share.project)
+            let page = PageContext(share: share, channel: context, brand: brand, strings: locale.strings)
+            provided.formUnion(names(brand.values))
+            provided.formUnion(names(page.landing()))
+            provided.formUnion(names(page.embed()))
+            provided.formUnion(names(context.stubContext(heading: "h", body: "b", brand: brand, target: ("/x/", "https://example.com/x/"))))
         }
-        #expect(provided.isSuperset(of: ["video", "privateVideo", "embed", "placeholder", "personalizationJSON", "target"]))
+        #expect(provided.isSuperset(of: ["video", "privateVideo", "embed", "placeholder", "personalizationJSON", "target", "brand", "icon"]))
 
         let readme = try String(contentsOfFile: Tools.repository + "/README.md", encoding: .utf8)
         let section = try #require(readme.components(separatedBy: "### Template variables").dropFirst().first?.components(separatedBy: "\n#").first)

@@ -76,7 +76,7 @@ struct HappyPathTests {
         let site = result.site
         #expect(site.config.siteName == "Example Bank")
         #expect(site.config.signing.defaultTTLSeconds == 120 && site.config.signing.maxTTLSeconds == 3600)
-        #expect(site.projects == [Project(id: "acme", name: "Acme Retail"), Project(id: "beta", name: "beta")])
+        #expect(site.projects == [Project(id: "acme", name: "Acme Retail"), Project(id: "beta", name: "beta", brand: Brand(name: "Example Bank"))])
         #expect(site.shares.map(\.slug) == ["d3v5h7j9k2m4n6p8", "h4k7m2p9q3r8t5w6", "s6t7u8v9w2x3y4z5"])
         #expect(site.shares(in: .PROD).count == 2)
 
