@@ -362,4 +362,70 @@ struct RendererTests {
         #expect(http.contains(#"<meta property="og:video" content="http://127.0.0.1:9000/v.mp4">"#))
         #expect(!http.contains("og:video:secure_url"))
     }
+
+    @Test("the embed page is the player alone, under the landing page's policy; oEmbed html and twitter:player frame it")
+    func embedPage() throws {
+        let video = #""id": "v1", "mp4Url": "https://cdn.example.com/v.mp4", "hlsUrl": "https://cdn.example.com/v/index.m3u8", "thumbnailUrl": "https://img.example.com/p.jpg", "width": 640, "height": 360"#
+        let files = try render(["a.json": share(#""ctaLabel": "Buy", "ctaUrl": "https://shop.example.com/", "description": "About *it*","#, video: video)])
+        let page = try #require(files["site/abcd2345efgh6723/index.html"])
+        let embed = try #require(files["site/embed/abcd2345efgh6723/index.html"])
+        let policy = try #require(page.firstMatch(of: /http-equiv="Content-Security-Policy" content="([^"]*)"/)?.1)
+        #expect(embed.contains("content=\"\(policy)\""))
+        #expect(embed.contains(#"<html lang="en-US" dir="ltr" class="embed">"#))
+        #expect(embed.contains(#"<source src="https://cdn.example.com/v/index.m3u8" type="application/vnd.apple.mpegurl">"#))
+        #expect(embed.contains(#"<link rel="canonical" href="https://watch.example.com/abcd2345efgh6723/">"#))
+        for absent in ["Buy", "About", "masthead", "brand-footer", "og:", "twitter:"] { #expect(!embed.contains(absent), "\(absent)") }
+        #expect(page.contains(#"<meta name="twitter:player" content="https://watch.example.com/embed/abcd2345efgh6723/">"#))
+        let document = try #require(files["site/oembed/abcd2345efgh6723.json"])
+        let oembed = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
+        #expect(oembed["html"] as? String == #"<iframe src="https://watch.example.com/embed/abcd2345efgh6723/" width="640" height="360" title="T" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>"#)
+        #expect(try jsonLD(share("", video: video))?["embedUrl"] as? String == "https://watch.example.com/embed/abcd2345efgh6723/")
+        // A share whose video is not completed still has its embed page: the placeholder, framable.
+        let pending = try render(["a.json": share("", video: #""id": "v1", "status": "processing""#)])
+        let placeholder = try #require(pending["site/embed/abcd2345efgh6723/index.html"])
+        #expect(placeholder.contains(#"<div class="placeholder" role="status">"#))
+    }
+
+    @Test("a segment share's media links name the segment, next to its duration")
+    func segmentMedia() throws {
+        let video = #""id": "v1", "mp4Url": "https://cdn.example.com/v.mp4", "durationSeconds": 540, "segment": {"start": 30, "end": 90}"#
+        let ld = try #require(try jsonLD(share("", video: video)))
+        #expect(ld["duration"] as? String == "PT60S")
+        #expect(ld["contentUrl"] as? String == "https://cdn.example.com/v.mp4#t=30,90")
+        let page = try #require(try render(["a.json": share("", video: video)])["site/abcd2345efgh6723/index.html"])
+        #expect(page.contains(#"<meta property="og:video" content="https://cdn.example.com/v.mp4#t=30,90">"#))
+        #expect(page.contains(#"<source src="https://cdn.example.com/v.mp4#t=30,90" type="video/mp4">"#))
+    }
+
+    @Test("every page shows its project's brand; the 404 page the site's, with homeUrl as the way onward")
+    func brandedPages() throws {
+        let (site, templates) = try load([
+            "a.json": share(#""status": "Disabled","#),
+            "b.json": #"{"channel": "PROD", "slug": "bcde2345efgh6723", "publicTitle": "T", "previousSlugs": [{"slug": "oldb2345efgh6723", "rotatedAt": "2024-01-01T00:00:00Z", "rotatedBy": "a@example.com", "mode": "gone"}], "video": {"id": "v2", "visibility": "private", "mp4Url": "https://media.example.com/v.mp4"}}"#,
+        ], files: [
+            "content/p/project.json": ##"{"name": "Acme & Sons", "brand": {"logo": "logo.svg", "color": "#0a4cc2", "homeUrl": "https://acme.example.com/", "footer": "Member *FDIC*.", "links": [{"label": "Privacy", "url": "https://acme.example.com/privacy"}]}}"##,
+            "content/p/assets/logo.svg": #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"#,
+        ])
+        let files = Dictionary(uniqueKeysWithValues: SiteRenderer(templates: templates).render(site, channel: .PROD).files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+        let logo = try #require(files.keys.first { $0.hasPrefix("site/assets/logo.") && $0.hasSuffix(".svg") })
+        let css = try #require(files.keys.first { $0.hasPrefix("site/assets/brand.") })
+        #expect(files[css] == ":root { --brand: #0a4cc2; --brand-strong: #083c9b; }\n")
+        for path in ["site/abcd2345efgh6723/index.html", "site/bcde2345efgh6723/index.html", "site/oldb2345efgh6723/index.html"] {
+            let page = try #require(files[path])
+            #expect(page.contains(#"<span class="brand-name">Acme &amp; Sons</span>"#), "\(path)")
+            #expect(page.contains("<img class=\"logo\" src=\"/\(logo.dropFirst(5))\" alt=\"\" height=\"36\">"), "\(path)")
+            #expect(page.contains("<link rel=\"icon\" href=\"/\(logo.dropFirst(5))\" type=\"image/svg+xml\">"), "\(path)")
+            #expect(page.contains("<link rel=\"stylesheet\" href=\"/\(css.dropFirst(5))\">"), "\(path)")
+            #expect(page.contains("<p>Member <em>FDIC</em>.</p>"), "\(path)")
+            #expect(page.contains(#"<li><a href="https://acme.example.com/privacy" rel="noopener noreferrer">Privacy</a></li>"#), "\(path)")
+        }
+        for stub in ["site/abcd2345efgh6723/index.html", "site/oldb2345efgh6723/index.html"] {
+            let page = try #require(files[stub])
+            #expect(page.contains(#"<p class="cta"><a class="button" href="https://acme.example.com/" rel="noopener noreferrer">Go to the website</a></p>"#))
+        }
+        let notFound = try #require(files["site/404.html"])
+        #expect(notFound.contains(#"<span class="brand-name">sharegen</span>"#) && !notFound.contains("Acme"))
+        #expect(notFound.contains(#"<link rel="icon" href="/assets/icon."#))
+        #expect(!notFound.contains(#"class="cta""#), "no homeUrl in the site's brand: no button")
+    }
 }
