@@ -58,6 +58,8 @@ public struct SiteBuild: Sendable {
     struct Prepared {
         var shareDigests: [String: UInt64]
         var configDigest: UInt64
+        /// Of every `project.json` and brand asset: a brand shows on all of its project's pages.
+        var brandDigest: UInt64
         var validation: ValidationResult
         var templates: TemplateSet
         var diagnostics: [Diagnostic]
@@ -93,7 +95,7 @@ public struct SiteBuild: Sendable {
             return .failure(.invalid(diagnostics.sortedForOutput()))
         }
         return .success(Prepared(
-            shareDigests: loaded.shareDigests, configDigest: loaded.config?.digest ?? 0, validation: validation, templates: templates,
+            shareDigests: loaded.shareDigests, configDigest: loaded.config?.digest ?? 0, brandDigest: loaded.brandDigest, validation: validation, templates: templates,
             diagnostics: diagnostics))
     }
 
@@ -487,7 +489,7 @@ public struct SiteBuild: Sendable {
 extension SiteBuild.Prepared {
     /// What every rendered file depends on besides its own share.
     func globalKey(channel: Channel) -> UInt64 {
-        var text = "\(BuildCache.tool)\n\(channel.rawValue)\n\(configDigest)\n"
+        var text = "\(BuildCache.tool)\n\(channel.rawValue)\n\(configDigest)\n\(brandDigest)\n"
         for (path, source) in templates.sources.sorted(by: { $0.key < $1.key }) {
             text += "\(path)\n\(fnv1a(Array(source.utf8)))\n"
         }
@@ -496,6 +498,12 @@ extension SiteBuild.Prepared {
 }
 
 extension LoadedSite {
+    /// One digest of the paths and bytes of every `project.json` and `assets/` file.
+    var brandDigest: UInt64 {
+        let documents = assets + projects.flatMap { project in (project.projectFile.map { [$0] } ?? []) + project.assets }
+        return fnv1a(Array(documents.map { "\($0.path)\n\($0.digest)\n" }.joined().utf8))
+    }
+
     /// The digest of every share file's bytes, by path.
     var shareDigests: [String: UInt64] {
         Dictionary(uniqueKeysWithValues: projects.flatMap(\.shares).map { ($0.path, $0.digest) })

@@ -385,4 +385,30 @@ struct IncrementalBuildTests {
         try FileManager.default.removeItem(atPath: site + "/sharegen.json")
         try buildAndCompare("sharegen.json removed")
     }
+
+    @Test("a brand edit (project.json, a logo's bytes, the site's assets/ appearing) rebuilds every page it shows on")
+    func brandEdits() throws {
+        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let site = work + "/site", output = work + "/dist"
+        try write(#"{"channel": "PROD", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Only", "video": {"id": "v", "mp4Url": "https://cdn.example.com/v.mp4"}}"#,
+                  to: site + "/content/p/shares/s.json")
+        func buildAndCompare(_ what: String) throws {
+            try buildExpectingClean(site, into: output, work: work, what, later: true)
+        }
+        let logo = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"#
+        try buildAndCompare("no brand")
+        try write(logo, to: site + "/content/p/assets/logo.svg")
+        try write(#"{"name": "Acme", "brand": {"logo": "logo.svg"}}"#, to: site + "/content/p/project.json")
+        try buildAndCompare("project.json and a logo added")
+        try write(logo.replacingOccurrences(of: "0 0 1 1", with: "0 0 2 2"), to: site + "/content/p/assets/logo.svg")
+        try buildAndCompare("the logo's bytes changed")
+        #expect(try tree(output).keys.contains { $0.hasPrefix("site/assets/logo.") }, "the logo is published")
+        try write(#"{"brand": {"logo": "site.svg", "footer": "Site"}}"#, to: site + "/sharegen.json")
+        try write(#"{"name": "Acme"}"#, to: site + "/content/p/project.json")
+        try write(logo, to: site + "/assets/site.svg")
+        try buildAndCompare("the site's brand and assets/ added")
+        try write(logo + " ", to: site + "/assets/site.svg")
+        try buildAndCompare("the site's logo changed")
+    }
 }
