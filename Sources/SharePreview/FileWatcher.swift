@@ -23,15 +23,15 @@ public enum SiteChanges: Sendable, Equatable {
     }
 }
 
-/// Watches a site's inputs with inotify — `sharegen.json`, and every folder under `content/`
-/// and `templates/`, adding watches as folders appear — and reports what changed once events
+/// Watches a site's inputs with inotify — `sharegen.json`, and every folder under `content/`,
+/// `templates/` and `assets/` (the site brand's logo), adding watches as folders appear — and reports what changed once events
 /// have been quiet for a moment, so that an editor's burst of writes and renames becomes one
 /// rebuild. Blocks in `poll` on its own thread between events: nothing is polled on a timer.
 final class FileWatcher: Sendable {
     /// Top-level names the site reads; events for anything else in the root are ignored.
-    static let watchedNames: Set<String> = ["sharegen.json", "content", "templates"]
+    static let watchedNames: Set<String> = ["sharegen.json", "content", "templates", "assets"]
     /// Folders watched recursively.
-    static let trees = ["content", "templates"]
+    static let trees = ["content", "templates", "assets"]
     /// Writes, creations, deletions and renames; not attribute changes such as `touch`.
     static let mask = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY)
 
