@@ -58,7 +58,9 @@ struct RedirectMaps {
         let sources = mediaOrigins.map { " " + $0 }.joined()
         let policy = [
             "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'\(sources)",
-            "media-src\(sources.isEmpty ? " 'none'" : sources)", "frame-src\(sources.isEmpty ? " 'none'" : sources)",
+            // Captions are fetched by share.js and played from blob: URLs (see PageContext).
+            "media-src\(sources.isEmpty ? " 'none'" : sources + " blob:")", "connect-src\(sources.isEmpty ? " 'none'" : sources)",
+            "frame-src\(sources.isEmpty ? " 'none'" : sources)",
             "base-uri 'none'", "form-action 'none'", "object-src 'none'",
         ].joined(separator: "; ")
         typealias Field = SiteRoutes.Field

@@ -35,7 +35,8 @@ struct HostingParityTests {
     /// The site's `_headers` policy: its own scripts and styles, and the media origins of its
     /// shares and of `signing.mediaBaseURL`.
     static let policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https://cdn.example.com https://media.example.com; "
-        + "media-src https://cdn.example.com https://media.example.com; frame-src https://cdn.example.com https://media.example.com; "
+        + "media-src https://cdn.example.com https://media.example.com blob:; connect-src https://cdn.example.com https://media.example.com; "
+        + "frame-src https://cdn.example.com https://media.example.com; "
         + "base-uri 'none'; form-action 'none'; object-src 'none'"
 
     static func security(policy: String) -> [String: String] {
@@ -126,7 +127,8 @@ struct HostingParityTests {
 
         try await Self.withServe(root: root) { serve in
             for row in rows {
-                var expected = Self.security(policy: Self.policy + "; connect-src 'self'").merging(row.extra) { _, extra in extra }
+                let policy = Self.policy.replacing("connect-src https://cdn.example.com https://media.example.com", with: "connect-src https://cdn.example.com https://media.example.com 'self'")
+                var expected = Self.security(policy: policy).merging(row.extra) { _, extra in extra }
                 // The preview caches nothing, so that a reload shows the new build.
                 expected["cache-control"] = "no-store"
                 let answer = try await Self.get(serve + row.path)
