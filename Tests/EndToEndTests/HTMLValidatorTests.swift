@@ -16,6 +16,11 @@ struct HTMLValidatorTests {
         try Support.build(Support.fixtureSite, into: directory + "/fixture")
         let pages = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { $0.hasSuffix(".html") }
         #expect(pages.count >= 20)
+        // Every page kind, branded: landing pages, embed pages, stubs and redirects, 404.
+        #expect(pages.contains { $0.contains("/embed/") } && pages.contains { $0.hasSuffix("site/404.html") })
+        let stubs = try pages.filter { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8).contains("class=\"share notice\"") }
+        #expect(stubs.count >= 5)
+        #expect(try stubs.allSatisfy { try String(contentsOfFile: directory + "/" + $0, encoding: .utf8).contains("class=\"brand-footer\"") })
         let result = try Support.run(validator, ["--root", directory, "--match", "*.html", "--log", "INFO"])
         #expect(result.status == 0, "Nu checker reported errors:\n\(result.output)")
     }
