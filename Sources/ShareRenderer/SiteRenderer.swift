@@ -172,8 +172,8 @@ struct ChannelContext: Sendable {
         return "\(name[..<dot]).\(digest)\(name[dot...])"
     }
 
-    func path(of slug: String) -> String { "\(basePath)/\(slug)/" }
-    func url(of slug: String) -> String { "\(baseURL)/\(slug)/" }
+    func path(of slug: String) -> String { SiteConfig.page(of: slug, under: basePath) }
+    func url(of slug: String) -> String { SiteConfig.page(of: slug, under: baseURL) }
 
     /// Page direction from the locale's language: right-to-left for ar, he, fa, ur.
     static func direction(_ locale: String) -> String {
