@@ -78,7 +78,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["ShareModel"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
@@ -124,7 +124,7 @@ let package = Package(
             exclude: ["live_reload_check.py"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "HardeningTests",
             dependencies: ["ShareBuild", "ShareLoader", "ShareValidator", "ShareModel", "TestSupport"],

@@ -145,7 +145,7 @@ private struct Comparison {
     }
 
     private func summary(_ share: Share, in version: SiteVersion) -> ShareSummary {
-        ShareSummary(share, url: version.site.url(of: share.slug, in: share.channel))
+        ShareSummary(share, url: version.site.config.pageURL(of: share.slug, in: share.channel))
     }
 
     /// Every URL of the channel that answered something at the ref and answers otherwise now.
@@ -156,7 +156,7 @@ private struct Comparison {
             let now = after[slug] ?? .unknown
             if now != answer {
                 report.urlChanges.append(URLChange(
-                    channel: channel, slug: slug, url: base.site.url(of: slug, in: channel), before: answer, after: now))
+                    channel: channel, slug: slug, url: base.site.config.pageURL(of: slug, in: channel), before: answer, after: now))
             }
         }
     }
@@ -165,7 +165,7 @@ private struct Comparison {
         report.shareChanges.append(ShareChange(kind: .removed, share: summary(share, in: base)))
         guard !options.allowRemoval else { return }
         let consequence = share.status == .enabled
-            ? "its page \(base.site.url(of: share.slug, in: share.channel)) would answer 404 instead of 200"
+            ? "its page \(base.site.config.pageURL(of: share.slug, in: share.channel)) would answer 404 instead of 200"
             : "its slugs would be forgotten, answer 404 and become free for reuse"
         report.diagnostics.append(.error(
             "diff.share-removed",
@@ -187,14 +187,14 @@ private struct Comparison {
             let to = index + 1 < new.previousSlugs.count ? new.previousSlugs[index + 1].slug : new.slug
             report.rotations.append(SlugRotation(
                 share: share, from: previous.slug, to: to, mode: previous.mode,
-                fromURL: head.site.url(of: previous.slug, in: new.channel), toURL: head.site.url(of: to, in: new.channel)))
+                fromURL: head.site.config.pageURL(of: previous.slug, in: new.channel), toURL: head.site.config.pageURL(of: to, in: new.channel)))
         }
         if old.slug != new.slug, !new.previousSlugs.contains(where: { $0.slug == old.slug }) {
             // Edited by hand instead of rotated: the old URL would be forgotten and its slug free for reuse.
             report.fieldChanges.append(FieldChange(share: share, field: "slug", before: old.slug, after: new.slug))
             report.diagnostics.append(.error(
                 "diff.slug-edited",
-                "slug changed by hand from \"\(old.slug)\" to \"\(new.slug)\" on a published share: \(head.site.url(of: old.slug, in: new.channel)) would stop answering and \"\(old.slug)\" is not in previousSlugs; put the old slug back and run `sharegen rotate-slug \(new.project) \(new.channel.rawValue)` (add --redirect to keep the old URL working)",
+                "slug changed by hand from \"\(old.slug)\" to \"\(new.slug)\" on a published share: \(head.site.config.pageURL(of: old.slug, in: new.channel)) would stop answering and \"\(old.slug)\" is not in previousSlugs; put the old slug back and run `sharegen rotate-slug \(new.project) \(new.channel.rawValue)` (add --redirect to keep the old URL working)",
                 at: SourceLocation(file: new.sourceFile, position: head.position(in: new.sourceFile, ["slug"]))))
         }
         for field in Comparison.fields {
@@ -279,11 +279,6 @@ private func describe(_ segment: Segment) -> String {
 }
 
 extension Site {
-    /// The page URL of `slug` on the channel's base URL, as the renderer writes it.
-    func url(of slug: String, in channel: Channel) -> String {
-        "\(config.baseURL(for: channel))/\(slug)/"
-    }
-
     /// What each slug known to the channel answers once built (SPEC §4): an Enabled share's
     /// slug its page, a Disabled one's its 404 stub, a slug rotated away 410 or a 301 to its
     /// share's current slug. Slugs not listed answer 404.
@@ -292,7 +287,7 @@ extension Site {
         for share in shares(in: channel) {
             answers[share.slug] = share.status == .enabled ? .page : .disabled
             for previous in share.previousSlugs {
-                answers[previous.slug] = previous.mode == .gone ? .gone : .redirect(url(of: share.slug, in: channel))
+                answers[previous.slug] = previous.mode == .gone ? .gone : .redirect(config.pageURL(of: share.slug, in: channel))
             }
         }
         return answers

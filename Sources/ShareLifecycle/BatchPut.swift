@@ -308,7 +308,7 @@ extension SiteLifecycle {
                 }
             }
             return staged.map { record, share in
-                BatchResult(record: record, visibility: share.visibility, change: share.result(url: config.url(of: share.slug, in: record.selector.channel), warnings: warnings[share.file] ?? []))
+                BatchResult(record: record, visibility: share.visibility, change: share.result(url: config.pageURL(of: share.slug, in: record.selector.channel), warnings: warnings[share.file] ?? []))
             }
         }
     }

@@ -99,7 +99,7 @@ public struct SiteLifecycle: Sendable {
             let staged = try stage(selector, patch: patch, in: site, at: environment.timestamp, taking: &taken)
             guard let change = staged.change else { return staged.result(url: nil, warnings: []) }
             let commit = try site.commit([change])
-            return staged.result(url: commit.site.config.url(of: staged.slug, in: selector.channel), warnings: commit.warnings)
+            return staged.result(url: commit.site.config.pageURL(of: staged.slug, in: selector.channel), warnings: commit.warnings)
         }
     }
 
@@ -348,7 +348,7 @@ public struct SiteLifecycle: Sendable {
 
     private func url(_ slug: String, _ fields: JSONValue, _ site: Site) -> String? {
         guard let channel = fields["channel"]?.stringValue.flatMap(Channel.init(rawValue:)) else { return nil }
-        return site.config.url(of: slug, in: channel)
+        return site.config.pageURL(of: slug, in: channel)
     }
 
     /// The object's members in `order`; unknown members keep their place after them.

@@ -25,18 +25,11 @@ public struct SiteListing: Sendable {
         shares = result.site.shares
             .filter { (channel == nil || $0.channel == channel) && (project == nil || $0.project == project) }
             .map { share in
-                ShareSummary(share, url: result.site.config.url(of: share.slug, in: share.channel))
+                ShareSummary(share, url: result.site.config.pageURL(of: share.slug, in: share.channel))
             }
             .sorted { ($0.project, $0.channel, $0.visibility.rawValue) < ($1.project, $1.channel, $1.visibility.rawValue) }
         credentials = result.site.credentials.filter { project == nil || $0.project == project }
             .sorted { ($0.project, $0.createdAt, $0.id) < ($1.project, $1.createdAt, $1.id) }
         errorCount = result.diagnostics.filter { $0.severity == .error }.count
-    }
-}
-
-extension SiteConfig {
-    /// The page URL of a slug: the channel's base URL, then `/<slug>/`.
-    func url(of slug: String, in channel: Channel) -> String {
-        baseURL(for: channel) + "/" + slug + "/"
     }
 }

@@ -15,7 +15,7 @@ struct PageContext {
     var isPublic: Bool { video.visibility == .public }
     var canonical: String { channel.url(of: share.slug) }
     /// The player-only page that oEmbed and `twitter:player` frame.
-    var embedPage: String { "\(channel.baseURL)/embed/\(share.slug)/" }
+    var embedPage: String { channel.embedURL(of: share.slug) }
     var playable: Bool { video.status == .completed }
     /// Media fragment for a file segment (`#t=start,end`), understood by every browser.
     var segmentFragment: String? {

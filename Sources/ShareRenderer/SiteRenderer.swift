@@ -191,8 +191,10 @@ struct ChannelContext: Sendable {
 
     func brand(of project: String) -> BrandContext { projectBrands[project] ?? siteBrand }
 
-    func path(of slug: String) -> String { "\(basePath)/\(slug)/" }
-    func url(of slug: String) -> String { "\(baseURL)/\(slug)/" }
+    func path(of slug: String) -> String { SiteConfig.page(of: slug, under: basePath) }
+    func url(of slug: String) -> String { SiteConfig.page(of: slug, under: baseURL) }
+    /// The player-only page of `slug`, which oEmbed and `twitter:player` frame.
+    func embedURL(of slug: String) -> String { SiteConfig.page(of: "embed/\(slug)", under: baseURL) }
 
     /// Page direction from the locale's language: right-to-left for ar, he, fa, ur.
     static func direction(_ locale: String) -> String {

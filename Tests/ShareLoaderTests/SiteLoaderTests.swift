@@ -1,5 +1,6 @@
 import ShareModel
 import Testing
+import TestSupport
 @testable import ShareLoader
 
 @Suite("Site loader")

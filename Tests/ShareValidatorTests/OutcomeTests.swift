@@ -1,6 +1,7 @@
 import ShareLoader
 import ShareModel
 import Testing
+import TestSupport
 @testable import ShareValidator
 
 /// The outcomes a build keeps for the next one (see also `validate(_:)`, which round-trips

@@ -1,6 +1,7 @@
 import ShareLoader
 import ShareModel
 import Testing
+import TestSupport
 @testable import ShareValidator
 
 /// The parts of a diagnostic the tests assert: rule, severity and exact location.

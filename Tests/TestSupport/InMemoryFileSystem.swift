@@ -1,6 +1,7 @@
+import ShareModel
 import Synchronization
 
-/// A file tree in memory, for tests of the loader and the emitter.
+/// A file tree in memory, for tests of the loader, the validator, the renderer and the emitter.
 public final class InMemoryFileSystem: FileSystem {
     private enum Node {
         case file([UInt8])
