@@ -69,6 +69,27 @@ struct CommandLineTests {
                 "\(locale.standardOutput)")
     }
 
+    @Test("check validates brands: located errors with the contrast ratio found; build fails on the same")
+    func checkValidatesBrands() throws {
+        let site = try ScratchSite("brand")
+        defer { site.remove() }
+        try site.write("content/my-project/project.json", """
+            {"name": "My first project",
+             "brand": {"color": "#cccccc", "logo": "logo.svg"}}
+
+            """)
+        let check = try site.sharegen(["check", "--root", site.root])
+        #expect(check.status == 1)
+        #expect(check.standardOutput.contains(#"content/my-project/project.json:2:21: error: white text on #cccccc has a contrast ratio of 1.60:1; the call to action needs at least 4.5:1 (WCAG 2.x AA), so choose a darker colour [brand.contrast]"#), "\(check.standardOutput)")
+        #expect(check.standardOutput.contains(#"content/my-project/project.json:2:40: error: logo "logo.svg" is not in content/my-project/assets/ [brand.logo]"#), "\(check.standardOutput)")
+        #expect(try site.sharegen(["build", "--root", site.root]).status == 1)
+
+        try site.write("content/my-project/assets/logo.svg", #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"#)
+        try site.write("content/my-project/project.json", #"{"name": "My first project", "brand": {"color": "#0a4cc2", "logo": "logo.svg"}}"#)
+        let fixed = try site.sharegen(["check", "--root", site.root])
+        #expect(fixed.status == 0, "\(fixed.standardOutput)")
+    }
+
     @Test("github annotations name paths from the Git work tree's root when the site is in a subfolder")
     func annotationsFromTheRepositoryRoot() throws {
         let site = try ScratchSite("annotations")

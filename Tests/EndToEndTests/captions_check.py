@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser_check import start_chromium  # noqa: E402
-from signed_media_check import free_port, poll, run, status  # noqa: E402
+from signed_media_check import _answers, free_port, nginx_main, poll, run, site_server  # noqa: E402
 
 CAPTIONS = """WEBVTT
 
@@ -71,35 +71,18 @@ def nginx_config(work, dist, media, site_port, media_ports, frame_port):
   server {
     listen 127.0.0.1:%d;
     root %s;
+    types { video/mp4 mp4; image/jpeg jpg; text/vtt vtt; }
     access_log %s/%s-access.log;
     %s
   }
 """ % (port, media, work, name, "add_header Access-Control-Allow-Origin * always;" if name == "cors" else "") for name, port in media_ports.items())
-    return """
-daemon off;
-%s
-worker_processes 1;
-pid %s/nginx.pid;
-error_log %s/error.log warn;
-events { worker_connections 128; }
-http {
-  include /etc/nginx/mime.types;
-  types { text/vtt vtt; }
-  access_log off;
-  client_body_temp_path %s/client_body; proxy_temp_path %s/proxy; fastcgi_temp_path %s/fastcgi;
-  uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;
-  server {
-    listen 127.0.0.1:%d;
-    root %s/site;
-    include %s/redirects/nginx.conf;
-  }
+    framing = """
   server {
     listen 127.0.0.1:%d;
     root %s/framing;
   }
-%s
-}
-""" % ("user root;" if os.geteuid() == 0 else "", work, work, work, work, work, work, work, site_port, dist, dist, frame_port, work, media_servers)
+""" % (frame_port, work)
+    return nginx_main(work, site_server(site_port, dist) + framing + media_servers)
 
 
 def main():
@@ -153,13 +136,6 @@ def main():
         nginx.terminate()
         nginx.wait(timeout=20)
     print(json.dumps(report))
-
-
-def _answers(url):
-    try:
-        return status(url)[0] > 0
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":

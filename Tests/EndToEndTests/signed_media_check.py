@@ -182,7 +182,12 @@ def nginx_config(work, site_port, media_port, signer_port, dist, media_root, edg
     media = MEDIA_HTTP + (EDGE_HTTP if njs else "")
     for key, value in values.items():
         media = media.replace("{%s}" % key, str(value))
-    return ("load_module %s;\n" % njs if njs else "") + """
+    return ("load_module %s;\n" % njs if njs else "") + nginx_main(work, site_server(site_port, dist) + media)
+
+
+def nginx_main(work, http):
+    """A foreground nginx configuration whose files all lie in `work`, around the `http` block's body."""
+    return """
 daemon off;
 %s
 worker_processes 1;
@@ -194,14 +199,20 @@ http {
   access_log off;
   client_body_temp_path %s/client_body; proxy_temp_path %s/proxy; fastcgi_temp_path %s/fastcgi;
   uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;
+%s
+}
+""" % ("user root;" if os.geteuid() == 0 else "", work, work, work, work, work, work, work, http)
+
+
+def site_server(port, dist):
+    """The README's server block for the built site in `dist`."""
+    return """
   server {
     listen 127.0.0.1:%d;
     root %s/site;
     include %s/redirects/nginx.conf;
   }
-%s
-}
-""" % ("user root;" if os.geteuid() == 0 else "", work, work, work, work, work, work, work, site_port, dist, dist, media)
+""" % (port, dist, dist)
 
 
 PLAY = """

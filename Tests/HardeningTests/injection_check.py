@@ -44,10 +44,10 @@ RECORDER = r"""
 """
 
 PROBE = r"""
-var allowed = new Set(['html', 'head', 'meta', 'title', 'link', 'script', 'body', 'main', 'header', 'section',
+var allowed = new Set(['html', 'head', 'meta', 'title', 'link', 'script', 'body', 'main', 'header', 'footer', 'nav', 'span', 'section',
   'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'video', 'source', 'track', 'iframe', 'a', 'em', 'strong',
   'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'hr', 'img', 'br']);
-var linkKinds = new Set(['canonical', 'stylesheet', 'alternate']);
+var linkKinds = new Set(['canonical', 'stylesheet', 'alternate', 'icon']);
 var urlAttributes = ['href', 'src', 'action', 'formaction', 'data', 'poster', 'xlink:href', 'background', 'srcdoc'];
 var out = { hits: window.__sharegenHits.slice(), url: location.href, elements: [], handlers: [], schemes: [],
   scripts: [], meta: {}, csp: [], text: {}, media: { sources: [], tracks: [], iframes: [] } };
@@ -82,7 +82,7 @@ function parsed(selector) {
 var ld = parsed('script[type="application/ld+json"]');
 var personalization = parsed('#personalization');
 out.text = {
-  title: text('title'), h1: text('h1'), subtitle: text('.subtitle'), site: text('.site'),
+  title: text('title'), h1: text('h1'), subtitle: text('.subtitle'), site: text('.brand-name'),
   cta: text('.cta a'), ctaHref: attribute('.cta a', 'href'), metadata: text('#metadata-value'),
   lang: document.documentElement.getAttribute('lang'), dir: document.documentElement.getAttribute('dir'),
   ldName: typeof ld.name === 'string' ? ld.name : JSON.stringify(ld),
@@ -92,8 +92,10 @@ out.text = {
   description: text('.description')
 };
 document.querySelectorAll('video source').forEach(function (source) { out.media.sources.push(source.getAttribute('src')); });
-document.querySelectorAll('video track').forEach(function (track) {
-  out.media.tracks.push([track.getAttribute('label'), track.getAttribute('src')]);
+// The caption tracks share.js adds (their files, on hosts that do not exist here, never load).
+var tracks = parsed('#caption-tracks');
+(Array.isArray(tracks) ? tracks : [{label: JSON.stringify(tracks), src: ''}]).forEach(function (track) {
+  out.media.tracks.push([track.label, track.src]);
 });
 document.querySelectorAll('iframe').forEach(function (frame) { out.media.iframes.push(frame.getAttribute('src')); });
 out.media.poster = attribute('video', 'poster');

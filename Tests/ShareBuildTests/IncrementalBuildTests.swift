@@ -368,16 +368,19 @@ struct IncrementalBuildTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
-    @Test("sharegen.json appearing or going away is seen by the next build (it lies in no watched folder)")
-    func configAddedAndRemoved() throws {
+    /// A site of one share in a new folder, and how to build it and compare with a clean build.
+    func oneShareSite() throws -> (work: String, site: String, buildAndCompare: (String) throws -> Void) {
         let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: work) }
         let site = work + "/site", output = work + "/dist"
         try write(#"{"channel": "PROD", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Only", "video": {"id": "v", "mp4Url": "https://cdn.example.com/v.mp4"}}"#,
                   to: site + "/content/p/shares/s.json")
-        func buildAndCompare(_ what: String) throws {
-            try buildExpectingClean(site, into: output, work: work, what, later: true)
-        }
+        return (work, site, { what in try self.buildExpectingClean(site, into: output, work: work, what, later: true) })
+    }
+
+    @Test("sharegen.json appearing or going away is seen by the next build (it lies in no watched folder)")
+    func configAddedAndRemoved() throws {
+        let (work, site, buildAndCompare) = try oneShareSite()
+        defer { try? FileManager.default.removeItem(atPath: work) }
         try buildAndCompare("without sharegen.json")
         try write(#"{"siteName": "Named"}"#, to: site + "/sharegen.json")
         try buildAndCompare("sharegen.json added")
@@ -388,14 +391,9 @@ struct IncrementalBuildTests {
 
     @Test("a brand edit (project.json, a logo's bytes, the site's assets/ appearing) rebuilds every page it shows on")
     func brandEdits() throws {
-        let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"
+        let (work, site, buildAndCompare) = try oneShareSite()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let site = work + "/site", output = work + "/dist"
-        try write(#"{"channel": "PROD", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Only", "video": {"id": "v", "mp4Url": "https://cdn.example.com/v.mp4"}}"#,
-                  to: site + "/content/p/shares/s.json")
-        func buildAndCompare(_ what: String) throws {
-            try buildExpectingClean(site, into: output, work: work, what, later: true)
-        }
+        let output = work + "/dist"
         let logo = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"#
         try buildAndCompare("no brand")
         try write(logo, to: site + "/content/p/assets/logo.svg")

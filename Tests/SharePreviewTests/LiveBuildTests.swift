@@ -39,6 +39,15 @@ struct LiveBuildTests {
             try site.write("sharegen.json", config)
             return ["sharegen.json"]
         }),
+        ("a project's brand and its logo", { site in
+            try site.write("content/acme/assets/logo.svg", #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"#)
+            try site.write("content/acme/project.json", ##"{"name": "Acme", "brand": {"logo": "logo.svg", "color": "#0a4cc2"}}"##)
+            return ["content/acme/assets/logo.svg", "content/acme/project.json"]
+        }),
+        ("the logo's bytes", { site in
+            try site.write("content/acme/assets/logo.svg", #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"/>"#)
+            return ["content/acme/assets/logo.svg"]
+        }),
         ("a template", { site in
             try site.write("templates/stub.mustache", "<!DOCTYPE html>\n<html>\n<head>\n{{> head}}\n</head>\n<body>\n<h1>{{heading}}!</h1>\n</body>\n</html>\n")
             return ["templates/stub.mustache"]

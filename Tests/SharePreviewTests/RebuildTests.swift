@@ -86,7 +86,7 @@ struct RebuildTests {
             let config = try String(contentsOfFile: site.root + "/sharegen.json", encoding: .utf8)
             try site.write("sharegen.json", config.replacingOccurrences(of: "Preview Test", with: "Renamed Site"))
             try await eventually("the new site name") {
-                try await client.execute(uri: "/\(Fixture.page)/", method: .get).text.contains("<p class=\"site\">Renamed Site</p>")
+                try await client.execute(uri: "/\(Fixture.page)/", method: .get).text.contains("<span class=\"brand-name\">Renamed Site</span>")
             }
         }
     }
