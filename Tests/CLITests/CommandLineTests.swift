@@ -85,7 +85,7 @@ struct CommandLineTests {
         #expect(try site.sharegen(["build", "--root", site.root]).status == 1)
 
         try site.write("content/my-project/assets/logo.svg", #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>"#)
-        try site.write("content/my-project/project.json", #"{"name": "My first project", "brand": {"color": "#0a4cc2", "logo": "logo.svg"}}"#)
+        try site.write("content/my-project/project.json", ##"{"name": "My first project", "brand": {"color": "#0a4cc2", "logo": "logo.svg"}}"##)
         let fixed = try site.sharegen(["check", "--root", site.root])
         #expect(fixed.status == 0, "\(fixed.standardOutput)")
     }

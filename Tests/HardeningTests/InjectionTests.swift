@@ -228,8 +228,10 @@ struct InjectionTests {
         #expect(page.scripts.sorted() == scripts.sorted(), "\(path): scripts \(page.scripts)")
         #expect(page.csp.count == 1 && page.csp.allSatisfy { Self.isWellFormedPolicy($0) }, "\(path): http-equiv metas \(page.csp)")
         let text = { (key: String) in page.text[key] ?? .text(nil) }
-        #expect(text("site") == .text(Expected.body(site[.siteName])), "\(path): site name")
-        #expect(page.meta["og:site_name"] == Expected.attribute(site[.siteName]), "\(path): og:site_name")
+        // The brand's name: project.json's name (the JSON share's project has one), else siteName.
+        let brand = site[isMarkdown ? .siteName : .projectName]
+        #expect(text("site") == .text(Expected.body(brand)), "\(path): brand name")
+        #expect(page.meta["og:site_name"] == Expected.attribute(brand), "\(path): og:site_name")
         // Both loaders keep every scalar, a leading U+FEFF included.
         let title = site[isMarkdown ? .markdownTitle : .publicTitle]
         #expect(text("h1") == .text(Expected.body(title)), "\(path): h1")
@@ -255,7 +257,8 @@ struct InjectionTests {
         }
         #expect(page.media.sources == [site[.hlsUrl], site[.mp4Url]].map(Expected.attribute), "\(path): video sources")
         #expect(page.media.poster == Expected.attribute(site[.thumbnailUrl]), "\(path): poster")
-        #expect(page.media.tracks == [[Expected.attribute(site[.captionLabel]), Expected.attribute(site[.captionSrc])]], "\(path): caption track")
+        // From the caption tracks' JSON, which keeps every scalar as written.
+        #expect(page.media.tracks == [[site[.captionLabel], site[.captionSrc]]], "\(path): caption track")
     }
 
     /// One `Content-Security-Policy` meta whose directives are the known ones, each once:

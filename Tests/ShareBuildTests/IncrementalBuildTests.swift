@@ -384,7 +384,7 @@ struct IncrementalBuildTests {
         try buildAndCompare("without sharegen.json")
         try write(#"{"siteName": "Named"}"#, to: site + "/sharegen.json")
         try buildAndCompare("sharegen.json added")
-        #expect(try String(contentsOfFile: output + "/manifest.json", encoding: .utf8).contains("Named"))
+        #expect(try String(contentsOfFile: work + "/dist/manifest.json", encoding: .utf8).contains("Named"))
         try FileManager.default.removeItem(atPath: site + "/sharegen.json")
         try buildAndCompare("sharegen.json removed")
     }
