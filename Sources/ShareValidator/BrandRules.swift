@@ -69,8 +69,10 @@ enum BrandRules {
     }
 
     private static func logo(_ name: String, at position: SourcePosition, assets: [SourceDocument], folder: String, reader: inout FieldReader) -> Brand.Logo? {
-        guard !name.isEmpty, !name.contains("/"), !name.contains("\\"), !name.hasPrefix(".") else {
-            reader.error("brand.logo", "logo must name a file in \(folder)/ (\"logo.svg\"), found \"\(name)\"", at: position)
+        // The name becomes part of a URL path: plain letters, digits, '.', '-' and '_' only.
+        let plain = name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x5F }
+        guard plain, !name.hasPrefix(".") else {
+            reader.error("brand.logo", "logo must name a file in \(folder)/ with letters, digits, '.', '-' and '_' (\"logo.svg\"), found \"\(name)\"", at: position)
             return nil
         }
         let type = name.split(separator: ".").count > 1 ? name.split(separator: ".").last!.lowercased() : ""

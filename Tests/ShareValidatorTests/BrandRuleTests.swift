@@ -104,11 +104,13 @@ struct BrandRuleTests {
             "content/beta/assets/big.svg": "<svg>" + String(repeating: " ", count: 256 * 1024),
             "content/gamma/project.json": #"{"brand": {"logo": "../beta/assets/big.svg"}}"#,
             "content/delta/project.json": #"{"brand": {"logo": "shared.svg"}}"#,
+            "content/epsilon/project.json": #"{"brand": {"logo": "my logo?.svg"}}"#,
+            "content/epsilon/assets/my logo?.svg": Self.logo,
             "assets/shared.svg": Self.logo,
         ])
         #expect(result.diagnostics.map { "\($0.file) \($0.rule)" }.sorted() == [
             "content/acme/project.json brand.logo", "content/beta/project.json brand.logo",
-            "content/delta/project.json brand.logo", "content/gamma/project.json brand.logo",
+            "content/delta/project.json brand.logo", "content/epsilon/project.json brand.logo", "content/gamma/project.json brand.logo",
         ])
         #expect(result.diagnostics.contains { $0.message == "logo \"logo.png\" is not a PNG file (its bytes say otherwise)" })
         #expect(result.diagnostics.contains { $0.message == "logo \"big.svg\" is \(256 * 1024 + 5) bytes; a logo may have at most 262144 (256 KiB)" })
