@@ -242,6 +242,9 @@ struct InjectionTests {
             #expect(page.media.iframes == [Expected.attribute(site[.embedUrl])], "\(path): iframe")
             return
         }
+        #expect(text("home") == .text(Expected.attribute(site[.homeUrl])), "\(path): brand homeUrl")
+        #expect(text("linkLabel") == .text(Expected.body(site[.linkLabel])), "\(path): brand link label")
+        #expect(text("linkHref") == .text(Expected.attribute(site[.linkUrl])), "\(path): brand link URL")
         #expect(text("subtitle") == .text(Expected.body(site[.publicSubtitle])), "\(path): subtitle")
         #expect(page.meta["description"] == Expected.attribute(site[.publicSubtitle]), "\(path): description meta")
         #expect(text("cta") == .text(Expected.body(site[.ctaLabel])), "\(path): CTA label")

@@ -9,12 +9,12 @@ enum Field: String, CaseIterable, Sendable {
     // content/notes/shares/notes.md
     case markdownTitle, embedUrl, markdownBody
     // content/page/project.json and sharegen.json
-    case projectName, siteName, baseURL
+    case projectName, homeUrl, brandFooter, linkLabel, linkUrl, siteName, baseURL
 
     var file: String {
         switch self {
         case .markdownTitle, .embedUrl, .markdownBody: PayloadSite.markdownShare
-        case .projectName: PayloadSite.projectFile
+        case .projectName, .homeUrl, .brandFooter, .linkLabel, .linkUrl: PayloadSite.projectFile
         case .siteName, .baseURL: PayloadSite.configFile
         default: PayloadSite.jsonShare
         }
@@ -25,7 +25,7 @@ enum Field: String, CaseIterable, Sendable {
     func variants(of payload: String) -> [String] {
         switch self {
         case .baseURL: [payload, "https://watch.example.test/" + payload]
-        case .ctaUrl, .hlsUrl, .mp4Url, .thumbnailUrl, .captionSrc, .embedUrl: [payload, "https://cdn.example.test/v/" + payload]
+        case .ctaUrl, .hlsUrl, .mp4Url, .thumbnailUrl, .captionSrc, .embedUrl, .homeUrl, .linkUrl: [payload, "https://cdn.example.test/v/" + payload]
         default: [payload]
         }
     }
@@ -51,7 +51,8 @@ struct PayloadSite {
         .thumbnailUrl: "https://cdn.example.test/v/poster.jpg", .captionLabel: "English",
         .captionSrc: "https://cdn.example.test/v/en.vtt", .markdownTitle: "Notes page",
         .embedUrl: "https://player.example.test/embed/1", .markdownBody: "Some *notes*.\n",
-        .projectName: "Payload project", .siteName: "Payload site",
+        .projectName: "Payload project", .homeUrl: "https://home.example.test/", .brandFooter: "Member *FDIC*.",
+        .linkLabel: "Privacy", .linkUrl: "https://home.example.test/privacy", .siteName: "Payload site",
     ]
 
     var values: [Field: String] = [:]
@@ -80,7 +81,15 @@ struct PayloadSite {
             ("  \"signing\": {\"mediaBaseURL\": \"\(PayloadSite.mediaBase)\"}", nil),
             ("}", nil),
         ])
-        document(PayloadSite.projectFile, [("{", nil), ("  \"name\": \(json(.projectName))", .projectName), ("}", nil)])
+        document(PayloadSite.projectFile, [
+            ("{", nil),
+            ("  \"name\": \(json(.projectName)),", .projectName),
+            ("  \"brand\": {\"homeUrl\": \(json(.homeUrl)),", .homeUrl),
+            ("    \"footer\": \(json(.brandFooter)),", .brandFooter),
+            ("    \"links\": [{\"label\": \(json(.linkLabel)),", .linkLabel),
+            ("      \"url\": \(json(.linkUrl))}]}", .linkUrl),
+            ("}", nil),
+        ])
         document(PayloadSite.jsonShare, [
             ("{", nil),
             ("  \"channel\": \"PROD\",", nil),

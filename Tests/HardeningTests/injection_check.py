@@ -89,7 +89,8 @@ out.text = {
   personalization: personalization && !personalization.error
     ? Object.keys(personalization).map(function (key) { return [key, String(personalization[key])]; })
     : [[JSON.stringify(personalization), '']],
-  description: text('.description')
+  description: text('.description'),
+  home: attribute('a.brand', 'href'), linkLabel: text('.brand-footer li a'), linkHref: attribute('.brand-footer li a', 'href')
 };
 document.querySelectorAll('video source').forEach(function (source) { out.media.sources.push(source.getAttribute('src')); });
 // The caption tracks share.js adds (their files, on hosts that do not exist here, never load).
