@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["ShareModel", "ShareLoader", "ShareValidator", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "ShareDiff", dependencies: ["ShareModel", "ShareLoader", "ShareValidator"], swiftSettings: strict),
+        .target(name: "ShareDiff", dependencies: ["ShareModel", "ShareLoader", "ShareValidator", "ShareRenderer"], swiftSettings: strict),
         .target(
             name: "SharePreview",
             dependencies: [

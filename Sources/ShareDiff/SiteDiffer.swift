@@ -1,5 +1,6 @@
 import ShareLoader
 import ShareModel
+import ShareRenderer
 
 /// What `sharegen diff` compares and what it tolerates.
 public struct DiffOptions: Sendable {
@@ -279,15 +280,21 @@ private func describe(_ segment: Segment) -> String {
 }
 
 extension Site {
-    /// What each slug known to the channel answers once built (SPEC §4): an Enabled share's
-    /// slug its page, a Disabled one's its 404 stub, a slug rotated away 410 or a 301 to its
-    /// share's current slug. Slugs not listed answer 404.
+    /// What each slug known to the channel answers once built, read from the build's own
+    /// route table (`SiteRoutes`): an Enabled share's slug its page, and the table's rules
+    /// (a Disabled share's 404 stub, a slug rotated away 410 or a 301 to its share's current
+    /// slug). Slugs not listed answer 404.
     public func urlAnswers(in channel: Channel) -> [String: URLAnswer] {
         var answers: [String: URLAnswer] = [:]
-        for share in shares(in: channel) {
-            answers[share.slug] = share.status == .enabled ? .page : .disabled
-            for previous in share.previousSlugs {
-                answers[previous.slug] = previous.mode == .gone ? .gone : .redirect(config.pageURL(of: share.slug, in: channel))
+        for share in shares(in: channel) where share.status == .enabled { answers[share.slug] = .page }
+        let routes = SiteRoutes(site: self, channel: channel)
+        // The origin: the base URL without its path, before a rule's site path.
+        let origin = config.baseURL(for: channel).dropLast(routes.basePath.count)
+        for rule in routes.rules {
+            switch (rule.status, rule.to) {
+            case (301, let to?): answers[rule.slug] = .redirect(origin + to)
+            case (410, _): answers[rule.slug] = .gone
+            default: answers[rule.slug] = .disabled
             }
         }
         return answers

@@ -4,12 +4,32 @@ import ShareModel
 /// something other than a page, so that a server answering from memory (`sharegen serve`)
 /// reads the same rules the maps for static hosts are written from.
 public struct RedirectRule: Sendable, Hashable {
+    /// The slug whose path this is.
+    public var slug: String
     /// The slug's site path, e.g. `/abc/`, under the base URL's path.
     public var from: String
     /// The target path of a 301.
     public var to: String?
     /// 301 (redirect rotation), 410 (gone rotation) or 404 (disabled share).
     public var status: Int
+
+    public init(slug: String, from: String, to: String?, status: Int) {
+        self.slug = slug
+        self.from = from
+        self.to = to
+        self.status = status
+    }
+}
+
+extension SiteRoutes {
+    /// What every path of `channel` answers once built, without rendering anything: for a
+    /// caller that asks what a change does to the published URLs (`sharegen diff`).
+    public init(site: Site, channel: Channel) {
+        let baseURL = site.config.baseURL(for: channel)
+        self = RedirectMaps(
+            shares: site.shares(in: channel), channel: channel, basePath: URLParts.path(baseURL), mediaBaseURL: site.config.signing.mediaBaseURL
+        ).routes
+    }
 }
 
 /// The maps static hosts read, all written from one `SiteRoutes`: Netlify `_redirects` and
@@ -20,8 +40,9 @@ struct RedirectMaps {
     /// Every disabled share's slug and every rotated-away slug, sorted (`revoked.json`).
     let revokedSlugs: [String]
 
-    init(shares: ArraySlice<Share>, context: ChannelContext) {
-        var rules: [(slug: String, rule: RedirectRule)] = []
+    init(shares: ArraySlice<Share>, channel: Channel, basePath: String, mediaBaseURL: String?) {
+        func path(of slug: String) -> String { SiteConfig.page(of: slug, under: basePath) }
+        var rules: [RedirectRule] = []
         var media = Set<String>()
         // Thousands of media URLs share a handful of origins: each distinct spelling is
         // lowercased once.
@@ -30,21 +51,21 @@ struct RedirectMaps {
             if let url, let end = URLParts.originEnd(url), spellings.insert(url[..<end]).inserted { media.insert(url[..<end].lowercased()) }
         }
         for share in shares {
-            if share.status == .disabled { rules.append((share.slug, RedirectRule(from: context.path(of: share.slug), to: nil, status: 404))) }
+            if share.status == .disabled { rules.append(RedirectRule(slug: share.slug, from: path(of: share.slug), to: nil, status: 404)) }
             // Every redirect leads straight to the current slug, so chains never form.
             for previous in share.previousSlugs {
-                let to = previous.mode == .redirect ? context.path(of: share.slug) : nil
-                rules.append((previous.slug, RedirectRule(from: context.path(of: previous.slug), to: to, status: to == nil ? 410 : 301)))
+                let to = previous.mode == .redirect ? path(of: share.slug) : nil
+                rules.append(RedirectRule(slug: previous.slug, from: path(of: previous.slug), to: to, status: to == nil ? 410 : 301))
             }
             let video = share.video
             for url in [video.hlsUrl, video.mp4Url, video.embedUrl, video.thumbnailUrl] { addOrigin(url) }
             for caption in video.captions { addOrigin(caption.src) }
         }
-        if let base = context.mediaBaseURL, let origin = URLParts.origin(base) { media.insert(origin) }
+        if let base = mediaBaseURL, let origin = URLParts.origin(base) { media.insert(origin) }
         routes = SiteRoutes(
-            basePath: context.basePath, rules: rules.sorted { $0.slug < $1.slug }.map(\.rule),
-            headers: RedirectMaps.headerRules(basePath: context.basePath, mediaOrigins: media.sorted()))
-        channel = context.channel
+            basePath: basePath, rules: rules.sorted { $0.slug < $1.slug },
+            headers: RedirectMaps.headerRules(basePath: basePath, mediaOrigins: media.sorted()))
+        self.channel = channel
         revokedSlugs = Set(rules.map(\.slug)).sorted()
     }
 

@@ -48,7 +48,7 @@ public struct SiteRenderer: Sendable {
                 manifestEntries.withLock { $0 = entries }
                 return ([ManifestBuilder.path], nil)
             case .maps:
-                let maps = RedirectMaps(shares: shares, context: context)
+                let maps = RedirectMaps(shares: shares, channel: channel, basePath: context.basePath, mediaBaseURL: context.mediaBaseURL)
                 files = context.assetFiles + [OutputFile(path: "site" + SiteRoutes.notFoundPage, bytes: notFoundPage(context))] + maps.files()
                 routes = maps.routes
             case .share(let index):

@@ -8,8 +8,8 @@ struct SiteRoutesTests {
     static let routes = SiteRoutes(
         basePath: "/watch",
         rules: [
-            RedirectRule(from: "/watch/oldslug1/", to: "/watch/newslug1/", status: 301),
-            RedirectRule(from: "/watch/offslug1/", to: nil, status: 404),
+            RedirectRule(slug: "oldslug1", from: "/watch/oldslug1/", to: "/watch/newslug1/", status: 301),
+            RedirectRule(slug: "offslug1", from: "/watch/offslug1/", to: nil, status: 404),
         ],
         headers: RedirectMaps.headerRules(basePath: "/watch", mediaOrigins: []))
     static let files: Set = ["/newslug1/index.html", "/offslug1/index.html", "/404.html", "/assets/a.css"]
