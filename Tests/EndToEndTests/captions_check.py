@@ -121,15 +121,22 @@ def main():
                 lines = [line for line in f if "/poster.jpg" in line]
             report["posters"][name] = int(lines[-1].split('" ')[1].split()[0]) if lines else 0
         driver.get("http://127.0.0.1:%d/" % frame_port)
-        time.sleep(1.5)
-        refusals = [entry.get("message", "") for entry in driver.get_log("browser") if "Refused to display" in entry.get("message", "")]
-        report["framing"]["refusals"] = len(refusals)
+        refusals = []
+
         # What each frame shows: a refused one holds Chromium's error page, not the site's.
-        for frame in ("landing", "embed"):
-            driver.switch_to.frame(driver.find_element("id", frame))
-            report["framing"][frame] = driver.execute_script(
-                "return {href: location.href, player: document.querySelector('.player video') !== null}")
-            driver.switch_to.default_content()
+        def frames():
+            refusals.extend(entry.get("message", "") for entry in driver.get_log("browser") if "Refused to display" in entry.get("message", ""))
+            shown = {}
+            for frame in ("landing", "embed"):
+                driver.switch_to.frame(driver.find_element("id", frame))
+                shown[frame] = driver.execute_script(
+                    "return {href: location.href, player: document.querySelector('.player video') !== null}")
+                driver.switch_to.default_content()
+            # Both frames have loaded something: an error page or a page with its player.
+            return shown if all(s["href"].startswith("chrome-error:") or s["player"] for s in shown.values()) else None
+
+        report["framing"] = poll("both frames", frames)
+        report["framing"]["refusals"] = len(refusals)
     finally:
         if driver:
             driver.quit()

@@ -53,7 +53,7 @@ def main():
         violations = driver.execute_script("return window.__sharegenViolations || []")
         for entry in driver.get_log("browser"):
             message = entry.get("message", "")
-            if entry.get("level") == "SEVERE" and not message.startswith(base + "/favicon.ico "):
+            if entry.get("level") == "SEVERE":
                 errors.append(message)
         navigation = driver.execute_script("return performance.getEntriesByType('navigation')[0].type")
         report = {"title": heading(driver), "navigation": navigation, "errors": errors, "violations": violations}
