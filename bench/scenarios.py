@@ -13,16 +13,21 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
 def run(cmd):
     start = time.monotonic()
-    process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("failed: %s\n%s" % (" ".join(cmd), process.stderr.read().decode()))
+    # Diagnostics go to a file, not a pipe: thousands of warnings (the corpus's shares have
+    # no `created` audit entry) would fill a pipe nobody reads before wait4, and hang both.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit("failed: %s\n%s" % (" ".join(cmd), errors.read().decode()))
     return {"wall": wall, "user": usage.ru_utime, "sys": usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
