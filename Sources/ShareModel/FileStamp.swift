@@ -10,11 +10,11 @@ import Darwin
 /// modification time (`cp -p`, `touch -r`) still changes it. Used by the build cache's
 /// fingerprints and by the signer's manifest reload.
 public struct FileStamp: Sendable, Hashable, CustomStringConvertible {
-    public var device: UInt64
-    public var inode: UInt64
-    public var size: Int64
-    public var modified: (seconds: Int, nanoseconds: Int)
-    public var changed: (seconds: Int, nanoseconds: Int)
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: (seconds: Int, nanoseconds: Int)
+    var changed: (seconds: Int, nanoseconds: Int)
 
     /// The entry at `path` (symlinks followed), or nil when it cannot be stat'ed.
     public init?(path: String) {
