@@ -1,4 +1,5 @@
 import ShareModel
+import ShareValidator
 
 /// What the last build fingerprinted, path by path, beside the combined hash in the
 /// cache (`<cache>.watch` holds the paths, `<cache>.stamps` the rest). The next build

@@ -1,3 +1,4 @@
+import ShareLoader
 import ShareModel
 
 /// The output formats of `sharegen diff --format`.

@@ -10,7 +10,7 @@ public enum FileKind: Sendable, Hashable {
 
 /// A failed file-system call, with the path and the system's reason.
 public struct FileSystemError: Error, Sendable, CustomStringConvertible {
-    public var path: String
+    var path: String
     public var reason: String
     public var code: Int32
 

@@ -5,7 +5,7 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     public var version: Int
     public var channel: Channel
-    public var baseURL: String
+    var baseURL: String
     public var siteName: String
     public var signing: Signing
     public var shares: [Share]
@@ -29,7 +29,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     public struct Signing: Codable, Sendable, Equatable {
-        public var endpoint: String?
+        var endpoint: String?
         public var mediaBaseURL: String?
         public var defaultTTLSeconds: Int
         public var maxTTLSeconds: Int
@@ -45,7 +45,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     public struct Segment: Codable, Sendable, Equatable {
         public var id: String?
         public var start: Double
-        public var end: Double
+        var end: Double
 
         public init(id: String? = nil, start: Double, end: Double) {
             self.id = id
@@ -60,14 +60,14 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var status: VideoStatus
         public var hlsUrl: String?
         public var mp4Url: String?
-        public var embedUrl: String?
+        var embedUrl: String?
         public var thumbnailUrl: String?
         /// WebVTT tracks, in the share file's order; absent when there are none. The signer
         /// signs a private share's.
         public var captions: [Caption]?
-        public var durationSeconds: Double?
-        public var width: Double?
-        public var height: Double?
+        var durationSeconds: Double?
+        var width: Double?
+        var height: Double?
 
         public init(id: String, segment: Segment? = nil, status: VideoStatus, hlsUrl: String? = nil, mp4Url: String? = nil, embedUrl: String? = nil, thumbnailUrl: String? = nil, captions: [Caption]? = nil, durationSeconds: Double? = nil, width: Double? = nil, height: Double? = nil) {
             self.captions = captions
@@ -95,10 +95,10 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var status: ShareStatus
         public var visibility: Visibility
         public var video: Video
-        public var apiCredentialId: String?
-        public var locale: String
+        var apiCredentialId: String?
+        var locale: String
         public var title: String
-        public var subtitle: String?
+        var subtitle: String?
         /// CommonMark source of the description.
         public var description: String
         public var metadata: JSONValue?
@@ -277,7 +277,7 @@ extension Manifest.Credential {
 
 extension JSONValue {
     /// The same value with the keys of every object, at every depth, in ascending order.
-    public func sortingKeys() -> JSONValue {
+    func sortingKeys() -> JSONValue {
         switch self {
         case .object(let members): .object(members.map { ($0.0, $0.1.sortingKeys()) }.sorted { $0.0 < $1.0 })
         case .array(let elements): .array(elements.map { $0.sortingKeys() })

@@ -331,7 +331,7 @@ public struct SiteConfig: Sendable, Hashable {
     /// where its own `brand` is silent.
     public var brand: Brand
 
-    public init(baseURLs: [Channel: String], defaultLocale: String, siteName: String, signing: SigningConfig, brand: Brand? = nil) {
+    init(baseURLs: [Channel: String], defaultLocale: String, siteName: String, signing: SigningConfig, brand: Brand? = nil) {
         self.baseURLs = baseURLs
         self.defaultLocale = defaultLocale
         self.siteName = siteName

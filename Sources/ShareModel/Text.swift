@@ -22,7 +22,7 @@ extension Array where Element == UInt8 {
 }
 
 /// The digits of lowercase hexadecimal, as bytes.
-public let lowercaseHexDigits = Array("0123456789abcdef".utf8)
+let lowercaseHexDigits = Array("0123456789abcdef".utf8)
 
 /// `bytes` in lowercase hexadecimal, two digits a byte.
 public func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {

@@ -1,5 +1,6 @@
 import Glibc
 import ShareBuild
+import ShareLoader
 import ShareModel
 
 /// The preview's terminal output: a progress line when a build starts, and one summary line

@@ -1,4 +1,5 @@
 import ShareBuild
+import ShareLoader
 import ShareModel
 import ShareSigner
 import Synchronization

@@ -119,7 +119,7 @@ public struct ShareOutcomes: Sendable {
 }
 
 extension SiteValidator.ShareOutcome: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(diagnostics)
         writer.write(channel?.rawValue)
         writer.write(share != nil)
@@ -130,7 +130,7 @@ extension SiteValidator.ShareOutcome: BinaryCodable {
         writer.write(share.credentialPosition)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         diagnostics = try reader.read()
         let channel: String? = try reader.read()
         self.channel = channel.flatMap(Channel.init(rawValue:))

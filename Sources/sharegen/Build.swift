@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareBuild
+import ShareLoader
 import ShareModel
 import ShareValidator
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ShareBuild
 import ShareDiff
+import ShareLoader
 import ShareModel
 
 struct Check: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareLifecycle
+import ShareLoader
 import ShareModel
 
 /// Options of the commands that edit files: the site and who is acting.

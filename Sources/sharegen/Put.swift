@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareLifecycle
+import ShareLoader
 import ShareModel
 
 struct Put: AsyncParsableCommand {

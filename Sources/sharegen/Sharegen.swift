@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShareLoader
 import ShareModel
 
 @main

@@ -1,4 +1,5 @@
 import Foundation
+import ShareLoader
 import ShareModel
 import Testing
 @testable import ShareDiff

@@ -1,4 +1,4 @@
-import ShareModel
+@testable import ShareLoader
 import Testing
 import TestSupport
 

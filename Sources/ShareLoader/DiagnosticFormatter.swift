@@ -1,3 +1,5 @@
+import ShareModel
+
 /// Renders diagnostics in the formats of `sharegen check --format`.
 public enum DiagnosticFormat: String, Sendable, CaseIterable {
     case text, json, github
@@ -7,11 +9,11 @@ public struct DiagnosticFormatter: Sendable {
     /// Returns line `line` (1-based) of `file`, for the excerpt under a text diagnostic.
     public typealias SourceLines = @Sendable (_ file: String, _ line: Int) -> String?
 
-    public var format: DiagnosticFormat
-    public var sourceLines: SourceLines?
+    var format: DiagnosticFormat
+    var sourceLines: SourceLines?
     /// Put before each file in workflow annotations, which GitHub resolves from the
     /// repository's root (e.g. `site/` when the site is in a subfolder).
-    public var annotationPrefix: String
+    var annotationPrefix: String
 
     public init(format: DiagnosticFormat, sourceLines: SourceLines? = nil, annotationPrefix: String = "") {
         self.format = format
@@ -42,7 +44,7 @@ public struct DiagnosticFormatter: Sendable {
     }
 
     /// A GitHub Actions workflow command, which shows as an annotation on the diff.
-    public func github(_ diagnostic: Diagnostic) -> String {
+    func github(_ diagnostic: Diagnostic) -> String {
         let command = diagnostic.severity == .error ? "error" : "warning"
         let properties = [
             "file=\(escapeProperty(annotationPrefix + diagnostic.file))", "line=\(diagnostic.line)", "col=\(diagnostic.column)",
@@ -51,7 +53,7 @@ public struct DiagnosticFormatter: Sendable {
         return "::\(command) \(properties)::\(escapeData(diagnostic.message))\n"
     }
 
-    public func json(_ diagnostics: [Diagnostic]) -> String {
+    func json(_ diagnostics: [Diagnostic]) -> String {
         let errors = diagnostics.filter { $0.severity == .error }.count
         let summary = JSONValue.object([
             ("errors", .number(errors)), ("warnings", .number(diagnostics.count - errors)),

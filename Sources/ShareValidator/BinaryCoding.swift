@@ -1,8 +1,10 @@
+import ShareModel
+
 /// A compact binary form of model values, for what a build keeps between runs (the
 /// validated shares of the last build). Reading it back must cost far less than parsing
 /// and checking the source files again; nothing outside sharegen reads it, and a file
 /// written by another version is rejected by its header, not decoded.
-public protocol BinaryCodable {
+protocol BinaryCodable {
     func encode(to writer: inout ByteWriter)
     init(from reader: inout ByteReader) throws(ByteReader.Damaged)
 }
@@ -23,8 +25,8 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
-    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
-    public mutating func write(_ value: Double) { write(value.bitPattern) }
+    mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    mutating func write(_ value: Double) { write(value.bitPattern) }
 
     public mutating func write(_ value: String) {
         var value = value
@@ -34,30 +36,36 @@ public struct ByteWriter: Sendable {
         }
     }
 
-    public mutating func write<Value: BinaryCodable>(_ value: Value) { value.encode(to: &self) }
+    mutating func write<Value: BinaryCodable>(_ value: Value) { value.encode(to: &self) }
 
-    public mutating func write<Value: BinaryCodable>(_ value: Value?) {
+    mutating func write<Value: BinaryCodable>(_ value: Value?) {
         write(value != nil)
         value?.encode(to: &self)
     }
 
-    public mutating func write(_ value: String?) {
+    mutating func write(_ value: String?) {
         write(value != nil)
         if let value { write(value) }
     }
 
-    public mutating func write(_ value: Double?) {
+    mutating func write(_ value: Double?) {
         write(value != nil)
         if let value { write(value) }
     }
 
-    public mutating func write<Value: BinaryCodable>(_ values: [Value]) {
+    mutating func write<Value: BinaryCodable>(_ values: [Value]) { writeArray(values) }
+
+    /// An enumeration by its raw value.
+    mutating func write<Value: RawRepresentable>(_ value: Value) where Value.RawValue == String { write(value.rawValue) }
+
+    /// A build's warnings, which ShareBuild keeps beside its cache (the same bytes as
+    /// the generic array form).
+    public mutating func write(_ diagnostics: [Diagnostic]) { writeArray(diagnostics) }
+
+    private mutating func writeArray<Value: BinaryCodable>(_ values: [Value]) {
         write(values.count)
         for value in values { value.encode(to: &self) }
     }
-
-    /// An enumeration by its raw value.
-    public mutating func write<Value: RawRepresentable>(_ value: Value) where Value.RawValue == String { write(value.rawValue) }
 }
 
 /// Reads what a `ByteWriter` wrote, in the same order; anything out of place throws.
@@ -75,10 +83,10 @@ public struct ByteReader {
 
     public var isAtEnd: Bool { offset == bytes.count }
     /// Where the next read starts.
-    public var position: Int { offset }
+    var position: Int { offset }
 
     /// Passes over `count` bytes (a part to be read by another reader).
-    public mutating func skip(_ count: Int) throws(Damaged) {
+    mutating func skip(_ count: Int) throws(Damaged) {
         guard count >= 0, count <= bytes.count - offset else { throw Damaged() }
         offset += count
     }
@@ -97,9 +105,9 @@ public struct ByteReader {
     }
 
     public mutating func read() throws(Damaged) -> Int { Int(Int64(bitPattern: try read() as UInt64)) }
-    public mutating func read() throws(Damaged) -> Double { Double(bitPattern: try read()) }
+    mutating func read() throws(Damaged) -> Double { Double(bitPattern: try read()) }
 
-    public mutating func read() throws(Damaged) -> Bool {
+    mutating func read() throws(Damaged) -> Bool {
         guard offset < bytes.count, bytes[offset] <= 1 else { throw Damaged() }
         offset += 1
         return bytes[offset - 1] == 1
@@ -112,16 +120,21 @@ public struct ByteReader {
         return String(decoding: bytes[offset..<(offset + count)], as: UTF8.self)
     }
 
-    public mutating func read<Value: BinaryCodable>() throws(Damaged) -> Value { try Value(from: &self) }
+    mutating func read<Value: BinaryCodable>() throws(Damaged) -> Value { try Value(from: &self) }
 
-    public mutating func read<Value: BinaryCodable>() throws(Damaged) -> Value? {
+    mutating func read<Value: BinaryCodable>() throws(Damaged) -> Value? {
         try read() ? try Value(from: &self) : nil
     }
 
-    public mutating func read() throws(Damaged) -> String? { try read() ? try read() as String : nil }
-    public mutating func read() throws(Damaged) -> Double? { try read() ? try read() as Double : nil }
+    mutating func read() throws(Damaged) -> String? { try read() ? try read() as String : nil }
+    mutating func read() throws(Damaged) -> Double? { try read() ? try read() as Double : nil }
 
-    public mutating func read<Value: BinaryCodable>() throws(Damaged) -> [Value] {
+    mutating func read<Value: BinaryCodable>() throws(Damaged) -> [Value] { try readArray() }
+
+    /// A build's warnings, which ShareBuild keeps beside its cache.
+    public mutating func read() throws(Damaged) -> [Diagnostic] { try readArray() }
+
+    private mutating func readArray<Value: BinaryCodable>() throws(Damaged) -> [Value] {
         let count: Int = try read()
         // Every value takes at least one byte: a larger count is damage, not a huge allocation.
         guard count >= 0, count <= bytes.count - offset else { throw Damaged() }
@@ -131,41 +144,41 @@ public struct ByteReader {
         return values
     }
 
-    public mutating func read<Value: RawRepresentable>() throws(Damaged) -> Value where Value.RawValue == String {
+    mutating func read<Value: RawRepresentable>() throws(Damaged) -> Value where Value.RawValue == String {
         guard let value = Value(rawValue: try read()) else { throw Damaged() }
         return value
     }
 }
 
 extension String: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) { writer.write(self) }
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) { self = try reader.read() }
+    func encode(to writer: inout ByteWriter) { writer.write(self) }
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) { self = try reader.read() }
 }
 
 extension SourcePosition: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(line)
         writer.write(column)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(line: try reader.read(), column: try reader.read())
     }
 }
 
 extension SourceLocation: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(file)
         writer.write(position)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(file: try reader.read(), position: try reader.read())
     }
 }
 
 extension Diagnostic: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(severity)
         writer.write(rule)
         writer.write(message)
@@ -173,7 +186,7 @@ extension Diagnostic: BinaryCodable {
         writer.write(related)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         let severity: Severity = try reader.read()
         let rule: String = try reader.read()
         let message: String = try reader.read()
@@ -182,7 +195,7 @@ extension Diagnostic: BinaryCodable {
 }
 
 extension JSONValue: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         switch self {
         case .null: writer.write(0)
         case .bool(let value): writer.write(value ? 2 : 1)
@@ -205,7 +218,7 @@ extension JSONValue: BinaryCodable {
         }
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         switch try reader.read() as Int {
         case 0: self = .null
         case 1: self = .bool(false)
@@ -225,31 +238,31 @@ extension JSONValue: BinaryCodable {
 }
 
 extension Segment: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(id)
         writer.write(start)
         writer.write(end)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(id: try reader.read(), start: try reader.read(), end: try reader.read())
     }
 }
 
 extension Caption: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(locale)
         writer.write(label)
         writer.write(src)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(locale: try reader.read(), label: try reader.read(), src: try reader.read())
     }
 }
 
 extension Video: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(id)
         writer.write(segment)
         writer.write(visibility)
@@ -259,7 +272,7 @@ extension Video: BinaryCodable {
         for number in [width, height, durationSeconds] { writer.write(number) }
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(
             id: try reader.read(), segment: try reader.read(), visibility: try reader.read(), status: try reader.read(),
             hlsUrl: try reader.read(), mp4Url: try reader.read(), embedUrl: try reader.read(), thumbnailUrl: try reader.read(),
@@ -268,32 +281,32 @@ extension Video: BinaryCodable {
 }
 
 extension PreviousSlug: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(slug)
         writer.write(rotatedAt)
         writer.write(rotatedBy)
         writer.write(mode)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(slug: try reader.read(), rotatedAt: try reader.read(), rotatedBy: try reader.read(), mode: try reader.read())
     }
 }
 
 extension AuditEntry: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(action)
         writer.write(at)
         writer.write(by)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(action: try reader.read(), at: try reader.read(), by: try reader.read())
     }
 }
 
 extension Share: BinaryCodable {
-    public func encode(to writer: inout ByteWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(project)
         writer.write(channel)
         writer.write(slug)
@@ -314,7 +327,7 @@ extension Share: BinaryCodable {
         writer.write(format)
     }
 
-    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+    init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
         self.init(
             project: try reader.read(), channel: try reader.read(), slug: try reader.read(), status: try reader.read(),
             publicTitle: try reader.read(), publicSubtitle: try reader.read(), locale: try reader.read(), ctaLabel: try reader.read(),
