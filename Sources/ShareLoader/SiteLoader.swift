@@ -74,6 +74,8 @@ public struct SiteLoader: Sendable {
     public static let contentDirectory = "content"
     /// Where brand logos live: at the root for the site's default brand, and in each project folder.
     public static let assetsDirectory = "assets"
+    /// The file types a logo may have: the only files of `assets/` that are read.
+    public static let logoTypes = ["svg", "png", "webp"]
 
     public let fileSystem: any FileSystem
     /// The site root as given; file paths in results are relative to it.
@@ -432,8 +434,10 @@ public struct SiteLoader: Sendable {
     private func assetFiles(_ folder: String, _ diagnostics: inout [Diagnostic]) -> [PendingFile] {
         listing(folder, &diagnostics).filter { !$0.name.hasPrefix(".") }.compactMap { name, kind in
             let path = joinPath(folder, name)
-            guard kind == .file || kind == .symlink else {
-                diagnostics.append(.warning("site.stray-file", "ignored: assets/ holds logo files, not folders", at: SourceLocation(file: path)))
+            // Only what can be a logo is read: a design's source file beside it is not an input.
+            let type = name.split(separator: ".").count > 1 ? name.split(separator: ".").last!.lowercased() : ""
+            guard kind == .file || kind == .symlink, SiteLoader.logoTypes.contains(type) else {
+                diagnostics.append(.warning("site.stray-file", "ignored: assets/ holds SVG, PNG and WebP logo files", at: SourceLocation(file: path)))
                 return nil
             }
             return PendingFile(path: path, role: .asset, project: nil)

@@ -7,7 +7,6 @@ import ShareModel
 enum BrandRules {
     static let keys = ["logo", "color", "homeUrl", "footer", "links"]
     static let linkKeys = ["label", "url"]
-    static let logoTypes = ["svg", "png", "webp"]
     static let maxLogoBytes = 256 * 1024
     static let maxFooterBytes = 2 * 1024
     /// WCAG 2.x AA for normal text: the CTA's white label on the brand colour.
@@ -76,7 +75,7 @@ enum BrandRules {
             return nil
         }
         let type = name.split(separator: ".").count > 1 ? name.split(separator: ".").last!.lowercased() : ""
-        guard logoTypes.contains(type) else {
+        guard SiteLoader.logoTypes.contains(type) else {
             reader.error("brand.logo", "logo \"\(name)\" must be an SVG, PNG or WebP file (.svg, .png, .webp)", at: position)
             return nil
         }

@@ -100,6 +100,8 @@ struct BrandRuleTests {
             Fixture.sharePath("a", project: "acme"): Fixture.share.json,
             "content/acme/project.json": #"{"brand": {"logo": "logo.png"}}"#,
             "content/acme/assets/logo.png": "not a PNG",
+            // A design's source file beside the logo is not read (it would be too large an input).
+            "content/acme/assets/logo-source.psd": String(repeating: "x", count: 2 << 20),
             "content/beta/project.json": #"{"brand": {"logo": "big.svg"}}"#,
             "content/beta/assets/big.svg": "<svg>" + String(repeating: " ", count: 256 * 1024),
             "content/gamma/project.json": #"{"brand": {"logo": "../beta/assets/big.svg"}}"#,
@@ -109,7 +111,7 @@ struct BrandRuleTests {
             "assets/shared.svg": Self.logo,
         ])
         #expect(result.diagnostics.map { "\($0.file) \($0.rule)" }.sorted() == [
-            "content/acme/project.json brand.logo", "content/beta/project.json brand.logo",
+            "content/acme/assets/logo-source.psd site.stray-file", "content/acme/project.json brand.logo", "content/beta/project.json brand.logo",
             "content/delta/project.json brand.logo", "content/epsilon/project.json brand.logo", "content/gamma/project.json brand.logo",
         ])
         #expect(result.diagnostics.contains { $0.message == "logo \"logo.png\" is not a PNG file (its bytes say otherwise)" })
