@@ -74,8 +74,6 @@ public struct SiteLoader: Sendable {
     public static let contentDirectory = "content"
     /// Where brand logos live: at the root for the site's default brand, and in each project folder.
     public static let assetsDirectory = "assets"
-    /// The file types a logo may have: the only files of `assets/` that are read.
-    public static let logoTypes = ["svg", "png", "webp"]
 
     public let fileSystem: any FileSystem
     /// The site root as given; file paths in results are relative to it.
@@ -435,8 +433,7 @@ public struct SiteLoader: Sendable {
         listing(folder, &diagnostics).filter { !$0.name.hasPrefix(".") }.compactMap { name, kind in
             let path = joinPath(folder, name)
             // Only what can be a logo is read: a design's source file beside it is not an input.
-            let type = name.split(separator: ".").count > 1 ? name.split(separator: ".").last!.lowercased() : ""
-            guard kind == .file || kind == .symlink, SiteLoader.logoTypes.contains(type) else {
+            guard kind == .file || kind == .symlink, Brand.Logo.type(of: name) != nil else {
                 diagnostics.append(.warning("site.stray-file", "ignored: assets/ holds SVG, PNG and WebP logo files", at: SourceLocation(file: path)))
                 return nil
             }

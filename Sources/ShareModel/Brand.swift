@@ -13,6 +13,12 @@ public struct Brand: Sendable, Hashable {
     public var footer: String?
     public var links: [Link]
 
+    /// The red, green and blue of a `#rrggbb` colour (validation has checked its form), 0-255.
+    public static func channels(of color: String) -> [Int] {
+        let hex = Array(color.utf8.dropFirst())
+        return stride(from: 0, to: 6, by: 2).map { Int(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16) ?? 0 }
+    }
+
     public init(name: String, logo: Logo? = nil, color: String? = nil, homeUrl: String? = nil, footer: String? = nil, links: [Link] = []) {
         self.name = name
         self.logo = logo
@@ -43,9 +49,19 @@ public struct Brand: Sendable, Hashable {
             self.bytes = bytes
         }
 
+        /// The file types a logo may have.
+        public static let types = ["svg", "png", "webp"]
+
+        /// The logo type of a file name (its extension, lowercased), or nil for any other file.
+        public static func type(of fileName: String) -> String? {
+            let parts = fileName.split(separator: ".")
+            guard parts.count > 1, let type = parts.last?.lowercased(), types.contains(type) else { return nil }
+            return type
+        }
+
         /// The media type from the file's extension, which validation has checked.
         public var mediaType: String {
-            switch fileName.split(separator: ".").last?.lowercased() {
+            switch Self.type(of: fileName) {
             case "svg": "image/svg+xml"
             case "png": "image/png"
             default: "image/webp"

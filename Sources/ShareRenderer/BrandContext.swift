@@ -46,10 +46,6 @@ struct BrandContext: Sendable {
     }
 
     static func darker(_ color: String) -> String {
-        let hex = Array(color.utf8.dropFirst())
-        let channels = stride(from: 0, to: 6, by: 2).map { index in
-            (Int(String(decoding: hex[index..<index + 2], as: UTF8.self), radix: 16) ?? 0) * 4 / 5
-        }
-        return "#" + channels.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        "#" + Brand.channels(of: color).map { $0 * 4 / 5 }.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

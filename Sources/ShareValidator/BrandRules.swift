@@ -74,8 +74,7 @@ enum BrandRules {
             reader.error("brand.logo", "logo must name a file in \(folder)/ with letters, digits, '.', '-' and '_' (\"logo.svg\"), found \"\(name)\"", at: position)
             return nil
         }
-        let type = name.split(separator: ".").count > 1 ? name.split(separator: ".").last!.lowercased() : ""
-        guard SiteLoader.logoTypes.contains(type) else {
+        guard let type = Brand.Logo.type(of: name) else {
             reader.error("brand.logo", "logo \"\(name)\" must be an SVG, PNG or WebP file (.svg, .png, .webp)", at: position)
             return nil
         }
@@ -137,12 +136,11 @@ enum BrandRules {
     }
 
     static func relativeLuminance(_ color: String) -> Double {
-        let hex = Array(color.utf8.dropFirst())
-        func channel(_ index: Int) -> Double {
-            let value = Double(Int(String(decoding: hex[index..<index + 2], as: UTF8.self), radix: 16)!) / 255
+        let linear = Brand.channels(of: color).map { channel in
+            let value = Double(channel) / 255
             return value <= 0.04045 ? value / 12.92 : pow((value + 0.055) / 1.055, 2.4)
         }
-        return 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     }
 
     /// Two decimals, rounded down, so that a ratio just under 4.5 never prints as "4.50".
