@@ -111,7 +111,6 @@ public struct SiteValidator: Sendable {
         // No share rule reads the brand: the memo's configuration goes without it.
         checkedConfig.brand = BrandRules.siteBrand(loaded, name: checkedConfig.siteName, into: &diagnostics)
         let config = checkedConfig
-        let siteBrand = config.brand
 
         var projects: [Project] = []
         var credentials: [CheckedCredential] = []
@@ -123,7 +122,7 @@ public struct SiteValidator: Sendable {
                     "project.id", "project folder \"\(project.id)\" must match [a-z0-9][a-z0-9-]{0,62} or be a UUID",
                     at: SourceLocation(file: project.path)))
             }
-            let (name, brand) = projectFile(project, siteBrand: siteBrand, into: &found)
+            let (name, brand) = projectFile(project, siteBrand: config.brand, into: &found)
             let credentials = project.credentials.map { document in
                 memo?.recall(\.credentials, document, project: project.id) ?? {
                     var found: [Diagnostic] = []
