@@ -124,7 +124,7 @@ let package = Package(
             exclude: ["live_reload_check.py"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ShareValidatorTests", dependencies: ["ShareValidator", "ShareLoader", "ShareBuild", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "HardeningTests",
             dependencies: ["ShareBuild", "ShareLoader", "ShareValidator", "ShareModel", "TestSupport"],

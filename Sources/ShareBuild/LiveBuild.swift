@@ -60,9 +60,9 @@ public struct LiveBuild: Sendable {
     private let fileSystem: any FileSystem
     private var loaded: LoadedSite?
     private var templates: Result<TemplateSet, DiagnosticList>?
-    private var memo: ValidationMemo?
+    private var memo = FileMemo(configDigest: 0)
     /// The last successful build, to carry its files over.
-    private var previous: (output: Output, global: UInt64, shares: [String: BuildCache.Share])?
+    private var previous: (output: Output, global: UInt64, shares: [String: OutputLedger.Share])?
 
     public init(root: String, channel: Channel, fileSystem: any FileSystem = LocalFileSystem()) {
         self.root = root
@@ -94,33 +94,33 @@ public struct LiveBuild: Sendable {
         }
         loaded = site
         clock.lap("load")
-        let prepared: SiteBuild.Prepared
-        let (result, memo) = SiteBuild.prepare(site, templates, reusing: memo)
+        let (validation, memo) = memo.validate(site)
         self.memo = memo
-        switch result {
-        case .success(let value): prepared = value
-        case .failure(.invalid(let diagnostics)):
+        let checkedTemplates: TemplateSet
+        switch SiteBuild.checked(validation, templates) {
+        case .success(let value): checkedTemplates = value
+        case .failure(let failure):
             clock.lap("validate")
             report.timings = clock.laps
+            guard case .invalid(let diagnostics) = failure else { preconditionFailure("validating writes nothing") }
             return .failed(diagnostics, report)
-        case .failure(.output):
-            preconditionFailure("preparing a build writes nothing")
         }
         clock.lap("validate")
 
-        let digests = prepared.shareDigests
-        let global = prepared.globalKey(channel: channel)
+        let digests = Dictionary(uniqueKeysWithValues: site.projects.flatMap(\.shares).map { ($0.path, $0.digest) })
+        let global = Incremental.globalKey(site, checkedTemplates, channel: channel)
         // Projections rather than `shares(in:)`: copying thousands of shares is a visible part of a rebuild.
         let channel = channel
-        let inChannel = prepared.validation.site.shares.lazy.filter { $0.channel == channel }
+        let inChannel = validation.site.shares.lazy.filter { $0.channel == channel }
         let sources = Array(inChannel.map(\.sourceFile))
         var reused: [String: [String]] = [:]
         if let previous, previous.global == global {
-            reused = BuildCache.reusable(sources, digests: digests, previous: previous.shares)
+            reused = OutputLedger(shares: previous.shares).carried(sources, digests: digests)
         }
         let rendered = OutputCollector()
-        let renderer = SiteRenderer(templates: prepared.templates)
-        let summary = renderer.render(prepared.validation.site, channel: channel, reusing: Set(reused.keys), manifest: false, to: rendered)
+        let renderer = SiteRenderer(templates: checkedTemplates)
+        let summary = renderer.render(
+            validation.site, channel: channel, shares: Set(sources.filter { reused[$0] == nil }), manifest: false, to: rendered)
         clock.lap("render")
 
         var files: [String: [UInt8]] = [:]
@@ -136,8 +136,8 @@ public struct LiveBuild: Sendable {
             channel: channel, files: files, routes: summary.routes, pageCount: summary.pageCount,
             stubCount: summary.stubCount,
             privateSlugs: Set(inChannel.filter { $0.status == .enabled && $0.video.visibility == .private && $0.video.status == .completed }.map(\.slug)),
-            warnings: prepared.diagnostics, site: prepared.validation.site, renderer: renderer)
-        previous = (output, global, BuildCache.entries(sources, digests: digests, rendered: summary.outputsBySource, reused: reused))
+            warnings: validation.diagnostics, site: validation.site, renderer: renderer)
+        previous = (output, global, OutputLedger.shares(sources, digests: digests, rendered: summary.outputsBySource, carried: reused))
         clock.lap("merge")
         report.renderedShares = summary.outputsBySource.count
         report.reusedShares = reused.count

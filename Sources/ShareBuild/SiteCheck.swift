@@ -25,7 +25,8 @@ public struct SiteCheck: Sendable {
     /// Checks every channel; with `channel`, reports only what concerns it (templates always).
     public func run(channel: Channel?) -> Report {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let (loaded, result, outcomes) = SiteValidator().load(loader.discover(), with: loader)
+        let validated = FileMemo(configDigest: 0).loadAndValidate(loader.discover(), with: loader)
+        let (loaded, result) = (validated.loaded, validated.result)
         var diagnostics = result.diagnostics(for: channel)
         if let warning = defaultBaseURLWarning(root: root, fileSystem: fileSystem) { diagnostics.append(warning) }
         if case .failure(let problems) = TemplateSet.load(fileSystem: fileSystem, root: root) {
@@ -38,7 +39,6 @@ public struct SiteCheck: Sendable {
         let failing = Set(diagnostics.filter { $0.severity == .error }.map(\.file))
         let validShares = files.count { result.channelOfFile[$0] != nil && !failing.contains($0) }
         let shareFiles = files.count
-        releaseInBackground((consume loaded, consume outcomes, consume result))
         return Report(diagnostics: diagnostics.sortedForOutput(), shareFiles: shareFiles, validShares: validShares)
     }
 }

@@ -36,3 +36,9 @@ func contentDigest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
 func contentDigest(_ bytes: [UInt8]) -> UInt64 {
     bytes.withUnsafeBytes { contentDigest($0) }
 }
+
+/// The digest input files are known by, of any bytes: what a build's store checks its
+/// parts with.
+public func contentDigest(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    bytes.withUnsafeBytes { contentDigest($0) }
+}

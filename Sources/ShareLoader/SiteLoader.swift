@@ -110,48 +110,43 @@ public struct SiteLoader: Sendable {
         /// Paths the walk reported on (stray files, dangling symlinks, unreadable folders).
         public var reportedPaths: [String] { diagnostics.map(\.file) }
 
-        /// Every folder listed, in walk order, with the stamp `discover(stampingFolders:)`
-        /// took just before listing it: a file added, removed or renamed in the folder
-        /// later changes its stamp, so a caller can tell the listing is still current.
-        public fileprivate(set) var folderStamps: [(path: String, stamp: UInt64?)] = []
+        /// Every folder listed, in walk order: a file added, removed or renamed in one
+        /// changes what the walk finds.
+        public fileprivate(set) var folders: [String] = []
     }
 
-    /// `stamp`, when given, is called with each folder's path (relative to the root)
-    /// right before the folder is listed; see `Discovery.folderStamps`.
-    public func discover(stampingFolders stamp: (@Sendable (String) -> UInt64?)? = nil) -> Discovery {
+    public func discover() -> Discovery {
         var diagnostics: [Diagnostic] = []
         var pending: [PendingFile] = []
         var projects: [LoadedProject] = []
-        var folderStamps: [(path: String, stamp: UInt64?)] = []
+        var folders: [String] = []
 
         if fileSystem.kind(at: absolute(SiteLoader.configFile)) != nil {
             pending.append(PendingFile(path: SiteLoader.configFile, role: .config))
         }
         if fileSystem.resolvedKind(at: absolute(SiteLoader.assetsDirectory)) == .directory {
-            if let stamp { folderStamps.append((SiteLoader.assetsDirectory, stamp(SiteLoader.assetsDirectory))) }
+            folders.append(SiteLoader.assetsDirectory)
             pending += assetFiles(SiteLoader.assetsDirectory, &diagnostics)
         }
         let content = SiteLoader.contentDirectory
         if fileSystem.resolvedKind(at: absolute(content)) == .directory {
-            if let stamp { folderStamps.append((content, stamp(content))) }
+            folders.append(content)
             // Listing thousands of project folders is system-call bound: spread it over the cores.
             let entries = listing(content, &diagnostics).filter { !$0.name.hasPrefix(".") }
-            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic], [(path: String, stamp: UInt64?)]) in
+            let walked = entries.parallelMap { name, kind -> (String, [PendingFile]?, [Diagnostic], [String]) in
                 let projectPath = joinPath(content, name)
                 var found: [Diagnostic] = []
                 guard kind == .directory else {
                     found.append(.warning("site.stray-file", "ignored: only project folders belong in content/", at: SourceLocation(file: projectPath)))
                     return (projectPath, nil, found, [])
                 }
-                var stamps: [(path: String, stamp: UInt64?)] = []
-                let files = projectFiles(projectPath, &found) { folder in
-                    if let stamp { stamps.append((folder, stamp(folder))) }
-                }
-                return (projectPath, files, found, stamps)
+                var listed: [String] = []
+                let files = projectFiles(projectPath, &found) { listed.append($0) }
+                return (projectPath, files, found, listed)
             }
-            for (projectPath, files, found, stamps) in walked {
+            for (projectPath, files, found, listed) in walked {
                 diagnostics += found
-                folderStamps += stamps
+                folders += listed
                 guard let files else { continue }
                 let index = projects.count
                 projects.append(LoadedProject(id: String(projectPath.dropFirst(content.count + 1)), path: projectPath, projectFile: nil, shares: [], credentials: []))
@@ -162,13 +157,12 @@ public struct SiteLoader: Sendable {
         }
 
         var discovery = Discovery(pending: pending, projects: projects, diagnostics: diagnostics)
-        discovery.folderStamps = folderStamps
+        discovery.folders = folders
         return discovery
     }
 
     /// The discovery a walk would make, rebuilt from one an earlier walk made (its
-    /// `folderStamps` paths and `inputPaths`), for a caller that knows no folder changed
-    /// since: a listing changes only when its folder's stamp does. Nil when the paths are
+    /// `folders` and `inputPaths`), for a caller that knows no folder changed since. Nil when the paths are
     /// not such a listing. Only for a walk that reported no diagnostic (a stray entry is
     /// not in the listing).
     public func rediscover(folders: [String], inputs: [String]) -> Discovery? {
@@ -225,48 +219,54 @@ public struct SiteLoader: Sendable {
 
     /// Reads and parses the files of an earlier `discover()`.
     public func load(_ discovery: Discovery) -> LoadedSite {
-        read(discovery, config: nil, summarizer: nil as Summarizer<Never>?).site
+        read(discovery, config: nil, summarizer: nil as (@Sendable (ShareFile) -> Summarized<Never>)?).site
     }
 
     /// `load(_:)` for a caller that needs each share file only in digested form (a build):
-    /// the configuration is read first and given to `makeSummarizer`; then every share
-    /// file is parsed and summarized in the same task and its tree dropped at once, so
-    /// the parsed trees of all shares never exist together (peak memory). The shares of
-    /// the loaded site keep their path, format and digest, not their value or body.
-    ///
-    /// `recall`, when the summarizer comes with one, is asked first with each share
-    /// file's path, the digest of its bytes and its project: a summary it still holds
-    /// (from an earlier build) spares parsing the file. It must only hold summaries of
-    /// files that parsed without a diagnostic, which are then not reported again.
+    /// the configuration is read first and given to `makeSummarizer`; then each share
+    /// file is handed to the summarizer, which reads, parses and summarizes it in one task
+    /// (or, holding its summary already, need not read it), so the parsed trees of all
+    /// shares never exist together (peak memory). The shares of the loaded site keep
+    /// their path, format and the digest the summarizer gives, not their value or body.
     public func load<Summary: Sendable>(
-        _ discovery: Discovery, summarizingShares makeSummarizer: (SourceDocument?) -> Summarizer<Summary>
+        _ discovery: Discovery, summarizingShares makeSummarizer: (SourceDocument?) -> @Sendable (ShareFile) -> Summarized<Summary>
     ) -> (site: LoadedSite, summaries: [String: Summary]) {
         let configFile = discovery.pending.first { if case .config = $0.role { true } else { false } }
         let config = configFile.map { parse($0) }
         return read(discovery, config: config, summarizer: makeSummarizer(config?.0))
     }
 
-    /// How `load(_:summarizingShares:)` digests share files; see there.
-    public struct Summarizer<Summary: Sendable>: Sendable {
-        public var summarize: @Sendable (SourceDocument, _ project: String) -> Summary
-        public var recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)?
-        /// The digest of a file known to be unchanged since it was last read (its stamp
-        /// says so): recalling its summary under that digest spares reading it too.
-        public var unchangedDigest: (@Sendable (_ path: String) -> UInt64?)?
+    /// One share file of a discovery, handed to the summarizer of `load(_:summarizingShares:)`.
+    public struct ShareFile: Sendable {
+        public var path: String { file.path }
+        /// The project folder's name.
+        public let project: String
+        fileprivate let file: PendingFile
+        fileprivate let loader: SiteLoader
 
-        public init(
-            summarize: @escaping @Sendable (SourceDocument, _ project: String) -> Summary,
-            recall: (@Sendable (_ path: String, _ digest: UInt64, _ project: String) -> Summary?)? = nil,
-            unchangedDigest: (@Sendable (_ path: String) -> UInt64?)? = nil
-        ) {
-            self.summarize = summarize
-            self.recall = recall
-            self.unchangedDigest = unchangedDigest
+        /// The file's bytes and their digest, or the diagnostic of a file that cannot be read.
+        public func read() -> Result<Input, Unreadable> { loader.readInput(file) }
+
+        /// The file parsed from what `read()` gave.
+        public func parse(_ input: Result<Input, Unreadable>) -> (SourceDocument, [Diagnostic]) { loader.parse(file, input) }
+    }
+
+    /// What a summarizer made of one share file: the digest of its bytes (0 when it could
+    /// not be read), the diagnostics of reading and parsing it, and its summary.
+    public struct Summarized<Summary: Sendable>: Sendable {
+        public var digest: UInt64
+        public var diagnostics: [Diagnostic]
+        public var summary: Summary?
+
+        public init(digest: UInt64, diagnostics: [Diagnostic], summary: Summary?) {
+            self.digest = digest
+            self.diagnostics = diagnostics
+            self.summary = summary
         }
     }
 
     private func read<Summary: Sendable>(
-        _ discovery: Discovery, config preread: (SourceDocument, [Diagnostic])?, summarizer: Summarizer<Summary>?
+        _ discovery: Discovery, config preread: (SourceDocument, [Diagnostic])?, summarizer: (@Sendable (ShareFile) -> Summarized<Summary>)?
     ) -> (site: LoadedSite, summaries: [String: Summary]) {
         var projects = discovery.projects
         var diagnostics = discovery.diagnostics
@@ -280,20 +280,9 @@ public struct SiteLoader: Sendable {
                 let (document, found) = parse(file)
                 return (document, found, nil)
             }
-            // The last build's summary of the same bytes, unread when their stamp vouches for them.
-            func recalled(_ digest: UInt64) -> (SourceDocument, [Diagnostic], Summary?)? {
-                summarizer.recall?(file.path, digest, ids[project]).map {
-                    (SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: digest), [], $0)
-                }
-            }
-            if let digest = summarizer.unchangedDigest?(file.path), let found = recalled(digest) { return found }
-            let input = readInput(file)
-            if case .success(let bytes) = input, let found = recalled(bytes.digest) { return found }
-            var (document, found) = parse(file, input)
-            let summary = summarizer.summarize(document, ids[project])
-            document.value = nil
-            document.body = nil
-            return (document, found, summary)
+            let summarized = summarizer(ShareFile(project: ids[project], file: file, loader: self))
+            let document = SourceDocument(path: file.path, value: nil, format: Self.format(file.role), digest: summarized.digest)
+            return (document, summarized.diagnostics, summarized.summary)
         }
         var summaries: [String: Summary] = [:]
         for (file, (document, fileDiagnostics, summary)) in zip(pending, parsed) {
@@ -446,13 +435,13 @@ public struct SiteLoader: Sendable {
     }
 
     /// The bytes of an input file and their digest, made once.
-    private struct Input {
-        var bytes: [UInt8]
-        var digest: UInt64
+    public struct Input: Sendable {
+        public var bytes: [UInt8]
+        public var digest: UInt64
     }
 
     /// The bytes of an input file, or the diagnostic of one that cannot be read.
-    private func readInput(_ file: PendingFile) -> Result<Input, Unreadable> {
+    fileprivate func readInput(_ file: PendingFile) -> Result<Input, Unreadable> {
         let location = SourceLocation(file: file.path)
         let bytes: [UInt8]
         do {
@@ -467,8 +456,9 @@ public struct SiteLoader: Sendable {
         return .success(Input(bytes: bytes, digest: contentDigest(bytes)))
     }
 
-    private struct Unreadable: Error {
-        var diagnostic: Diagnostic
+    /// Why an input file was not read: its diagnostic.
+    public struct Unreadable: Error, Sendable {
+        public var diagnostic: Diagnostic
     }
 
     private static func format(_ role: Role) -> ShareFormat {
@@ -476,7 +466,7 @@ public struct SiteLoader: Sendable {
         return .json
     }
 
-    private func parse(_ file: PendingFile, _ input: Result<Input, Unreadable>) -> (SourceDocument, [Diagnostic]) {
+    fileprivate func parse(_ file: PendingFile, _ input: Result<Input, Unreadable>) -> (SourceDocument, [Diagnostic]) {
         let bytes: Input
         switch input {
         case .failure(let unreadable): return (SourceDocument(path: file.path, value: nil), [unreadable.diagnostic])

@@ -4,14 +4,13 @@ import ShareModel
 /// Builds `manifest.json`, the signer's only input.
 enum ManifestBuilder {
     /// Writes `manifest.json` to `sink` in pieces and returns where each share's entry lies
-    /// in it (by source file). Entries of shares in `reusing` are copied from `previous`,
-    /// the last build's manifest, where it holds them: an entry depends on its share and
-    /// the channel alone, and a one-share edit of a large site need not write every other
-    /// entry again (it was most of that build). Entries are made `chunk` at a time per
-    /// core, and written 16 chunks at a time.
+    /// in it (by source file). An entry `given` holds for a share is spliced in as it is:
+    /// an entry depends on its share and the channel alone, so a caller that has it need
+    /// not make it again. Entries are made `chunk` at a time per core, and written 16
+    /// chunks at a time.
     static func write(
-        to sink: any OutputSink, site: Site, shares: ArraySlice<Share>, context: ChannelContext, reusing: Set<String> = [],
-        previous: PreviousManifest? = nil, chunk: Int = 256
+        to sink: any OutputSink, site: Site, shares: ArraySlice<Share>, context: ChannelContext,
+        given: (@Sendable (Share) -> ArraySlice<UInt8>?)? = nil, chunk: Int = 256
     ) -> [String: Range<Int>] {
         // The document without its shares, then the entries spliced into its empty array:
         // a top-level key's line can only appear once (strings escape their newlines).
@@ -37,10 +36,7 @@ enum ManifestBuilder {
                 let parts = Array(wave).parallelMap { range -> [ArraySlice<UInt8>] in
                     range.map { index in
                         let share = shares[index]
-                        if reusing.contains(share.sourceFile), let previous, let range = previous.entries[share.sourceFile],
-                           range.lowerBound >= 0, range.upperBound <= previous.bytes.count {
-                            return previous.bytes[range]
-                        }
+                        if let given = given?(share) { return given }
                         var bytes: [UInt8] = []
                         entry(share, context).json.write(to: &bytes, pretty: true, indent: 2)
                         return bytes[...]

@@ -4,7 +4,7 @@ import ShareModel
 public struct RenderedSite: Sendable {
     public var channel: Channel
     public var files: [OutputFile]
-    /// The paths rendered from each share's source file, for the build cache.
+    /// The paths rendered from each share's source file.
     public var outputsBySource: [String: [String]]
     /// Landing pages of Enabled shares.
     public var pageCount: Int
@@ -14,7 +14,7 @@ public struct RenderedSite: Sendable {
 
 /// What a streaming render produced besides the files themselves.
 public struct RenderSummary: Sendable {
-    /// The paths rendered from each share's source file, for the build cache.
+    /// The paths rendered from each share's source file.
     public var outputsBySource: [String: [String]]
     /// Landing pages of Enabled shares.
     public var pageCount: Int
@@ -22,18 +22,7 @@ public struct RenderSummary: Sendable {
     public var stubCount: Int
     /// What every site path answers: the rules the maps were written from.
     public var routes: SiteRoutes
-    /// Where each share's entry lies in `manifest.json` (by source file), for the next
-    /// build's `PreviousManifest`; empty when the manifest was not rendered.
+    /// Where each share's entry lies in `manifest.json` (by source file); empty when the
+    /// manifest was not rendered.
     public var manifestEntries: [String: Range<Int>] = [:]
-}
-
-/// The last build's `manifest.json` and where each share's entry lies in it (by source file).
-public struct PreviousManifest: Sendable {
-    public var bytes: [UInt8]
-    public var entries: [String: Range<Int>]
-
-    public init(bytes: [UInt8], entries: [String: Range<Int>]) {
-        self.bytes = bytes
-        self.entries = entries
-    }
 }

@@ -12,23 +12,23 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Renders every file of `channel` into memory, sorted by path.
-    public func render(_ site: Site, channel: Channel, reusing: Set<String> = []) -> RenderedSite {
+    public func render(_ site: Site, channel: Channel) -> RenderedSite {
         let collector = OutputCollector()
-        let summary = render(site, channel: channel, reusing: reusing, to: collector)
+        let summary = render(site, channel: channel, to: collector)
         let files = collector.collected.sorted { $0.path < $1.path }
         return RenderedSite(channel: channel, files: files, outputsBySource: summary.outputsBySource, pageCount: summary.pageCount, stubCount: summary.stubCount)
     }
 
     /// Renders every file of `channel` on all cores, handing each to `sink` as soon as it
-    /// exists, so a build never holds the whole site in memory. The pages and stubs of
-    /// shares whose source files are in `reusing` are skipped: an incremental build links
-    /// those from the last output, and their manifest entries are copied from
-    /// `previousManifest` where it holds them. Without `manifest`, `manifest.json` is left
-    /// out, for a preview that keeps its output in memory and rarely needs it (see
-    /// `manifest(_:channel:)`).
+    /// exists, so a build never holds the whole site in memory. Only the pages and stubs of
+    /// the shares whose source files `selected` holds are made (nil: every share's); the
+    /// files made from all shares always are. `givenEntry` may hand over a share's entry
+    /// of `manifest.json` as bytes, spliced in as they are. Without `manifest`,
+    /// `manifest.json` is left out, for a preview that keeps its output in memory and
+    /// rarely needs it (see `manifest(_:channel:)`).
     public func render(
-        _ site: Site, channel: Channel, reusing: Set<String> = [], previousManifest: PreviousManifest? = nil, manifest: Bool = true,
-        to sink: any OutputSink
+        _ site: Site, channel: Channel, shares selected: Set<String>? = nil,
+        manifestEntry givenEntry: (@Sendable (Share) -> ArraySlice<UInt8>?)? = nil, manifest: Bool = true, to sink: any OutputSink
     ) -> RenderSummary {
         let context = ChannelContext(site: site, channel: channel, templates: templates)
         let shares = site.shares(in: channel)
@@ -36,15 +36,14 @@ public struct SiteRenderer: Sendable {
         // page rendering instead of running alone before or after it.
         // Shares by index: a copy of each share in the work list would be a second copy
         // of the channel (37 MB at 100,000 shares).
-        let work: [RenderWork] = (manifest ? [.manifest] : []) + [.maps] + shares.indices.filter { !reusing.contains(shares[$0].sourceFile) }.map(RenderWork.share)
+        let work: [RenderWork] = (manifest ? [.manifest] : []) + [.maps] + shares.indices.filter { selected?.contains(shares[$0].sourceFile) ?? true }.map(RenderWork.share)
         let manifestEntries = Mutex<[String: Range<Int>]>([:])
         let results = work.parallelMap { item -> (paths: [String], routes: SiteRoutes?) in
             let files: [OutputFile]
             var routes: SiteRoutes?
             switch item {
             case .manifest:
-                let entries = ManifestBuilder.write(
-                    to: sink, site: site, shares: shares, context: context, reusing: reusing, previous: previousManifest)
+                let entries = ManifestBuilder.write(to: sink, site: site, shares: shares, context: context, given: givenEntry)
                 manifestEntries.withLock { $0 = entries }
                 return ([ManifestBuilder.path], nil)
             case .maps:

@@ -25,7 +25,7 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
-    mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
     mutating func write(_ value: Double) { write(value.bitPattern) }
 
     public mutating func write(_ value: String) {
@@ -43,7 +43,7 @@ public struct ByteWriter: Sendable {
         value?.encode(to: &self)
     }
 
-    mutating func write(_ value: String?) {
+    public mutating func write(_ value: String?) {
         write(value != nil)
         if let value { write(value) }
     }
@@ -58,9 +58,17 @@ public struct ByteWriter: Sendable {
     /// An enumeration by its raw value.
     mutating func write<Value: RawRepresentable>(_ value: Value) where Value.RawValue == String { write(value.rawValue) }
 
-    /// A build's warnings, which ShareBuild keeps beside its cache (the same bytes as
-    /// the generic array form).
+    /// A build's warnings, which ShareBuild keeps in its store (the same bytes as the
+    /// generic array form).
     public mutating func write(_ diagnostics: [Diagnostic]) { writeArray(diagnostics) }
+
+    public mutating func write(_ strings: [String]) { writeArray(strings) }
+
+    /// Bytes as they are, after their count.
+    public mutating func write(bytes: some Collection<UInt8>) {
+        write(bytes.count)
+        self.bytes.append(contentsOf: bytes)
+    }
 
     private mutating func writeArray<Value: BinaryCodable>(_ values: [Value]) {
         write(values.count)
@@ -83,10 +91,10 @@ public struct ByteReader {
 
     public var isAtEnd: Bool { offset == bytes.count }
     /// Where the next read starts.
-    var position: Int { offset }
+    public var position: Int { offset }
 
     /// Passes over `count` bytes (a part to be read by another reader).
-    mutating func skip(_ count: Int) throws(Damaged) {
+    public mutating func skip(_ count: Int) throws(Damaged) {
         guard count >= 0, count <= bytes.count - offset else { throw Damaged() }
         offset += count
     }
@@ -107,7 +115,7 @@ public struct ByteReader {
     public mutating func read() throws(Damaged) -> Int { Int(Int64(bitPattern: try read() as UInt64)) }
     mutating func read() throws(Damaged) -> Double { Double(bitPattern: try read()) }
 
-    mutating func read() throws(Damaged) -> Bool {
+    public mutating func read() throws(Damaged) -> Bool {
         guard offset < bytes.count, bytes[offset] <= 1 else { throw Damaged() }
         offset += 1
         return bytes[offset - 1] == 1
@@ -126,13 +134,23 @@ public struct ByteReader {
         try read() ? try Value(from: &self) : nil
     }
 
-    mutating func read() throws(Damaged) -> String? { try read() ? try read() as String : nil }
+    public mutating func read() throws(Damaged) -> String? { try read() ? try read() as String : nil }
     mutating func read() throws(Damaged) -> Double? { try read() ? try read() as Double : nil }
 
     mutating func read<Value: BinaryCodable>() throws(Damaged) -> [Value] { try readArray() }
 
-    /// A build's warnings, which ShareBuild keeps beside its cache.
+    /// A build's warnings, which ShareBuild keeps in its store.
     public mutating func read() throws(Damaged) -> [Diagnostic] { try readArray() }
+
+    public mutating func read() throws(Damaged) -> [String] { try readArray() }
+
+    /// What `write(bytes:)` wrote.
+    public mutating func readBytes() throws(Damaged) -> ArraySlice<UInt8> {
+        let count: Int = try read()
+        guard count >= 0, count <= bytes.count - offset else { throw Damaged() }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
+    }
 
     private mutating func readArray<Value: BinaryCodable>() throws(Damaged) -> [Value] {
         let count: Int = try read()
@@ -334,5 +352,36 @@ extension Share: BinaryCodable {
             ctaUrl: try reader.read(), personalizationData: try reader.read(), apiCredentialId: try reader.read(),
             metadata: try reader.read(), description: try reader.read(), video: try reader.read(), previousSlugs: try reader.read(),
             audit: try reader.read(), sourceFile: try reader.read(), format: try reader.read())
+    }
+}
+
+extension SiteValidator.ShareOutcome: BinaryCodable {
+    /// The outcome of one share file, as a build keeps it for the next one.
+    public func encode(to writer: inout ByteWriter) {
+        writer.write(diagnostics)
+        writer.write(channel?.rawValue)
+        writer.write(share != nil)
+        guard let share else { return }
+        writer.write(share.share)
+        for position in [share.documentPosition, share.slugPosition, share.videoPosition] { writer.write(position) }
+        writer.write(share.previousSlugPositions)
+        writer.write(share.credentialPosition)
+    }
+
+    public init(from reader: inout ByteReader) throws(ByteReader.Damaged) {
+        diagnostics = try reader.read()
+        let channel: String? = try reader.read()
+        self.channel = channel.flatMap(Channel.init(rawValue:))
+        guard try reader.read() as Bool else {
+            share = nil
+            return
+        }
+        let value: Share = try reader.read()
+        let document: SourcePosition = try reader.read()
+        let slug: SourcePosition = try reader.read()
+        let video: SourcePosition = try reader.read()
+        share = CheckedShare(
+            share: value, documentPosition: document, slugPosition: slug, previousSlugPositions: try reader.read(),
+            videoPosition: video, credentialPosition: try reader.read())
     }
 }

@@ -24,91 +24,69 @@ public struct ValidationResult: Sendable {
     }
 }
 
-/// Runs every rule of SPEC §2 over a loaded site and collects all diagnostics.
+/// Runs every rule of SPEC §2 over a loaded site and collects all diagnostics. The rules
+/// come in two kinds: those of one share file (`checkShare`), pure in its bytes, project
+/// and the configuration, and those of the whole site (`validate(_:config:outcomes:)`):
+/// projects, credentials and the cross-file rules. A caller that holds the outcome of a
+/// share file from before may hand it in instead of checking the file again.
 public struct SiteValidator: Sendable {
     public init() {}
 
+    /// Every rule over every file.
     public func validate(_ loaded: LoadedSite) -> ValidationResult {
-        validate(loaded, reusing: nil).result
+        validate(loaded, config: Self.checkConfig(loaded.config)) { document, project, config in
+            Self.checkShare(document, config: config, project: project)
+        }
     }
 
-    /// `validate(_:)` for a site that changed a little since `memo` was made (`sharegen serve`):
-    /// the rules of one file run again only for files whose bytes, project or configuration
-    /// changed; the cross-file rules run over everything, as always.
-    public func validate(_ loaded: LoadedSite, reusing memo: ValidationMemo?) -> (result: ValidationResult, memo: ValidationMemo) {
-        validate(loaded, memo: memo, oneCheckedPass: nil)
+    /// `sharegen.json` checked: the configuration every per-file rule reads.
+    public struct CheckedConfig: Sendable {
+        public var config: SiteConfig
+        public var diagnostics: [Diagnostic]
+
+        public init(config: SiteConfig, diagnostics: [Diagnostic]) {
+            self.config = config
+            self.diagnostics = diagnostics
+        }
     }
 
-    /// What the per-file rules made of one share file, and the channel it names (even
-    /// when other rules fail, for `check --channel`).
+    public static func checkConfig(_ document: SourceDocument?) -> CheckedConfig {
+        var diagnostics: [Diagnostic] = []
+        let config = ConfigRules.validate(document, into: &diagnostics)
+        return CheckedConfig(config: config, diagnostics: diagnostics)
+    }
+
+    /// What the rules of one share file made of it, and the channel it names (even when
+    /// other rules fail, for `check --channel`).
     public struct ShareOutcome: Sendable {
         var share: CheckedShare?
         var diagnostics: [Diagnostic]
         var channel: Channel?
     }
 
-    /// Reads and validates the files of `discovery` in one pass: each share file is
-    /// checked in the task that parsed it and its tree dropped there, so a build never
-    /// holds the parsed trees of every share (see `SiteLoader.load(_:summarizingShares:)`).
-    /// The result is `validate(loader.load(discovery))`'s; the loaded site's shares carry
-    /// no values. Share files that `recalling` (the last build's `outcomes`) holds with
-    /// the same bytes, project and configuration are not parsed or checked again.
-    /// `unchangedDigest` gives the digest of a share file known unchanged since it was
-    /// last read: its outcome is recalled under that digest without reading it.
-    public func load(
-        _ discovery: SiteLoader.Discovery, with loader: SiteLoader, recalling known: ShareOutcomes? = nil,
-        unchangedDigest: (@Sendable (String) -> UInt64?)? = nil
-    ) -> (loaded: LoadedSite, result: ValidationResult, outcomes: ShareOutcomes) {
-        var checkedConfig: (config: SiteConfig, diagnostics: [Diagnostic])?
-        var configDigest: UInt64 = 0
-        let (loaded, outcomes) = loader.load(discovery) { configDocument in
-            var found: [Diagnostic] = []
-            let config = ConfigRules.validate(configDocument, into: &found)
-            checkedConfig = (config, found)
-            let digest = configDocument?.digest ?? 0
-            configDigest = digest
-            let known = known?.configDigest == digest ? known : nil
-            return SiteLoader.Summarizer(
-                summarize: { document, project in
-                    ShareOutcomes.Entry(digest: document.digest, project: project, outcome: Self.outcome(document, config: config, project: project))
-                },
-                recall: known.map { known in { path, digest, project in known.recall(path, digest: digest, project: project) } },
-                unchangedDigest: unchangedDigest)
+    /// The rules of one share file, and the warning about a guessable slug, which depends
+    /// on that file alone.
+    public static func checkShare(_ document: SourceDocument, config: SiteConfig, project: String) -> ShareOutcome {
+        var (share, diagnostics) = ShareRules.validate(document, context: ShareRules.Context(config: config, project: project))
+        if let share, share.share.status == .enabled, share.share.video.visibility == .public, let reason = Formats.guessableReason(share.share.slug) {
+            diagnostics.append(.warning(
+                "slug.guessable",
+                "public share slug \"\(share.share.slug)\" is guessable: \(reason). Anyone with the link can watch, so use a random slug (sharegen rotate-slug)",
+                at: CrossFileRules.location(share, share.slugPosition)))
         }
-        // `load(_:summarizingShares:)` makes its summarizer exactly once, before any share.
-        let (config, configDiagnostics) = checkedConfig!
-        let result = validate(loaded, memo: nil, oneCheckedPass: (config, configDiagnostics, outcomes)).result
-        // Kept for the next build: outcomes of share files that parsed without a diagnostic
-        // (an unreadable file, whose digest is 0, has one too).
-        var kept = outcomes
-        for file in Set(loaded.diagnostics.map(\.file)) { kept.removeValue(forKey: file) }
-        // The files whose outcome was recalled: same bytes, project and configuration.
-        let usable = known?.configDigest == configDigest ? known : nil
-        let recalled = usable.map { known in
-            kept.count { path, entry in known.entries[path].map { ($0.digest, $0.project) == (entry.digest, entry.project) } ?? false }
-        } ?? 0
-        return (loaded, result, ShareOutcomes(
-            configDigest: configDigest, entries: kept, recalled: recalled, sameAsRecalled: recalled == kept.count && recalled == usable?.entries.count))
+        return ShareOutcome(share: share, diagnostics: diagnostics, channel: document.value?["channel"]?.string.flatMap(Channel.init(rawValue:)))
     }
 
-    /// `oneCheckedPass`: the configuration and share outcomes `load(_:with:)` already
-    /// checked; such a caller never validates again, so no memo is filled for it.
-    private func validate(
-        _ loaded: LoadedSite, memo: ValidationMemo?,
-        oneCheckedPass: (config: SiteConfig, diagnostics: [Diagnostic], outcomes: [String: ShareOutcomes.Entry])?
-    ) -> (result: ValidationResult, memo: ValidationMemo) {
-        var diagnostics = loaded.diagnostics
-        var checkedConfig: SiteConfig
-        if let oneCheckedPass {
-            checkedConfig = oneCheckedPass.config
-            diagnostics += oneCheckedPass.diagnostics
-        } else {
-            checkedConfig = ConfigRules.validate(loaded.config, into: &diagnostics)
-        }
-        let remember = oneCheckedPass == nil
-        let memo = memo?.config == checkedConfig ? memo : nil
-        var next = ValidationMemo(config: checkedConfig)
-        // No share rule reads the brand: the memo's configuration goes without it.
+    /// The rules of the whole site over `loaded`, with `config` checked and the outcome of
+    /// each share file (path, project) from `outcomes`, which runs on all cores.
+    public func validate(
+        _ loaded: LoadedSite, config checked: CheckedConfig,
+        outcomes: @Sendable (_ document: SourceDocument, _ project: String, _ config: SiteConfig) -> ShareOutcome
+    ) -> ValidationResult {
+        var diagnostics = loaded.diagnostics + checked.diagnostics
+        var checkedConfig = checked.config
+        // No share rule reads the brand: `outcomes` is given the configuration without it.
+        let shareConfig = checkedConfig
         checkedConfig.brand = BrandRules.siteBrand(loaded, name: checkedConfig.siteName, into: &diagnostics)
         let config = checkedConfig
 
@@ -123,43 +101,23 @@ public struct SiteValidator: Sendable {
                     at: SourceLocation(file: project.path)))
             }
             let (name, brand) = projectFile(project, siteBrand: config.brand, into: &found)
-            let credentials = project.credentials.map { document in
-                memo?.recall(\.credentials, document, project: project.id) ?? {
-                    var found: [Diagnostic] = []
-                    return (CredentialRules.validate(document, project: project.id, into: &found), found)
-                }()
-            }
+            let credentials = project.credentials.compactMap { CredentialRules.validate($0, project: project.id, into: &found) }
             return (Project(id: project.id, name: name ?? project.id, brand: brand), found, credentials)
         }
-        for (loadedProject, (project, found, checked)) in zip(loaded.projects, checkedProjects) {
+        for (project, found, checked) in checkedProjects {
             projects.append(project)
             diagnostics += found
-            for (document, (credential, found)) in zip(loadedProject.credentials, checked) {
-                if remember { next.credentials[document.path] = ValidationMemo.Entry(digest: document.digest, project: project.id, result: credential, diagnostics: found) }
-                diagnostics += found
-                if let credential { credentials.append(credential) }
-            }
+            credentials += checked
         }
         CrossFileRules.checkCredentialUniqueness(credentials, into: &diagnostics)
 
         let work = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
-        // A pass that checked the files already has their outcomes: looked up one by one,
-        // not copied into a second array of every share (40 MB at 100,000 shares).
-        let results: [ShareOutcome]? = oneCheckedPass != nil ? nil : work.parallelMap { project, document in
-            if let (share, found) = memo?.recall(\.shares, document, project: project) {
-                return ShareOutcome(share: share, diagnostics: found, channel: Self.declaredChannel(document))
-            }
-            return Self.outcome(document, config: config, project: project)
-        }
+        let results = work.parallelMap { project, document in outcomes(document, project, shareConfig) }
         var checked: [CheckedShare] = []
         // Every file that names a valid channel, including files that break other rules,
         // so that `check --channel` does not show another channel's errors.
         var channelOfFile: [String: Channel] = [:]
-        for (index, (project, document)) in work.enumerated() {
-            let outcome = results?[index] ?? oneCheckedPass?.outcomes[document.path]?.outcome ?? ShareOutcome(share: nil, diagnostics: [], channel: nil)
-            if remember {
-                next.shares[document.path] = ValidationMemo.Entry(digest: document.digest, project: project, result: outcome.share, diagnostics: outcome.diagnostics)
-            }
+        for ((_, document), outcome) in zip(work, results) {
             diagnostics += outcome.diagnostics
             if let share = outcome.share { checked.append(share) }
             if let channel = outcome.channel { channelOfFile[document.path] = channel }
@@ -174,29 +132,7 @@ public struct SiteValidator: Sendable {
         }
         diagnostics += crossFile
         let site = Site(config: config, projects: projects, shares: shares, credentials: credentials.map(\.credential).sorted { $0.id < $1.id })
-        return (ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile), next)
-    }
-
-    private static func outcome(_ document: SourceDocument, config: SiteConfig, project: String) -> ShareOutcome {
-        let (share, found) = checkShare(document, config: config, project: project)
-        return ShareOutcome(share: share, diagnostics: found, channel: declaredChannel(document))
-    }
-
-    private static func declaredChannel(_ document: SourceDocument) -> Channel? {
-        document.value?["channel"]?.string.flatMap(Channel.init(rawValue:))
-    }
-
-    /// The field rules of one share file, and the warning about a guessable slug, which
-    /// depends on that file alone.
-    private static func checkShare(_ document: SourceDocument, config: SiteConfig, project: String) -> (CheckedShare?, [Diagnostic]) {
-        var (share, diagnostics) = ShareRules.validate(document, context: ShareRules.Context(config: config, project: project))
-        if let share, share.share.status == .enabled, share.share.video.visibility == .public, let reason = Formats.guessableReason(share.share.slug) {
-            diagnostics.append(.warning(
-                "slug.guessable",
-                "public share slug \"\(share.share.slug)\" is guessable: \(reason). Anyone with the link can watch, so use a random slug (sharegen rotate-slug)",
-                at: CrossFileRules.location(share, share.slugPosition)))
-        }
-        return (share, diagnostics)
+        return ValidationResult(site: site, diagnostics: diagnostics.sortedForOutput(), channelOfFile: channelOfFile)
     }
 
     /// The project's name (nil when `project.json` gives none) and its brand: the site's
@@ -218,29 +154,5 @@ public struct SiteValidator: Sendable {
             }
         }
         return (name, (keys ?? BrandRules.Keys()).applied(to: siteBrand, name: name ?? siteBrand.name))
-    }
-}
-
-/// The per-file outcomes of one validation, for the next one to reuse.
-public struct ValidationMemo: Sendable {
-    struct Entry<Result: Sendable>: Sendable {
-        var digest: UInt64
-        var project: String
-        var result: Result?
-        var diagnostics: [Diagnostic]
-    }
-
-    /// Every per-file rule reads the configuration: another one invalidates everything.
-    let config: SiteConfig
-    var shares: [String: Entry<CheckedShare>] = [:]
-    var credentials: [String: Entry<CheckedCredential>] = [:]
-
-    /// The remembered outcome for `document`, unless its bytes or project changed. A
-    /// document never read has no digest, so it is always checked again.
-    func recall<Result>(_ entries: KeyPath<ValidationMemo, [String: Entry<Result>]>, _ document: SourceDocument, project: String) -> (Result?, [Diagnostic])? {
-        guard document.digest != 0, let entry = self[keyPath: entries][document.path], entry.digest == document.digest, entry.project == project else {
-            return nil
-        }
-        return (entry.result, entry.diagnostics)
     }
 }

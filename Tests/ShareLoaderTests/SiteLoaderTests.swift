@@ -38,8 +38,8 @@ struct SiteLoaderTests {
         var files = Self.layoutFiles
         files["site/content/empty/shares/.keep"] = ""
         let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "site")
-        let walked = loader.discover { _ in 1 }
-        let folders = walked.folderStamps.map(\.path)
+        let walked = loader.discover()
+        let folders = walked.folders
         #expect(folders.contains("content/empty"))
         let rebuilt = try #require(loader.rediscover(folders: folders, inputs: walked.inputPaths))
         func summary(_ site: LoadedSite) -> [String] {

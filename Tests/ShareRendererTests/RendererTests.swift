@@ -178,8 +178,8 @@ struct RendererTests {
         #expect(assets.allSatisfy { $0.range(of: #"(share\.[0-9a-f]{10}\.(css|js)|icon\.[0-9a-f]{10}\.svg)$"#, options: .regularExpression) != nil })
     }
 
-    @Test("manifest entries copied from the last build's manifest give the manifest a full render gives")
-    func manifestEntriesReused() throws {
+    @Test("manifest entries handed in (a carried share's, from the current manifest) give the manifest a full render gives")
+    func manifestEntriesGiven() throws {
         func site(_ titles: [String]) throws -> (Site, TemplateSet) {
             var files = ["sharegen.json": #"{"signing": {"mediaBaseURL": "https://media.example.com"}}"#]
             for (index, title) in titles.enumerated() {
@@ -192,9 +192,11 @@ struct RendererTests {
             #expect(!validation.diagnostics.hasErrors, "\(validation.diagnostics.first.map(String.init(describing:)) ?? "")")
             return (validation.site, try TemplateSet.load(fileSystem: fileSystem, root: "").get())
         }
-        func manifest(_ site: Site, _ templates: TemplateSet, reusing: Set<String> = [], previous: PreviousManifest? = nil) -> ([UInt8], [String: Range<Int>]) {
+        func manifest(
+            _ site: Site, _ templates: TemplateSet, given: (@Sendable (Share) -> ArraySlice<UInt8>?)? = nil
+        ) -> ([UInt8], [String: Range<Int>]) {
             let collector = OutputCollector()
-            let summary = SiteRenderer(templates: templates).render(site, channel: .PROD, reusing: reusing, previousManifest: previous, to: collector)
+            let summary = SiteRenderer(templates: templates).render(site, channel: .PROD, manifestEntry: given, to: collector)
             return (collector.collected.first { $0.path == "manifest.json" }?.bytes ?? [], summary.manifestEntries)
         }
         let titles = (0..<40).map { "Title \($0) </script> \u{2028}" }
@@ -209,12 +211,12 @@ struct RendererTests {
         edited[31] = "Edited too"
         let (after, _) = try site(edited)
         let unchanged = Set(entries.keys).subtracting(["content/p7/shares/s.json", "content/p31/shares/s.json"])
-        let (spliced, _) = manifest(after, templates, reusing: unchanged, previous: PreviousManifest(bytes: first, entries: entries))
+        let (spliced, _) = manifest(after, templates) { share in unchanged.contains(share.sourceFile) ? first[entries[share.sourceFile]!] : nil }
         #expect(spliced == manifest(after, templates).0)
         #expect(String(decoding: spliced, as: UTF8.self).contains("Edited too"))
-        // Ranges that do not fit the bytes (a damaged cache) are rendered instead.
-        let damaged = PreviousManifest(bytes: Array(first.prefix(100)), entries: entries)
-        #expect(manifest(after, templates, reusing: unchanged, previous: damaged).0 == spliced)
+        // The given bytes are spliced in as they are.
+        let marked = manifest(after, templates) { share in share.sourceFile == "content/p3/shares/s.json" ? Array("{\"given\": 3}".utf8)[...] : nil }.0
+        #expect(String(decoding: marked, as: UTF8.self).contains("{\"given\": 3}"))
     }
 
     @Test("the manifest is written in pieces of whole entries, which join to the manifest and hold the entries where recorded")

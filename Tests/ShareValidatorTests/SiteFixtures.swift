@@ -2,6 +2,7 @@ import ShareLoader
 import ShareModel
 import Testing
 import TestSupport
+@testable import ShareBuild
 @testable import ShareValidator
 
 /// The parts of a diagnostic the tests assert: rule, severity and exact location.
@@ -161,23 +162,28 @@ enum Fixture {
 }
 
 /// Loads files from memory and validates them, as `sharegen check` does. Every call also
-/// runs the one-pass load-and-validate of `sharegen build`, and that again with the
-/// outcomes of the first (written to bytes and read back, as the next build does), and
-/// expects the same result each time, so each validator test covers all three paths.
+/// validates through the file memo of `sharegen build` and `sharegen serve`: in one pass,
+/// in one pass again with the memo of the first (written to bytes and read back, as the
+/// next build does), and in memory twice, as `serve` does; and expects the same result
+/// each time, so each validator test covers every path.
 func validate(_ files: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> ValidationResult {
     let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "")
     let result = SiteValidator().validate(loader.load())
-    let (loaded, onePass, outcomes) = SiteValidator().load(loader.discover(), with: loader)
-    expectSameResult(onePass, result, "one pass", sourceLocation)
-    #expect(loaded.projects.allSatisfy { $0.shares.allSatisfy { $0.value == nil } }, "one pass keeps no share trees", sourceLocation: sourceLocation)
+    let first = FileMemo(configDigest: 0).loadAndValidate(loader.discover(), with: loader)
+    expectSameResult(first.result, result, "one pass", sourceLocation)
+    #expect(first.loaded.projects.allSatisfy { $0.shares.allSatisfy { $0.value == nil } }, "one pass keeps no share trees", sourceLocation: sourceLocation)
 
     var bytes: [UInt8] = []
-    outcomes.serialize(version: "test") { bytes += $0 }
-    let known = ShareOutcomes(bytes, version: "test")
-    #expect(known != nil && ShareOutcomes(bytes, version: "other") == nil, sourceLocation: sourceLocation)
-    let (_, recalledPass, again) = SiteValidator().load(loader.discover(), with: loader, recalling: known)
-    expectSameResult(recalledPass, result, "recalled outcomes", sourceLocation)
-    #expect(again.recalled == outcomes.count && again.sameAsRecalled, "every kept outcome is recalled", sourceLocation: sourceLocation)
+    first.memo.serialize { bytes += $0 }
+    let known = FileMemo(bytes)
+    #expect(known != nil, sourceLocation: sourceLocation)
+    let again = (known ?? first.memo).loadAndValidate(loader.discover(), with: loader)
+    expectSameResult(again.result, result, "recalled outcomes", sourceLocation)
+    #expect(again.recalled == first.memo.entries.count, "every kept outcome is recalled", sourceLocation: sourceLocation)
+
+    let (served, memo) = FileMemo(configDigest: 0).validate(loader.load())
+    expectSameResult(served, result, "in memory", sourceLocation)
+    expectSameResult(memo.validate(loader.load()).result, result, "in memory again", sourceLocation)
     return result
 }
 

@@ -2,23 +2,24 @@ import ShareLoader
 import ShareModel
 import Testing
 import TestSupport
+@testable import ShareBuild
 @testable import ShareValidator
 
-/// The outcomes a build keeps for the next one (see also `validate(_:)`, which round-trips
-/// them for every validator test).
-@Suite("Kept validation outcomes")
-struct OutcomeTests {
+/// The per-file memo a build keeps for the next one (see also `validate(_:)`, which goes
+/// through it for every validator test).
+@Suite("File memo")
+struct FileMemoTests {
     /// Loads `files` in one pass, recalling `known`.
-    func load(_ files: [String: String], recalling known: ShareOutcomes?) -> (ValidationResult, ShareOutcomes) {
+    func load(_ files: [String: String], recalling known: FileMemo?) -> (ValidationResult, FileMemo.Validated) {
         let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: files), root: "")
-        let (_, result, outcomes) = SiteValidator().load(loader.discover(), with: loader, recalling: known)
-        return (result, outcomes)
+        let validated = (known ?? FileMemo(configDigest: 0)).loadAndValidate(loader.discover(), with: loader)
+        return (validated.result, validated)
     }
 
-    func roundTrip(_ outcomes: ShareOutcomes) -> ShareOutcomes? {
+    func roundTrip(_ validated: FileMemo.Validated) -> FileMemo? {
         var bytes: [UInt8] = []
-        outcomes.serialize(version: "v") { bytes += $0 }
-        return ShareOutcomes(bytes, version: "v")
+        validated.memo.serialize { bytes += $0 }
+        return FileMemo(bytes)
     }
 
     @Test("only files whose bytes, project and configuration are unchanged are recalled")
@@ -29,12 +30,12 @@ struct OutcomeTests {
             Fixture.sharePath("c", project: "q"): Fixture.share(slug: "w2x3y4z5a6b7c2d3", video: "c").json,
         ]
         let (_, first) = load(files, recalling: nil)
-        #expect(first.count == 3 && first.recalled == 0)
+        #expect(first.memo.entries.count == 3 && first.recalled == 0)
         let known = try #require(roundTrip(first))
 
         files[Fixture.sharePath("b")] = Fixture.share(slug: "m3n4p5q6r7s2t3u4", video: "b").setting("publicTitle", quoted("Edited")).json
         let (edited, second) = load(files, recalling: known)
-        #expect(second.recalled == 2 && !second.sameAsRecalled)
+        #expect(second.recalled == 2)
         #expect(edited.site.shares.first { $0.sourceFile == Fixture.sharePath("b") }?.publicTitle == "Edited")
 
         // The same bytes in another project: its outcome names the old project.
@@ -57,21 +58,28 @@ struct OutcomeTests {
         ]
         let (result, outcomes) = load(files, recalling: nil)
         #expect(result.diagnostics.contains { $0.rule == "json.syntax" })
-        #expect(outcomes.count == 1)
+        #expect(outcomes.memo.entries.count == 1)
         let (again, _) = load(files, recalling: roundTrip(outcomes))
         #expect(again.diagnostics == result.diagnostics)
     }
 
-    @Test("damaged or truncated bytes are rejected, never half-read")
+    @Test("damaged, truncated or changed bytes are rejected, never half-read")
     func damagedBytes() {
         let (_, outcomes) = load([Fixture.sharePath("a"): Fixture.share.json], recalling: nil)
         var bytes: [UInt8] = []
-        outcomes.serialize(version: "v") { bytes += $0 }
-        #expect(ShareOutcomes(bytes, version: "v") != nil)
+        outcomes.memo.serialize { bytes += $0 }
+        #expect(FileMemo(bytes) != nil)
         for cut in stride(from: 0, to: bytes.count, by: 7) {
-            #expect(ShareOutcomes(Array(bytes[..<cut]), version: "v") == nil, "cut at \(cut)")
+            #expect(FileMemo(Array(bytes[..<cut])) == nil, "cut at \(cut)")
         }
-        #expect(ShareOutcomes(bytes + [0], version: "v") == nil, "trailing bytes")
+        #expect(FileMemo(bytes + [0]) == nil, "trailing bytes")
+        // A changed byte in an entry (a title's letter) decodes, but its part's digest tells.
+        let title = Array("Hello".utf8)
+        let at = (0..<(bytes.count - title.count)).first { bytes[$0..<($0 + title.count)].elementsEqual(title) }
+        #expect(at != nil)
+        var changed = bytes
+        if let at { changed[at] = UInt8(ascii: "J") }
+        #expect(FileMemo(changed) == nil, "a changed entry")
     }
 
     @Test("a share file vouched unchanged (by its stamp) is recalled without being read")
@@ -83,14 +91,31 @@ struct OutcomeTests {
         let digest = try #require(known.entries[path]?.digest)
         // The bytes on disk are now broken, but the caller vouches for the old ones.
         let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: [path: "{ broken"]), root: "")
-        let (_, vouched, outcomes) = SiteValidator().load(loader.discover(), with: loader, recalling: known, unchangedDigest: { $0 == path ? digest : nil })
-        #expect(vouched.diagnostics.isEmpty && vouched.site.shares.map(\.publicTitle) == ["Hello"])
-        #expect(outcomes.recalled == 1)
+        let vouched = known.loadAndValidate(loader.discover(), with: loader, unchanged: [path: digest])
+        #expect(vouched.result.diagnostics.isEmpty && vouched.result.site.shares.map(\.publicTitle) == ["Hello"])
+        #expect(vouched.recalled == 1)
         // Without the voucher the file is read, and its new bytes are what count.
-        let (_, read, _) = SiteValidator().load(loader.discover(), with: loader, recalling: known)
-        #expect(read.diagnostics.contains { $0.rule == "json.syntax" })
-        // A voucher with a digest the outcomes do not hold is not trusted either.
-        let (_, mismatched, _) = SiteValidator().load(loader.discover(), with: loader, recalling: known, unchangedDigest: { _ in digest &+ 1 })
-        #expect(mismatched.diagnostics.contains { $0.rule == "json.syntax" })
+        let read = known.loadAndValidate(loader.discover(), with: loader)
+        #expect(read.result.diagnostics.contains { $0.rule == "json.syntax" })
+        // A voucher with a digest the memo does not hold is not trusted either.
+        let mismatched = known.loadAndValidate(loader.discover(), with: loader, unchanged: [path: digest &+ 1])
+        #expect(mismatched.result.diagnostics.contains { $0.rule == "json.syntax" })
+    }
+}
+
+extension FileMemoTests {
+    @Test("in memory (serve), a file of unchanged bytes is not checked again; a changed one is")
+    func inMemoryRecall() throws {
+        let path = Fixture.sharePath("a")
+        let loader = SiteLoader(fileSystem: InMemoryFileSystem(files: [path: Fixture.share.json]), root: "")
+        let (_, memo) = FileMemo(configDigest: 0).validate(loader.load())
+        // The parsed value changed under the same digest: only a recalled outcome keeps the old title.
+        var site = loader.load()
+        let edited = SiteLoader(fileSystem: InMemoryFileSystem(files: [path: Fixture.share.setting("publicTitle", quoted("Edited")).json]), root: "").load()
+        site.projects[0].shares[0].value = edited.projects[0].shares[0].value
+        #expect(memo.validate(site).result.site.shares.map(\.publicTitle) == ["Hello"])
+        // With its digest changed too, the file is checked again.
+        site.projects[0].shares[0].digest = edited.projects[0].shares[0].digest
+        #expect(memo.validate(site).result.site.shares.map(\.publicTitle) == ["Edited"])
     }
 }

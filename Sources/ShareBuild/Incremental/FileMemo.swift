@@ -1,0 +1,182 @@
+import ShareLoader
+import ShareModel
+import ShareValidator
+
+/// What the rules of one share file made of each share file, by path: the one memo of
+/// `build` (kept in its store between runs) and `serve` (kept in memory between edits).
+/// An outcome is pure in the file's bytes, its project and the configuration, so it is
+/// recalled only when all three are unchanged. Only files that read and parsed without a
+/// diagnostic are kept, so recalling one reports exactly what checking it again would.
+struct FileMemo: Sendable {
+    struct Entry: Sendable {
+        var digest: UInt64
+        var project: String
+        var outcome: SiteValidator.ShareOutcome
+    }
+
+    /// Of `sharegen.json`'s bytes (0 without one): every per-file rule reads it.
+    var configDigest: UInt64
+    var entries: [String: Entry] = [:]
+
+    /// The outcome kept for a file of these bytes and project.
+    func outcome(_ path: String, digest: UInt64, project: String) -> SiteValidator.ShareOutcome? {
+        guard digest != 0, let entry = entries[path], entry.digest == digest, entry.project == project else { return nil }
+        return entry.outcome
+    }
+
+    /// What still holds under a configuration of `digest`: nothing if it changed.
+    func under(configDigest digest: UInt64) -> FileMemo {
+        digest == configDigest ? self : FileMemo(configDigest: digest)
+    }
+
+    /// A validation made through a memo, and the memo for the next one.
+    struct Validated {
+        var loaded: LoadedSite
+        var result: ValidationResult
+        var memo: FileMemo
+        /// Share files whose outcome was recalled rather than checked.
+        var recalled: Int
+    }
+
+    /// Reads and validates `discovery` in one pass: each share file is checked in the task
+    /// that parsed it and its tree dropped there, so the parsed trees of every share never
+    /// exist together. Files this memo holds with the same bytes, project and
+    /// configuration are not parsed or checked, and those whose digest `unchanged` gives
+    /// (their stamp says they did not change) are not even read. The loaded site's shares
+    /// carry no values.
+    func loadAndValidate(_ discovery: SiteLoader.Discovery, with loader: SiteLoader, unchanged: [String: UInt64] = [:]) -> Validated {
+        var checked = SiteValidator.CheckedConfig(config: .default, diagnostics: [])
+        var known = self
+        let (loaded, summaries) = loader.load(discovery) { document in
+            checked = SiteValidator.checkConfig(document)
+            known = under(configDigest: document?.digest ?? 0)
+            let (config, known) = (checked.config, known)
+            return { file in
+                if let digest = unchanged[file.path], let outcome = known.outcome(file.path, digest: digest, project: file.project) {
+                    return SiteLoader.Summarized(digest: digest, diagnostics: [], summary: (Entry(digest: digest, project: file.project, outcome: outcome), true))
+                }
+                let input = file.read()
+                if case .success(let read) = input, let outcome = known.outcome(file.path, digest: read.digest, project: file.project) {
+                    return SiteLoader.Summarized(digest: read.digest, diagnostics: [], summary: (Entry(digest: read.digest, project: file.project, outcome: outcome), true))
+                }
+                let (document, found) = file.parse(input)
+                let outcome = SiteValidator.checkShare(document, config: config, project: file.project)
+                return SiteLoader.Summarized(digest: document.digest, diagnostics: found, summary: (Entry(digest: document.digest, project: file.project, outcome: outcome), false))
+            }
+        }
+        let (result, memo) = known.validate(loaded, checked, summaries.mapValues(\.0))
+        return Validated(loaded: loaded, result: result, memo: memo, recalled: summaries.values.count { $0.1 })
+    }
+
+    /// Validates a site held in memory (`sharegen serve`): only the share files whose
+    /// bytes, project or configuration changed are checked again.
+    func validate(_ loaded: LoadedSite) -> (result: ValidationResult, memo: FileMemo) {
+        let checked = SiteValidator.checkConfig(loaded.config)
+        let known = under(configDigest: loaded.config?.digest ?? 0)
+        let files = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
+        let entries = files.parallelMap { project, document in
+            Entry(
+                digest: document.digest, project: project,
+                outcome: known.outcome(document.path, digest: document.digest, project: project)
+                    ?? SiteValidator.checkShare(document, config: checked.config, project: project))
+        }
+        return known.validate(loaded, checked, Dictionary(zip(files.map(\.1.path), entries)) { first, _ in first })
+    }
+
+    /// The rules of the whole site, with the outcome of each share file from `entries`,
+    /// and the memo of the entries worth keeping.
+    private func validate(
+        _ loaded: LoadedSite, _ checked: SiteValidator.CheckedConfig, _ entries: [String: Entry]
+    ) -> (ValidationResult, FileMemo) {
+        // The loader gives every share file an entry.
+        let result = SiteValidator().validate(loaded, config: checked) { document, _, _ in entries[document.path]!.outcome }
+        var next = FileMemo(configDigest: configDigest, entries: entries)
+        for file in Set(loaded.diagnostics.map(\.file)) { next.entries[file] = nil }
+        return (result, next)
+    }
+}
+
+extension FileMemo {
+    private static let format = "sharegen-memo 1"
+
+    /// Writes the memo in parts of about 256 KiB, each given to `write` as it is made (the
+    /// whole is as large as the site's share files) and each read back on its own core: a
+    /// part is its entry count, byte length and digest, then its entries; a part of no
+    /// entries ends the list, with the digest of the format and configuration digest.
+    func serialize(to write: ([UInt8]) -> Void) {
+        var header = ByteWriter()
+        header.write(Self.format)
+        header.write(configDigest)
+        write(header.bytes)
+        var part = ByteWriter()
+        var count = 0
+        func flush() {
+            var head = ByteWriter()
+            head.write(count)
+            head.write(part.bytes.count)
+            head.write(contentDigest((count == 0 ? header.bytes : part.bytes)[...]))
+            write(head.bytes)
+            write(part.bytes)
+            part = ByteWriter()
+            count = 0
+        }
+        // The paths sorted, not the entries: a sorted copy of every entry was 50 MB at 100,000.
+        for path in entries.keys.sorted() {
+            let entry = entries[path]!
+            part.write(path)
+            part.write(entry.digest)
+            part.write(entry.project)
+            entry.outcome.encode(to: &part)
+            count += 1
+            if part.bytes.count >= 1 << 18 { flush() }
+        }
+        if count > 0 { flush() }
+        flush()
+    }
+
+    /// Nil for bytes of another format, or damaged ones.
+    init?(_ bytes: [UInt8]) {
+        var reader = ByteReader(bytes)
+        var parts: [(start: Int, end: Int, count: Int, digest: UInt64)] = []
+        do throws(ByteReader.Damaged) {
+            guard try reader.read() as String == Self.format else { return nil }
+            configDigest = try reader.read()
+            let header = bytes[..<reader.position]
+            while true {
+                let count: Int = try reader.read()
+                let length: Int = try reader.read()
+                let digest: UInt64 = try reader.read()
+                guard count >= 0, count <= length else { return nil }
+                if count == 0 {
+                    guard length == 0, contentDigest(header) == digest else { return nil }
+                    break
+                }
+                parts.append((reader.position, reader.position + length, count, digest))
+                try reader.skip(length)
+            }
+            guard reader.isAtEnd else { return nil }
+        } catch {
+            return nil
+        }
+        let decoded = parts.parallelMap { part -> [(String, Entry)]? in
+            guard contentDigest(bytes[part.start..<part.end]) == part.digest else { return nil }
+            var reader = ByteReader(bytes, from: part.start)
+            var entries: [(String, Entry)] = []
+            entries.reserveCapacity(part.count)
+            do throws(ByteReader.Damaged) {
+                for _ in 0..<part.count {
+                    let path: String = try reader.read()
+                    entries.append((path, Entry(digest: try reader.read(), project: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))))
+                }
+            } catch {
+                return nil
+            }
+            return reader.position == part.end ? entries : nil
+        }
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in decoded {
+            guard let part else { return nil }
+            for (path, entry) in part { entries[path] = entry }
+        }
+    }
+}

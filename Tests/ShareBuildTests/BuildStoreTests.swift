@@ -1,0 +1,87 @@
+import Foundation
+import ShareModel
+import Testing
+@testable import ShareBuild
+
+/// The one file a build keeps for the next: what is written is read back, and a changed
+/// or missing byte anywhere is never read as something else.
+@Suite("Build store")
+struct BuildStoreTests {
+    let warnings = [Diagnostic.warning("slug.guessable", "public share slug \"demo\" is guessable", at: SourceLocation(file: "content/a/shares/s.json", position: SourcePosition(line: 2, column: 3)))]
+    let watch = WatchStamps(paths: ["sharegen.json", "content", "content/a/shares/s.json"], kinds: [.file, .contentFolder, .input], hashes: [1, 0, 3], digests: [0, 0, 42])
+    let ledger = OutputLedger(
+        shares: ["content/a/shares/s.json": OutputLedger.Share(digest: 42, outputs: ["site/k4m2/index.html", "site/embed/k4m2/index.html"], manifestEntry: 10..<90)],
+        otherOutputs: ["manifest.json", "site/404.html"], standbyDiffering: ["site/k4m2/index.html"])
+
+    func written(in folder: String) throws -> String {
+        let path = folder + "/.sharegen-cache/dist-PROD"
+        let writer = try #require(BuildStore.Writer(path: path))
+        writer.append(memo: FileMemo(configDigest: 7))
+        let fields = BuildStore(tool: "t", channel: .PROD, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s")
+        writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)
+        return path
+    }
+
+    func folder() throws -> String {
+        let folder = NSTemporaryDirectory() + "sharegen-store-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test("what a build writes, the next reads back, part by part; nothing is left under a temporary name")
+    func roundTrip() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try written(in: folder)
+        let store = try #require(BuildStore(at: path))
+        #expect(store.tool == "t" && store.channel == .PROD && store.inputs == 11 && store.global == 12)
+        #expect(store.outputMarker == "m" && store.outputFolders == 13 && store.standbyMarker == "s")
+        #expect(store.warnings == warnings)
+        #expect(store.watch == watch)
+        #expect(store.ledger == ledger)
+        #expect(store.memo?.configDigest == 7 && store.memo?.entries.isEmpty == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/.sharegen-cache") == ["dist-PROD"])
+    }
+
+    @Test("a changed byte anywhere, or a cut, makes the store or the part it falls in unreadable, never different")
+    func damage() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try written(in: folder)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        for index in bytes.indices {
+            var changed = bytes
+            changed[index] ^= 0x01
+            try Data(changed).write(to: URL(fileURLWithPath: path))
+            guard let store = BuildStore(at: path) else { continue }
+            // The header's fields are what a build compares with what it sees: a changed one
+            // only makes the store not match.
+            #expect(store.warnings == nil || store.warnings == warnings, "byte \(index)")
+            #expect(store.watch == nil || store.watch == watch, "byte \(index)")
+            #expect(store.ledger == nil || store.ledger == ledger, "byte \(index)")
+            #expect(store.memo == nil || store.memo?.configDigest == 7, "byte \(index)")
+        }
+        for cut in stride(from: 0, to: bytes.count, by: 5) {
+            try Data(bytes.prefix(cut)).write(to: URL(fileURLWithPath: path))
+            #expect(BuildStore(at: path) == nil, "cut at \(cut)")
+        }
+    }
+
+    @Test("a carried share's manifest entry is copied only where its recorded range fits the current manifest")
+    func manifestEntries() throws {
+        let manifest = Array("0123456789".utf8)
+        let share = Share(
+            project: "a", channel: .PROD, slug: "k4m2", status: .enabled, publicTitle: "T", publicSubtitle: nil, locale: "en-US",
+            ctaLabel: nil, ctaUrl: nil, personalizationData: nil, apiCredentialId: nil, metadata: nil, description: "",
+            video: Video(id: "v"), previousSlugs: [], audit: [], sourceFile: "content/a/shares/s.json", format: .json)
+        var plan = Incremental.Plan(sources: [share.sourceFile], digests: [share.sourceFile: 1], global: 0)
+        plan.carried = [share.sourceFile: []]
+        plan.manifest = (manifest, [share.sourceFile: 2..<5])
+        #expect(plan.manifestEntry?(share).map(Array.init) == Array("234".utf8))
+        plan.manifest = (manifest, [share.sourceFile: 8..<15])
+        #expect(plan.manifestEntry?(share) == nil, "a range past the end is made again")
+        plan.carried = [:]
+        plan.manifest = (manifest, [share.sourceFile: 2..<5])
+        #expect(plan.manifestEntry?(share) == nil, "a share that is rendered gets a new entry")
+    }
+}
