@@ -60,7 +60,7 @@ public struct LiveBuild: Sendable {
     private let fileSystem: any FileSystem
     private var loaded: LoadedSite?
     private var templates: Result<TemplateSet, DiagnosticList>?
-    private var memo = FileMemo(configDigest: 0)
+    private var memo = FileMemo.empty
     /// The last successful build, to carry its files over.
     private var previous: (output: Output, global: UInt64, shares: [String: OutputLedger.Share])?
 

@@ -52,7 +52,7 @@ public struct SiteBuild: Sendable {
     /// Validates the site and renders `channel` without writing anything.
     public func render(channel: Channel) -> Result<(RenderedSite, [Diagnostic]), Failure> {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let validated = FileMemo(configDigest: 0).loadAndValidate(loader.discover(), with: loader)
+        let validated = FileMemo.empty.loadAndValidate(loader.discover(), with: loader)
         return Self.checked(validated.result, TemplateSet.load(fileSystem: fileSystem, root: root)).map { templates in
             (SiteRenderer(templates: templates).render(validated.result.site, channel: channel), validated.result.diagnostics)
         }

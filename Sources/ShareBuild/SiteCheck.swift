@@ -25,7 +25,7 @@ public struct SiteCheck: Sendable {
     /// Checks every channel; with `channel`, reports only what concerns it (templates always).
     public func run(channel: Channel?) -> Report {
         let loader = SiteLoader(fileSystem: fileSystem, root: root)
-        let validated = FileMemo(configDigest: 0).loadAndValidate(loader.discover(), with: loader)
+        let validated = FileMemo.empty.loadAndValidate(loader.discover(), with: loader)
         let (loaded, result) = (validated.loaded, validated.result)
         var diagnostics = result.diagnostics(for: channel)
         if let warning = defaultBaseURLWarning(root: root, fileSystem: fileSystem) { diagnostics.append(warning) }

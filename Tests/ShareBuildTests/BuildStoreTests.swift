@@ -15,7 +15,7 @@ struct BuildStoreTests {
 
     func written(in folder: String) throws -> String {
         let path = folder + "/.sharegen-cache/dist-PROD"
-        let writer = try #require(BuildStore.Writer(path: path))
+        let writer = try #require(BuildStore.Writer(path: path, fileSystem: LocalFileSystem()))
         writer.append(memo: FileMemo(configDigest: 7))
         let fields = BuildStore(tool: "t", channel: .PROD, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s")
         writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)

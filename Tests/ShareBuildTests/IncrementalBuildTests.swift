@@ -260,6 +260,20 @@ struct IncrementalBuildTests {
         #expect(third.diagnostics.map(\.rule) == ["slug.guessable"] && third.summary != nil)
     }
 
+    @Test("what a build keeps is one store file per output and channel, beside the standby; the files of older versions go")
+    func oneStore() throws {
+        let (work, site) = try copyOfFixture()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let cache = work + "/.sharegen-cache"
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        for suffix in [".watch", ".stamps", ".warnings", ".outcomes"] { try write("old", to: cache + "/dist-PROD" + suffix) }
+        _ = try build(site, into: work + "/dist", incremental: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache) == ["dist-PROD"])
+        try editTitle(of: site + "/content/embed/shares/player.json", 1)
+        _ = try build(site, into: work + "/dist", incremental: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache).sorted() == ["dist-PROD", "dist.standby"])
+    }
+
     @Test("a hand-edited output is noticed: the cache is ignored and the output rebuilt")
     func replacedOutputIsRebuilt() throws {
         let work = NSTemporaryDirectory() + "sharegen-incremental-\(UUID().uuidString)"

@@ -117,11 +117,11 @@ struct BuildStore {
 
         /// Nil when the file cannot be made: a store that cannot be written only makes the
         /// next build slower.
-        init?(path: String) {
+        init?(path: String, fileSystem: LocalFileSystem) {
             self.path = path
             temporary = path + ".tmp"
             let (parent, _) = splitPath(path)
-            if !parent.isEmpty { try? LocalFileSystem().createDirectory(parent) }
+            if !parent.isEmpty { try? fileSystem.createDirectory(parent) }
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { return nil }
             append(BuildStore.magic)

@@ -18,6 +18,9 @@ struct FileMemo: Sendable {
     var configDigest: UInt64
     var entries: [String: Entry] = [:]
 
+    /// A memo that holds nothing: every file is read and checked.
+    static let empty = FileMemo(configDigest: 0)
+
     /// The outcome kept for a file of these bytes and project.
     func outcome(_ path: String, digest: UInt64, project: String) -> SiteValidator.ShareOutcome? {
         guard digest != 0, let entry = entries[path], entry.digest == digest, entry.project == project else { return nil }

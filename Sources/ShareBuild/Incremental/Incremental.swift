@@ -83,7 +83,7 @@ struct Incremental {
             // only the digests of a listing the last build made are known.
             let digests = inputs.walked ? Array(repeating: 0, count: inputs.watched.count) : recorded?.digests ?? []
             let watch = WatchStamps(paths: inputs.watched.map(\.path), kinds: inputs.watched.map(\.kind), hashes: vouched(inputs.stamps), digests: digests)
-            if let ledger = previous.ledger, let writer = BuildStore.Writer(path: storePath) {
+            if let ledger = previous.ledger, let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) {
                 var store = previous
                 store.inputs = InputStamps.combine(watch.hashes)
                 if writer.append(memoOf: previous) {
@@ -99,7 +99,7 @@ struct Incremental {
 
     /// Loads and validates, recalling what the last build's memo holds of unchanged files.
     func loadAndValidate(_ inputs: Inputs) -> FileMemo.Validated {
-        (store?.memo ?? FileMemo(configDigest: 0)).loadAndValidate(inputs.discovery, with: loader, unchanged: inputs.unchanged)
+        (store?.memo ?? FileMemo.empty).loadAndValidate(inputs.discovery, with: loader, unchanged: inputs.unchanged)
     }
 
     /// What a build of `site` renders and what it carries over from the current output.
@@ -177,7 +177,7 @@ struct Incremental {
     /// renders (a one-share rebuild leaves a core idle) and freed once written; nil when
     /// no store can be written.
     func keep(_ memo: consuming FileMemo, in group: DispatchGroup) -> BuildStore.Writer? {
-        guard let writer = BuildStore.Writer(path: storePath) else { return nil }
+        guard let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) else { return nil }
         let memo = consume memo
         DispatchQueue.global().async(group: group) { [memo] in writer.append(memo: memo) }
         return writer
@@ -209,6 +209,8 @@ struct Incremental {
             outputFolders: stamps.outputFolders(output, files: record.files),
             standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description)
         writer.finish(store, warnings: warnings, watch: watch, ledger: ledger)
+        // What sharegen kept beside its cache before the one store (up to 2026-12-02).
+        for suffix in [".watch", ".stamps", ".warnings", ".outcomes"] { try? fileSystem.removeTree(storePath + suffix) }
     }
 
     /// A path changed this close to the build's start may change again within the same
