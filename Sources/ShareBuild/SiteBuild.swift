@@ -89,7 +89,7 @@ public struct SiteBuild: Sendable {
         }
 
         clock.begin("loading and validating \(inputs.discovery.inputPaths.count) files")
-        let validated = layer.loadAndValidate(inputs)
+        var validated = layer.loadAndValidate(inputs)
         let templates: TemplateSet
         switch Self.checked(validated.result, TemplateSet.load(fileSystem: fileSystem, root: root)) {
         case .failure(let failure): return .failure(failure)
@@ -98,8 +98,11 @@ public struct SiteBuild: Sendable {
         let (site, diagnostics) = (validated.result.site, validated.result.diagnostics)
         let plan = layer.plan(validated, templates: templates)
         let (recalled, shareFiles) = (validated.recalled, plan.digests.count)
+        // Handed over whole, so that it is freed as soon as it is written.
+        let memo = validated.memo
+        validated.memo = .empty
         let storing = DispatchGroup()
-        let store = layer.keep(validated.memo, in: storing)
+        let store = layer.keep(consume memo, in: storing)
         clock.lap("load and validate")
 
         clock.begin("rendering and writing \(plan.sources.count - plan.carried.count) of \(plan.sources.count) \(channel.rawValue) shares")

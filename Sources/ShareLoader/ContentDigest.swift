@@ -1,4 +1,4 @@
-/// The digest of a file's bytes, which the build cache trusts to tell an edit: xxHash64's
+/// The digest of a file's bytes, which the build store trusts to tell an edit: xxHash64's
 /// mixing, one 8-byte word at a time (its output for inputs over 31 bytes differs, as it
 /// keeps one lane, not four). Byte-wise FNV-1a cost a multiplication per byte, a visible
 /// part of loading thousands of files; a word-wise FNV would let some changes to two

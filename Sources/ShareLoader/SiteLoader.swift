@@ -11,8 +11,8 @@ public struct SourceDocument: Sendable {
     /// 1-based line where the body starts.
     public var bodyLine: Int
     public var format: ShareFormat
-    /// FNV-1a hash of the file's bytes: the key under which a build may reuse what it
-    /// rendered from this file last time.
+    /// `contentDigest` of the file's bytes (0 when it could not be read): what tells an
+    /// edit.
     public var digest: UInt64
     /// The bytes of a file published as it is (a brand's logo in `assets/`), which is not parsed.
     public var bytes: [UInt8]?
