@@ -28,7 +28,7 @@ for n in "${SIZES[@]}"; do
   for side in A B; do
     bin="$A"; [ "$side" = B ] && bin="$B"
     rm -rf "$OUTROOT/ab-$side-$n"
-    python3 "$REPO/bench/scenarios.py" "$bin" "$OUTROOT/floor" "$corpus" "$RUNS" "$OUTROOT/ab-$side-$n" | sed "s/^| $n | /| $n | $side | /"
+    python3 "$REPO/bench/scenarios.py" "$bin" "$OUTROOT/floor" "$corpus" "$RUNS" "$OUTROOT/ab-$side-$n" | sed "s/^| \([^|]*\) | /| \1 | $side | /"
   done
   for side in A B; do
     bin="$A"; [ "$side" = B ] && bin="$B"

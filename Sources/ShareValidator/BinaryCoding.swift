@@ -64,11 +64,6 @@ public struct ByteWriter: Sendable {
 
     public mutating func write(_ strings: [String]) { writeArray(strings) }
 
-    /// Bytes as they are, after their count.
-    public mutating func write(bytes: some Collection<UInt8>) {
-        write(bytes.count)
-        self.bytes.append(contentsOf: bytes)
-    }
 
     private mutating func writeArray<Value: BinaryCodable>(_ values: [Value]) {
         write(values.count)
@@ -143,14 +138,6 @@ public struct ByteReader {
     public mutating func read() throws(Damaged) -> [Diagnostic] { try readArray() }
 
     public mutating func read() throws(Damaged) -> [String] { try readArray() }
-
-    /// What `write(bytes:)` wrote.
-    public mutating func readBytes() throws(Damaged) -> ArraySlice<UInt8> {
-        let count: Int = try read()
-        guard count >= 0, count <= bytes.count - offset else { throw Damaged() }
-        defer { offset += count }
-        return bytes[offset..<(offset + count)]
-    }
 
     private mutating func readArray<Value: BinaryCodable>() throws(Damaged) -> [Value] {
         let count: Int = try read()

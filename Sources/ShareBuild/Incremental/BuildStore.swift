@@ -11,8 +11,8 @@ import ShareValidator
 /// renamed into place; a missing, stale or damaged store only costs a full build.
 ///
 /// Layout: `sharegen-store 2`; the file memo, written while the build renders (it is as
-/// large as the site's share files, and is freed once written); the warnings, the watch
-/// list and the output ledger; the header (the fields below, and where each part lies
+/// large as the site's share files, and is freed once written); the warnings, the watched
+/// paths, their stamps and the output ledger; the header (the fields below, and where each part lies
 /// with its digest); and the header's offset in the last 8 bytes. A part is read, checked
 /// and decoded only when asked for: a build that finds nothing changed never reads the
 /// memo.
@@ -38,7 +38,11 @@ struct BuildStore {
     enum Part: Int, CaseIterable {
         /// Checked by the digests of its own parts, as it is written in pieces.
         case memo
-        case warnings, watch, ledger
+        case warnings
+        /// The watched paths alone: all a build that finds nothing changed needs of them.
+        case watchList
+        case watchStamps
+        case ledger
     }
 
     /// Where the parts lie in the file, with their digests (0 for the memo).
@@ -102,7 +106,13 @@ struct BuildStore {
         }
     }
 
-    var watch: WatchStamps? { bytes(of: .watch).flatMap(Self.watch) }
+    /// The watched paths, NUL-separated.
+    var watchList: [UInt8]? { bytes(of: .watchList) }
+
+    var watch: WatchStamps? {
+        guard let list = watchList, let stamps = bytes(of: .watchStamps) else { return nil }
+        return Self.watch(list, stamps)
+    }
     var ledger: OutputLedger? { bytes(of: .ledger).flatMap(Self.ledger) }
     var memo: FileMemo? { bytes(of: .memo).flatMap(FileMemo.init) }
 
@@ -142,10 +152,12 @@ struct BuildStore {
 
         /// Writes the rest and puts the store in place.
         func finish(_ store: BuildStore, warnings: [Diagnostic], watch: WatchStamps, ledger: OutputLedger) {
-            var parts = [ByteWriter](repeating: ByteWriter(), count: 3)
+            var parts = [ByteWriter](repeating: ByteWriter(), count: 2)
             parts[0].write(warnings)
             BuildStore.encode(watch, into: &parts[1])
-            BuildStore.encode(ledger, into: &parts[2])
+            var ledgerPart = ByteWriter()
+            BuildStore.encode(ledger, into: &ledgerPart)
+            let encoded = [parts[0].bytes, watch.list, parts[1].bytes, ledgerPart.bytes]
             var header = ByteWriter()
             header.write(store.tool)
             header.write(store.channel.rawValue)
@@ -156,10 +168,10 @@ struct BuildStore {
             header.write(store.standbyMarker)
             header.write(memoLength)
             header.write(0 as UInt64)
-            for part in parts {
-                header.write(part.bytes.count)
-                header.write(contentDigest(part.bytes[...]))
-                append(part.bytes)
+            for part in encoded {
+                header.write(part.count)
+                header.write(contentDigest(part[...]))
+                append(part)
             }
             let offset = written
             append(header.bytes + (0..<8).reversed().map { UInt8(truncatingIfNeeded: offset >> ($0 * 8)) })
@@ -210,7 +222,6 @@ struct BuildStore {
     }
 
     fileprivate static func encode(_ watch: WatchStamps, into writer: inout ByteWriter) {
-        writer.write(bytes: watch.list)
         writer.write(watch.kinds.count)
         for index in watch.kinds.indices {
             writer.write(watch.kinds[index].rawValue)
@@ -219,10 +230,9 @@ struct BuildStore {
         }
     }
 
-    private static func watch(_ bytes: [UInt8]) -> WatchStamps? {
+    private static func watch(_ list: [UInt8], _ bytes: [UInt8]) -> WatchStamps? {
         var reader = ByteReader(bytes)
         do throws(ByteReader.Damaged) {
-            let list = Array(try reader.readBytes())
             let count: Int = try reader.read()
             guard count >= 0, count <= bytes.count else { return nil }
             var (kinds, hashes, digests) = ([WatchStamps.Kind](), [UInt64](), [UInt64]())

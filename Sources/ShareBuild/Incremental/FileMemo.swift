@@ -50,25 +50,27 @@ struct FileMemo: Sendable {
     func loadAndValidate(_ discovery: SiteLoader.Discovery, with loader: SiteLoader, unchanged: [String: UInt64] = [:]) -> Validated {
         var checked = SiteValidator.CheckedConfig(config: .default, diagnostics: [])
         var known = self
-        let (loaded, summaries) = loader.load(discovery) { document in
+        let (loaded, entries) = loader.load(discovery) { document in
             checked = SiteValidator.checkConfig(document)
             known = under(configDigest: document?.digest ?? 0)
             let (config, known) = (checked.config, known)
             return { file in
                 if let digest = unchanged[file.path], let outcome = known.outcome(file.path, digest: digest, project: file.project) {
-                    return SiteLoader.Summarized(digest: digest, diagnostics: [], summary: (Entry(digest: digest, project: file.project, outcome: outcome), true))
+                    return SiteLoader.Summarized(digest: digest, diagnostics: [], summary: Entry(digest: digest, project: file.project, outcome: outcome))
                 }
                 let input = file.read()
                 if case .success(let read) = input, let outcome = known.outcome(file.path, digest: read.digest, project: file.project) {
-                    return SiteLoader.Summarized(digest: read.digest, diagnostics: [], summary: (Entry(digest: read.digest, project: file.project, outcome: outcome), true))
+                    return SiteLoader.Summarized(digest: read.digest, diagnostics: [], summary: Entry(digest: read.digest, project: file.project, outcome: outcome))
                 }
                 let (document, found) = file.parse(input)
                 let outcome = SiteValidator.checkShare(document, config: config, project: file.project)
-                return SiteLoader.Summarized(digest: document.digest, diagnostics: found, summary: (Entry(digest: document.digest, project: file.project, outcome: outcome), false))
+                return SiteLoader.Summarized(digest: document.digest, diagnostics: found, summary: Entry(digest: document.digest, project: file.project, outcome: outcome))
             }
         }
-        let (result, memo) = known.validate(loaded, checked, summaries.mapValues(\.0))
-        return Validated(loaded: loaded, result: result, memo: memo, recalled: summaries.values.count { $0.1 })
+        // A file is recalled exactly when the memo holds its digest and project.
+        let recalled = entries.count { path, entry in known.outcome(path, digest: entry.digest, project: entry.project) != nil }
+        let (result, memo) = known.validate(loaded, checked, entries)
+        return Validated(loaded: loaded, result: result, memo: memo, recalled: recalled)
     }
 
     /// Validates a site held in memory (`sharegen serve`): only the share files whose
@@ -89,11 +91,13 @@ struct FileMemo: Sendable {
     /// The rules of the whole site, with the outcome of each share file from `entries`,
     /// and the memo of the entries worth keeping.
     private func validate(
-        _ loaded: LoadedSite, _ checked: SiteValidator.CheckedConfig, _ entries: [String: Entry]
+        _ loaded: LoadedSite, _ checked: SiteValidator.CheckedConfig, _ entries: consuming [String: Entry]
     ) -> (ValidationResult, FileMemo) {
+        let entries = consume entries
         // The loader gives every share file an entry.
         let result = SiteValidator().validate(loaded, config: checked) { document, _, _ in entries[document.path]!.outcome }
-        var next = FileMemo(configDigest: configDigest, entries: entries)
+        // Taken over, not copied, when the entries of files with a diagnostic are dropped.
+        var next = FileMemo(configDigest: configDigest, entries: consume entries)
         for file in Set(loaded.diagnostics.map(\.file)) { next.entries[file] = nil }
         return (result, next)
     }

@@ -63,11 +63,11 @@ struct Incremental {
         // The warnings of the last build, which an up-to-date build reports again (and
         // `--strict` fails on); without them it cannot stop early.
         let warnings = previous?.warnings
-        let recorded = previous?.watch
-        let restamped = recorded.flatMap { stamps.stamp(watchList: $0.list) }
+        let restamped = previous?.watchList.flatMap { stamps.stamp(watchList: $0) }
         if let warnings, let previous, let restamped, InputStamps.combine(restamped.map(\.hash)) == previous.inputs {
             return .upToDate(warnings: warnings)
         }
+        let recorded = restamped == nil ? nil : previous?.watch
         let inputs: Inputs
         if let recorded, let restamped, let (discovery, watched, unchanged) = stamps.rediscover(recorded, now: restamped.map(\.hash), with: loader) {
             // Only files changed: every folder's listing is as the last build saw it.
