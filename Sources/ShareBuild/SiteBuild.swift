@@ -130,6 +130,8 @@ public struct SiteBuild: Sendable {
         storing.wait()
         if let store { layer.record(store, inputs, emitted.plan, warnings: diagnostics, summary: emitted.summary, output: emitted.record) }
         clock.lap("store")
+        // Freed on another thread once this returns: dropping thousands of shares here held up the exit.
+        releaseInBackground((validated, site))
         return .success(Outcome(
             summary: emitted.summary, report: emitted.report, diagnostics: diagnostics, reusedShares: emitted.plan.carried.count,
             recalledShareFiles: recalled, shareFiles: shareFiles, timings: clock.laps))

@@ -39,6 +39,7 @@ public struct SiteCheck: Sendable {
         let failing = Set(diagnostics.filter { $0.severity == .error }.map(\.file))
         let validShares = files.count { result.channelOfFile[$0] != nil && !failing.contains($0) }
         let shareFiles = files.count
+        releaseInBackground(consume validated)
         return Report(diagnostics: diagnostics.sortedForOutput(), shareFiles: shareFiles, validShares: validShares)
     }
 }
