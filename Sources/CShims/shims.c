@@ -12,17 +12,3 @@ int sharegen_exchange_paths(const char *first, const char *second) {
     return -1;
 #endif
 }
-
-#if defined(__linux__)
-#include <dirent.h>
-#include <unistd.h>
-#endif
-
-long sharegen_read_directory_entries(int directory, void *buffer, unsigned long size) {
-#if defined(__linux__)
-    return getdents64(directory, buffer, size);
-#else
-    errno = ENOSYS;
-    return -1;
-#endif
-}

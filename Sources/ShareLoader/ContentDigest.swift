@@ -1,8 +1,9 @@
 /// The digest of a file's bytes, which the build store trusts to tell an edit: xxHash64's
 /// mixing, one 8-byte word at a time (its output for inputs over 31 bytes differs, as it
-/// keeps one lane, not four). Byte-wise FNV-1a cost a multiplication per byte, a visible
-/// part of loading thousands of files; a word-wise FNV would let some changes to two
-/// words cancel out, which this mixing does not.
+/// keeps one lane, not four). Byte-wise FNV-1a costs a multiplication per byte, a visible
+/// part of checking the build store (as large as the site's share files) on every
+/// incremental build; a word-wise FNV would let some changes to two words cancel out,
+/// which this mixing does not.
 func contentDigest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     let prime1: UInt64 = 0x9E37_79B1_85EB_CA87, prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F, prime3: UInt64 = 0x1656_67B1_9E37_79F9
     let prime4: UInt64 = 0x85EB_CA77_C2B2_AE63, prime5: UInt64 = 0x27D4_EB2F_1656_67C5

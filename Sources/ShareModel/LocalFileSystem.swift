@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CShims
 
 /// The real disk, through POSIX calls (cheaper than Foundation for thousands of small files).
 public struct LocalFileSystem: FileSystem {
@@ -38,38 +37,9 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
-    /// Entry names (without `.` and `..`, sorted bytewise) and their `d_type`. On Linux the
-    /// records come straight from getdents64: `opendir` adds an `fstat` per folder, and a
-    /// large site has thousands of folders.
+    /// Entry names (without `.` and `..`, sorted bytewise) and their `d_type`.
     private func readDirectory(_ path: String) throws(FileSystemError) -> [(name: String, type: UInt8)] {
         var found: [(name: String, type: UInt8)] = []
-        #if os(Linux)
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { sharegen_read_directory_entries(fd, $0.baseAddress, UInt($0.count)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError(path: path, errno: errno)
-            }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { records in
-                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
-                var offset = 0
-                while offset < count {
-                    let length = Int(records.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-                    let type = records[offset + 18]
-                    let nameStart = offset + 19
-                    let nameEnd = records[nameStart..<(offset + length)].firstIndex(of: 0) ?? offset + length
-                    let name = String(decoding: records[nameStart..<nameEnd], as: UTF8.self)
-                    if name != "." && name != ".." { found.append((name, type)) }
-                    offset += length
-                }
-            }
-        }
-        #else
         guard let dir = opendir(path) else { throw FileSystemError(path: path, errno: errno) }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
@@ -78,7 +48,6 @@ public struct LocalFileSystem: FileSystem {
             }
             if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
         }
-        #endif
         return found.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
