@@ -98,9 +98,11 @@ public struct SiteBuild: Sendable {
         let (site, diagnostics) = (validated.result.site, validated.result.diagnostics)
         let plan = layer.plan(validated, templates: templates)
         let (recalled, shareFiles) = (validated.recalled, plan.digests.count)
-        // Handed over whole, so that it is freed as soon as it is written.
-        let memo = validated.memo
-        validated.memo = .empty
+        // Handed over whole, so that it is freed as soon as it is written; the loaded files
+        // are not needed past the plan, and are freed before rendering reaches its peak.
+        let (memo, loaded) = (validated.memo, validated.loaded)
+        (validated.memo, validated.loaded) = (.empty, .empty)
+        releaseInBackground(consume loaded)
         let storing = DispatchGroup()
         let store = layer.keep(consume memo, in: storing)
         clock.lap("load and validate")

@@ -63,6 +63,9 @@ public struct LoadedSite: Sendable {
     public var projects: [LoadedProject]
     /// Problems found while reading and parsing (syntax, encoding, stray files).
     public var diagnostics: [Diagnostic]
+
+    /// A site of no files, to stand in for one handed over.
+    public static let empty = LoadedSite(projects: [], diagnostics: [])
 }
 
 /// Reads a site's input files through a `FileSystem` and parses them on all cores.
