@@ -96,6 +96,9 @@ public struct SiteBuild: Sendable {
         case .success(let checked): templates = checked
         }
         let (site, diagnostics) = (validated.result.site, validated.result.diagnostics)
+        clock.lap("load and validate")
+
+        clock.begin("planning what to render")
         let plan = layer.plan(validated, templates: templates)
         let (recalled, shareFiles) = (validated.recalled, plan.digests.count)
         // Handed over whole, so that it is freed as soon as it is written; the loaded files
@@ -105,7 +108,7 @@ public struct SiteBuild: Sendable {
         releaseInBackground(consume loaded)
         let storing = DispatchGroup()
         let store = layer.keep(consume memo, in: storing)
-        clock.lap("load and validate")
+        clock.lap("plan")
 
         clock.begin("rendering and writing \(plan.sources.count - plan.carried.count) of \(plan.sources.count) \(channel.rawValue) shares")
         let renderer = SiteRenderer(templates: templates)
