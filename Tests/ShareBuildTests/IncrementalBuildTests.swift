@@ -220,8 +220,8 @@ struct IncrementalBuildTests {
         #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
     }
 
-    // Stray entries are warnings, and a build after one with warnings always validates
-    // again: what a stray symlink points to cannot hide behind "up to date".
+    // Stray entries are warnings, and the paths the walk reported on are watched one by
+    // one: what a stray symlink points to cannot hide behind "up to date".
     @Test("what a stray symlink in content/ or a project folder points to is seen when it appears")
     func straySymlinks() throws {
         let (work, site) = try copyOfFixture()
@@ -258,6 +258,22 @@ struct IncrementalBuildTests {
         try damage(work + "/.sharegen-cache/incremental-PROD", atLast: "slug.guessable")
         let third = try build(site, into: output, incremental: true, later: true)
         #expect(third.diagnostics.map(\.rule) == ["slug.guessable"] && third.summary != nil)
+    }
+
+    @Test("a root folder that did not exist (assets/) is seen when it appears, though no watched folder changed")
+    func absentRootFolder() throws {
+        let (work, site) = try copyOfFixture()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        #expect(!FileManager.default.fileExists(atPath: site + "/assets"), "the fixture has no assets/")
+        let output = work + "/incremental"
+        _ = try build(site, into: output, incremental: true, later: true)
+        #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
+        try write("a design note, not a logo\n", to: site + "/assets/notes.txt")
+        let incremental = try buildExpectingClean(site, into: output, work: work, "assets/ appeared", later: true)
+        let clean = try build(site, into: work + "/clean", incremental: false)
+        #expect(clean.diagnostics.map(\.rule).contains("site.stray-file"), "a clean build warns: \(clean.diagnostics.map(\.rule))")
+        #expect(incremental.diagnostics.map(\.rule) == clean.diagnostics.map(\.rule), "and so does the incremental one, which --strict fails on")
+        #expect(incremental.timings.first?.stage == "fingerprint", "the site is walked again: \(incremental.timings.map(\.stage))")
     }
 
     @Test("what a build keeps is one store file per output and channel, beside the standby; the files of older versions go")

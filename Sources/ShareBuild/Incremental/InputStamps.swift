@@ -23,8 +23,11 @@ struct WatchStamps: Equatable {
         /// A path the walk reported on (a stray file, a dangling symlink): the listing
         /// that found it cannot be rebuilt from the record.
         case reported = 4
+        /// A folder of the root that the walk lists when it exists (`assets/`, `content/`)
+        /// and that did not: when it appears, the site is walked again.
+        case absentFolder = 5
 
-        var isFolder: Bool { self == .contentFolder || self == .templateFolder }
+        var isFolder: Bool { self == .contentFolder || self == .templateFolder || self == .absentFolder }
     }
 
     /// The watched paths, NUL-separated: already C strings for `fstatat`.
@@ -113,14 +116,17 @@ struct InputStamps {
         }
     }
 
-    /// Every path a build of `discovery` watches, in order: the configuration, the folders
-    /// walked, the templates, the inputs, and what the walk reported on (a dangling
-    /// symlink's target appearing changes no folder).
+    /// Every path a build of `discovery` watches, in order: the configuration, the root's
+    /// folders that do not exist (the root itself is not watched), the folders walked, the
+    /// templates, the inputs, and what the walk reported on (a dangling symlink's target
+    /// appearing changes no folder).
     func watched(_ discovery: SiteLoader.Discovery) -> [(path: String, kind: WatchStamps.Kind)] {
+        let absent: [(path: String, kind: WatchStamps.Kind)] = [SiteLoader.assetsDirectory, SiteLoader.contentDirectory]
+            .filter { !discovery.folders.contains($0) }.map { ($0, .absentFolder) }
         let reported: [(path: String, kind: WatchStamps.Kind)] = Set(discovery.reportedPaths).sorted().map { ($0, .reported) }
         let listed: [(path: String, kind: WatchStamps.Kind)] = discovery.folders.map { ($0, .contentFolder) }
         let inputs: [(path: String, kind: WatchStamps.Kind)] = discovery.inputPaths.map { ($0, .input) }
-        return [(SiteLoader.configFile, .file)] + listed + templateEntries(TemplateSet.directory) + inputs + reported
+        return [(SiteLoader.configFile, .file)] + absent + listed + templateEntries(TemplateSet.directory) + inputs + reported
     }
 
     /// The template folders and files under `directory`.
@@ -150,6 +156,7 @@ struct InputStamps {
         let changedFolders = hashes.indices.filter { hashes[$0] != recorded.hashes[$0] && recorded.kinds[$0].isFolder }
         if !changedFolders.isEmpty {
             // A template folder's files are watched one by one: a new one would be missed.
+            // A root folder that appeared has never been listed.
             guard changedFolders.allSatisfy({ recorded.kinds[$0] == .contentFolder }) else { return nil }
             for folder in Set(changedFolders.map { paths[$0] }) {
                 // The names the walk saw in it: watched paths one level below it.
@@ -175,11 +182,13 @@ struct InputStamps {
         return (discovery, watched, unchanged)
     }
 
-    /// The `stat` facts of an output folder and every folder holding one of `files`,
-    /// hashed in path order: a file added, removed or renamed there by hand changes them.
+    /// The `stat` facts of an output folder and every folder holding one of `files`: a
+    /// file added, removed or renamed there by hand changes them. Each folder's hash has
+    /// its path in it, so they are summed rather than sorted first (a set's order differs
+    /// from process to process).
     func outputFolders(_ output: String, files: Set<String>) -> UInt64 {
         let folders = enclosingFolders(of: files).union(["."])
-        return Self.combine(fingerprint(folders.sorted().map(String.init), in: output).map(\.hash))
+        return fingerprint(folders.map(String.init), in: output).reduce(0) { $0 &+ $1.hash }
     }
 
     static func combine(_ hashes: [UInt64]) -> UInt64 {
