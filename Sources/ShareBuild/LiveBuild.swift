@@ -107,7 +107,7 @@ public struct LiveBuild: Sendable {
         }
         clock.lap("validate")
 
-        let digests = Dictionary(uniqueKeysWithValues: site.projects.flatMap(\.shares).map { ($0.path, $0.digest) })
+        let digests = site.shareDigests
         let global = Incremental.globalKey(site, checkedTemplates, channel: channel)
         // Projections rather than `shares(in:)`: copying thousands of shares is a visible part of a rebuild.
         let channel = channel

@@ -66,6 +66,11 @@ public struct LoadedSite: Sendable {
 
     /// A site of no files, to stand in for one handed over.
     public static let empty = LoadedSite(projects: [], diagnostics: [])
+
+    /// The digest of every share file, by path.
+    public var shareDigests: [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: projects.flatMap(\.shares).map { ($0.path, $0.digest) })
+    }
 }
 
 /// Reads a site's input files through a `FileSystem` and parses them on all cores.
@@ -259,9 +264,9 @@ public struct SiteLoader: Sendable {
     public struct Summarized<Summary: Sendable>: Sendable {
         public var digest: UInt64
         public var diagnostics: [Diagnostic]
-        public var summary: Summary?
+        public var summary: Summary
 
-        public init(digest: UInt64, diagnostics: [Diagnostic], summary: Summary?) {
+        public init(digest: UInt64, diagnostics: [Diagnostic], summary: Summary) {
             self.digest = digest
             self.diagnostics = diagnostics
             self.summary = summary

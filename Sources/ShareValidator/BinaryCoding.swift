@@ -25,7 +25,7 @@ public struct ByteWriter: Sendable {
     }
 
     public mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
-    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
     mutating func write(_ value: Double) { write(value.bitPattern) }
 
     public mutating func write(_ value: String) {
@@ -110,7 +110,7 @@ public struct ByteReader {
     public mutating func read() throws(Damaged) -> Int { Int(Int64(bitPattern: try read() as UInt64)) }
     mutating func read() throws(Damaged) -> Double { Double(bitPattern: try read()) }
 
-    public mutating func read() throws(Damaged) -> Bool {
+    mutating func read() throws(Damaged) -> Bool {
         guard offset < bytes.count, bytes[offset] <= 1 else { throw Damaged() }
         offset += 1
         return bytes[offset - 1] == 1

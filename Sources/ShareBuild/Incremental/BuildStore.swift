@@ -109,9 +109,11 @@ struct BuildStore {
     /// The watched paths, NUL-separated.
     var watchList: [UInt8]? { bytes(of: .watchList) }
 
-    var watch: WatchStamps? {
-        guard let list = watchList, let stamps = bytes(of: .watchStamps) else { return nil }
-        return Self.watch(list, stamps)
+    var watch: WatchStamps? { watchList.flatMap(watch(of:)) }
+
+    /// The stamps recorded for `list`, this store's watch list as read already.
+    func watch(of list: [UInt8]) -> WatchStamps? {
+        bytes(of: .watchStamps).flatMap { Self.watch(list, $0) }
     }
     var ledger: OutputLedger? { bytes(of: .ledger).flatMap(Self.ledger) }
     var memo: FileMemo? { bytes(of: .memo).flatMap(FileMemo.init) }
@@ -140,14 +142,6 @@ struct BuildStore {
         func append(memo: FileMemo) {
             memo.serialize { append($0) }
             memoLength = written - BuildStore.magic.count
-        }
-
-        /// The memo of `store` as it lies in its file, for a build that checked nothing.
-        func append(memoOf store: BuildStore) -> Bool {
-            guard let bytes = store.bytes(of: .memo) else { return false }
-            append(bytes)
-            memoLength = bytes.count
-            return true
         }
 
         /// Writes the rest and puts the store in place.

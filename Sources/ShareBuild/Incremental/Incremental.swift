@@ -63,11 +63,12 @@ struct Incremental {
         // The warnings of the last build, which an up-to-date build reports again (and
         // `--strict` fails on); without them it cannot stop early.
         let warnings = previous?.warnings
-        let restamped = previous?.watchList.flatMap { stamps.stamp(watchList: $0) }
+        let list = previous?.watchList
+        let restamped = list.flatMap { stamps.stamp(watchList: $0) }
         if let warnings, let previous, let restamped, InputStamps.combine(restamped.map(\.hash)) == previous.inputs {
             return .upToDate(warnings: warnings)
         }
-        let recorded = restamped == nil ? nil : previous?.watch
+        let recorded = restamped == nil ? nil : list.flatMap { previous?.watch(of: $0) }
         let inputs: Inputs
         if let recorded, let restamped, let (discovery, watched, unchanged) = stamps.rediscover(recorded, now: restamped.map(\.hash), with: loader) {
             // Only files changed: every folder's listing is as the last build saw it.
@@ -77,22 +78,6 @@ struct Incremental {
             let discovery = loader.discover()
             let watched = stamps.watched(discovery)
             inputs = Inputs(discovery: discovery, watched: watched, stamps: stamps.fingerprint(watched.map(\.path)), unchanged: [:], walked: true)
-        }
-        if let warnings, let previous, previous.inputs == InputStamps.combine(inputs.stamps.map(\.hash)) {
-            // Every stamp vouches now: let the next build use stat alone. Nothing was read, so
-            // only the digests of a listing the last build made are known.
-            let digests = inputs.walked ? Array(repeating: 0, count: inputs.watched.count) : recorded?.digests ?? []
-            let watch = WatchStamps(paths: inputs.watched.map(\.path), kinds: inputs.watched.map(\.kind), hashes: vouched(inputs.stamps), digests: digests)
-            if let ledger = previous.ledger, let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) {
-                var store = previous
-                store.inputs = InputStamps.combine(watch.hashes)
-                if writer.append(memoOf: previous) {
-                    writer.finish(store, warnings: warnings, watch: watch, ledger: ledger)
-                } else {
-                    writer.abandon()
-                }
-            }
-            return .upToDate(warnings: warnings)
         }
         return .changed(inputs)
     }
@@ -141,7 +126,7 @@ struct Incremental {
 
     func plan(_ validated: FileMemo.Validated, templates: TemplateSet) -> Plan {
         let loaded = validated.loaded
-        let digests = Dictionary(uniqueKeysWithValues: loaded.projects.flatMap(\.shares).map { ($0.path, $0.digest) })
+        let digests = loaded.shareDigests
         let channel = channel
         // The channel's source files, without a second copy of its shares.
         let sources = validated.result.site.shares.compactMap { $0.channel == channel ? $0.sourceFile : nil }
