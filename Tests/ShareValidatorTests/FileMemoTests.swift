@@ -38,7 +38,7 @@ struct FileMemoTests {
         #expect(second.recalled == 2)
         #expect(edited.site.shares.first { $0.sourceFile == Fixture.sharePath("b") }?.publicTitle == "Edited")
 
-        // The same bytes in another project: its outcome names the old project.
+        // The same bytes in another project, so at another path: its outcome names the old project.
         var moved = files
         moved[Fixture.sharePath("c", project: "r")] = moved.removeValue(forKey: Fixture.sharePath("c", project: "q"))
         #expect(load(moved, recalling: known).1.recalled == 1, "only a is unchanged: b was edited and c moved")

@@ -5,12 +5,12 @@ import ShareValidator
 /// What the rules of one share file made of each share file, by path: the one memo of
 /// `build` (kept in its store between runs) and `serve` (kept in memory between edits).
 /// An outcome is pure in the file's bytes, its project and the configuration, so it is
-/// recalled only when all three are unchanged. Only files that read and parsed without a
+/// recalled only when all three are unchanged; the project is the folder in the file's
+/// path, which keys the memo. Only files that read and parsed without a
 /// diagnostic are kept, so recalling one reports exactly what checking it again would.
 struct FileMemo: Sendable {
     struct Entry: Sendable {
         var digest: UInt64
-        var project: String
         var outcome: SiteValidator.ShareOutcome
     }
 
@@ -21,9 +21,9 @@ struct FileMemo: Sendable {
     /// A memo that holds nothing: every file is read and checked.
     static let empty = FileMemo(configDigest: 0)
 
-    /// The outcome kept for a file of these bytes and project.
-    func outcome(_ path: String, digest: UInt64, project: String) -> SiteValidator.ShareOutcome? {
-        guard digest != 0, let entry = entries[path], entry.digest == digest, entry.project == project else { return nil }
+    /// The outcome kept for a file of these bytes.
+    func outcome(_ path: String, digest: UInt64) -> SiteValidator.ShareOutcome? {
+        guard digest != 0, let entry = entries[path], entry.digest == digest else { return nil }
         return entry.outcome
     }
 
@@ -55,20 +55,20 @@ struct FileMemo: Sendable {
             known = under(configDigest: document?.digest ?? 0)
             let (config, known) = (checked.config, known)
             return { file in
-                if let digest = unchanged[file.path], let outcome = known.outcome(file.path, digest: digest, project: file.project) {
-                    return SiteLoader.Summarized(digest: digest, diagnostics: [], summary: Entry(digest: digest, project: file.project, outcome: outcome))
+                if let digest = unchanged[file.path], let outcome = known.outcome(file.path, digest: digest) {
+                    return SiteLoader.Summarized(digest: digest, diagnostics: [], summary: Entry(digest: digest, outcome: outcome))
                 }
                 let input = file.read()
-                if case .success(let read) = input, let outcome = known.outcome(file.path, digest: read.digest, project: file.project) {
-                    return SiteLoader.Summarized(digest: read.digest, diagnostics: [], summary: Entry(digest: read.digest, project: file.project, outcome: outcome))
+                if case .success(let read) = input, let outcome = known.outcome(file.path, digest: read.digest) {
+                    return SiteLoader.Summarized(digest: read.digest, diagnostics: [], summary: Entry(digest: read.digest, outcome: outcome))
                 }
                 let (document, found) = file.parse(input)
                 let outcome = SiteValidator.checkShare(document, config: config, project: file.project)
-                return SiteLoader.Summarized(digest: document.digest, diagnostics: found, summary: Entry(digest: document.digest, project: file.project, outcome: outcome))
+                return SiteLoader.Summarized(digest: document.digest, diagnostics: found, summary: Entry(digest: document.digest, outcome: outcome))
             }
         }
-        // A file is recalled exactly when the memo holds its digest and project.
-        let recalled = entries.count { path, entry in known.outcome(path, digest: entry.digest, project: entry.project) != nil }
+        // A file is recalled exactly when the memo holds its digest.
+        let recalled = entries.count { path, entry in known.outcome(path, digest: entry.digest) != nil }
         let (result, memo) = known.validate(loaded, checked, entries)
         return Validated(loaded: loaded, result: result, memo: memo, recalled: recalled)
     }
@@ -81,8 +81,8 @@ struct FileMemo: Sendable {
         let files = loaded.projects.flatMap { project in project.shares.map { (project.id, $0) } }
         let entries = files.parallelMap { project, document in
             Entry(
-                digest: document.digest, project: project,
-                outcome: known.outcome(document.path, digest: document.digest, project: project)
+                digest: document.digest,
+                outcome: known.outcome(document.path, digest: document.digest)
                     ?? SiteValidator.checkShare(document, config: checked.config, project: project))
         }
         return known.validate(loaded, checked, Dictionary(zip(files.map(\.1.path), entries)) { first, _ in first })
@@ -104,7 +104,7 @@ struct FileMemo: Sendable {
 }
 
 extension FileMemo {
-    private static let format = "sharegen-memo 1"
+    private static let format = "sharegen-memo 2"
 
     /// Writes the memo in parts of about 256 KiB, each given to `write` as it is made (the
     /// whole is as large as the site's share files) and each read back on its own core: a
@@ -132,7 +132,6 @@ extension FileMemo {
             let entry = entries[path]!
             part.write(path)
             part.write(entry.digest)
-            part.write(entry.project)
             entry.outcome.encode(to: &part)
             count += 1
             if part.bytes.count >= 1 << 18 { flush() }
@@ -173,7 +172,7 @@ extension FileMemo {
             do throws(ByteReader.Damaged) {
                 for _ in 0..<part.count {
                     let path: String = try reader.read()
-                    entries.append((path, Entry(digest: try reader.read(), project: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))))
+                    entries.append((path, Entry(digest: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))))
                 }
             } catch {
                 return nil
