@@ -23,7 +23,8 @@ public struct DiagnosticFormatter: Sendable {
 
     public func render(_ diagnostics: [Diagnostic]) -> String {
         switch format {
-        case .text: return diagnostics.map(text).joined()
+        // Each excerpt reads its file (thousands of warnings after a build that read none of them).
+        case .text: return diagnostics.parallelMap(text).joined()
         case .github: return diagnostics.map(github).joined()
         case .json: return json(diagnostics)
         }
