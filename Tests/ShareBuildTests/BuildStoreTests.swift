@@ -37,7 +37,7 @@ struct BuildStoreTests {
         #expect(store.tool == "t" && store.channel == .PROD && store.inputs == 11 && store.global == 12)
         #expect(store.outputMarker == "m" && store.outputFolders == 13 && store.standbyMarker == "s")
         #expect(store.warnings == warnings)
-        #expect(store.watch == watch)
+        #expect(store.watchList.flatMap(store.watch(of:)) == watch)
         #expect(store.ledger == ledger)
         #expect(store.memo?.configDigest == 7 && store.memo?.entries.isEmpty == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/.sharegen-cache") == ["dist-PROD"])
@@ -57,7 +57,8 @@ struct BuildStoreTests {
             // The header's fields are what a build compares with what it sees: a changed one
             // only makes the store not match.
             #expect(store.warnings == nil || store.warnings == warnings, "byte \(index)")
-            #expect(store.watch == nil || store.watch == watch, "byte \(index)")
+            let read = store.watchList.flatMap(store.watch(of:))
+            #expect(read == nil || read == watch, "byte \(index)")
             #expect(store.ledger == nil || store.ledger == ledger, "byte \(index)")
             #expect(store.memo == nil || store.memo?.configDigest == 7, "byte \(index)")
         }

@@ -109,8 +109,6 @@ struct BuildStore {
     /// The watched paths, NUL-separated.
     var watchList: [UInt8]? { bytes(of: .watchList) }
 
-    var watch: WatchStamps? { watchList.flatMap(watch(of:)) }
-
     /// The stamps recorded for `list`, this store's watch list as read already.
     func watch(of list: [UInt8]) -> WatchStamps? {
         bytes(of: .watchStamps).flatMap { Self.watch(list, $0) }
