@@ -53,16 +53,17 @@ struct Build: AsyncParsableCommand {
             if timings {
                 printError(outcome.timings.map { "\($0.stage): \(Int($0.seconds * 1000)) ms" }.joined(separator: ", "))
             }
-            guard let rendered = outcome.summary else {
+            if let rendered = outcome.summary {
+                let files = outcome.report.written + outcome.report.unchanged
+                let counts = [
+                    DiagnosticFormatter.counted(rendered.pageCount, "page"), DiagnosticFormatter.counted(rendered.stubCount, "stub"),
+                    DiagnosticFormatter.counted(files, "file"),
+                ].joined(separator: ", ")
+                printError("built \(channel.rawValue): \(counts) (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged, \(DiagnosticFormatter.counted(outcome.reusedShares, "share")) reused) in \(elapsed) ms → \(output)")
+            } else {
                 printError("\(output) is up to date: no input changed since the last build (\(elapsed) ms)")
-                return
             }
-            let files = outcome.report.written + outcome.report.unchanged
-            let counts = [
-                DiagnosticFormatter.counted(rendered.pageCount, "page"), DiagnosticFormatter.counted(rendered.stubCount, "stub"),
-                DiagnosticFormatter.counted(files, "file"),
-            ].joined(separator: ", ")
-            printError("built \(channel.rawValue): \(counts) (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged, \(DiagnosticFormatter.counted(outcome.reusedShares, "share")) reused) in \(elapsed) ms → \(output)")
+            // An up-to-date build reports the last build's warnings, and fails on them alike.
             if strict && !outcome.diagnostics.isEmpty { throw Exit.invalidContent }
         }
     }

@@ -142,6 +142,20 @@ struct CommandLineTests {
         #expect(try site.sharegen(["check", "--strict", "--root", site.root]).status == 1)
     }
 
+    @Test("build --strict fails on warnings again when the next build finds the site up to date")
+    func strictUpToDateBuild() throws {
+        let site = try ScratchSite("strict")
+        defer { site.remove() }
+        try site.write("content/notes.txt", "not a project\n")
+        // Outside the racy window (2 s), so the second build may stop at its stat check.
+        Thread.sleep(forTimeInterval: 2.2)
+        let first = try site.sharegen(["build", "--strict", "--root", site.root, "--out", site.directory + "/dist"])
+        #expect(first.status == 1 && first.standardError.contains("[site.stray-file]"), "\(first.standardError)")
+        let again = try site.sharegen(["build", "--strict", "--root", site.root, "--out", site.directory + "/dist"])
+        #expect(again.standardError.contains("is up to date"), "\(again.standardError)")
+        #expect(again.status == 1 && again.standardError.contains("[site.stray-file]"), "\(again.standardError)")
+    }
+
     @Test("a mediaBaseURL with a query string is refused")
     func mediaBaseURLWithQuery() throws {
         let site = try ScratchSite("media")
