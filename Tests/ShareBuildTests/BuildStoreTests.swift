@@ -68,6 +68,26 @@ struct BuildStoreTests {
         }
     }
 
+    @Test("a store written by another sharegen binary, or for another channel, is not used")
+    func otherBinary() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/dist"
+        func write(tool: String, channel: Channel = .PROD) throws {
+            let writer = try #require(BuildStore.Writer(path: BuildStore.path(for: output, channel: .PROD), fileSystem: LocalFileSystem()))
+            writer.append(memo: FileMemo(configDigest: 7))
+            let fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: nil)
+            writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)
+        }
+        let layer = { Incremental(root: folder, output: output, channel: .PROD, fileSystem: LocalFileSystem(), started: 0, enabled: true) }
+        try write(tool: "t")
+        #expect(layer().store == nil, "another binary's")
+        try write(tool: BuildStore.tool, channel: .DEV)
+        #expect(layer().store == nil, "another channel's, under this channel's name")
+        try write(tool: BuildStore.tool)
+        #expect(layer().store != nil, "this binary's own is used")
+    }
+
     @Test("a carried share's manifest entry is copied only where its recorded range fits the current manifest")
     func manifestEntries() throws {
         let manifest = Array("0123456789".utf8)

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Interleaved A/B of two sharegen binaries on one corpus: full build, one-share edit, no-op.
+
+Usage: bench/ab.py BEFORE AFTER CORPUS ROUNDS OUTROOT
+
+Each round runs both binaries in turn (the order alternates): a full build with --force
+into a new folder, then a one-share title edit made 2.2 s before the builds (past the
+racy window, as an author's edit is) and built by each into its own folder, then a
+no-op. Prints medians (min) and peak RSS as a Markdown table. A benchmark, not a test.
+"""
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(cmd):
+    start = time.monotonic()
+    # Warnings go to a file: thousands of them would fill a pipe nobody reads.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit("failed: %s\n%s" % (" ".join(cmd), errors.read().decode()[-2000:]))
+    return wall, usage.ru_maxrss / 1024
+
+
+def replace(path, text):
+    with open(path + ".ab-tmp", "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(path + ".ab-tmp", path)
+
+
+def main():
+    binaries = {"before": sys.argv[1], "after": sys.argv[2]}
+    corpus, rounds, outroot = sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    os.makedirs(outroot, exist_ok=True)
+    share = next(path for path in sorted(glob.glob(corpus + "/content/*/shares/*.md"))
+                 if 'channel: "PROD"' in open(path, encoding="utf-8").read() and "Disabled" not in open(path, encoding="utf-8").read())
+    original = open(share, encoding="utf-8").read()
+    results = {(name, scenario): [] for name in binaries for scenario in ("full", "edit", "no-op")}
+    for name, binary in binaries.items():
+        run([binary, "build", "--root", corpus, "--out", "%s/incremental-%s" % (outroot, name)])
+    try:
+        for index in range(rounds):
+            order = list(binaries.items())
+            if index % 2:
+                order.reverse()
+            for name, binary in order:
+                shutil.rmtree("%s/full-%s" % (outroot, name), ignore_errors=True)
+                results[(name, "full")].append(run([binary, "build", "--force", "--root", corpus, "--out", "%s/full-%s" % (outroot, name)]))
+            replace(share, original.replace('publicTitle: "', 'publicTitle: "A/B %d ' % index, 1))
+            time.sleep(2.2)
+            for scenario in ("edit", "no-op"):
+                for name, binary in order:
+                    results[(name, scenario)].append(run([binary, "build", "--root", corpus, "--out", "%s/incremental-%s" % (outroot, name)]))
+    finally:
+        replace(share, original)
+    print("| scenario | before s, median (min) | after s, median (min) | peak RSS MiB before / after |")
+    print("|---|---:|---:|---:|")
+    for scenario in ("full", "edit", "no-op"):
+        cells = []
+        for name in binaries:
+            walls = [sample[0] for sample in results[(name, scenario)]]
+            cells.append("%.3f (%.3f)" % (statistics.median(walls), min(walls)))
+        rss = " / ".join("%.1f" % statistics.median(sample[1] for sample in results[(name, scenario)]) for name in binaries)
+        print("| %s | %s | %s | %s |" % (scenario, cells[0], cells[1], rss))
+    for name in binaries:
+        full = statistics.median(sample[0] for sample in results[(name, "full")])
+        edit = statistics.median(sample[0] for sample in results[(name, "edit")])
+        print("%s: edit / full = %.3f" % (name, edit / full))
+
+
+if __name__ == "__main__":
+    main()
