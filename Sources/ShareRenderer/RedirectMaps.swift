@@ -148,9 +148,10 @@ struct RedirectMaps {
         // A stub's own `index.html` is the exact location that sends its body (the others send
         // theirs from the locations they reach through `error_page`): it answers with the
         // headers of the `:name` blocks its path matches, like a static host.
+        let indentedSecurity = addHeaders(security, indent: "    ")
         func internalStub(_ path: String) -> String {
             let matching = segments.filter { $0.matches(path) }
-            return "location = \(path) {\n" + addHeaders(security + matching, indent: "    ") + "    internal;\n}\n"
+            return "location = \(path) {\n" + indentedSecurity + addHeaders(matching, indent: "    ") + "    internal;\n}\n"
         }
         let place = base.isEmpty ? "the server block whose root is dist/site" : "`location \(base)/ { alias dist/site/; }` in the server block"
         var out = """
