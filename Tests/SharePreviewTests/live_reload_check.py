@@ -20,6 +20,29 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from browser_check import RECORDER, start_chromium  # noqa: E402
 
 
+# Keeps each EventSource the page opens, so that the check can wait for the reloaded page's
+# stream to be open rather than for a fixed time.
+STREAMS = """
+(function () {
+  var Native = window.EventSource;
+  window.__sharegenStreams = [];
+  window.EventSource = function (url, options) {
+    var source = new Native(url, options);
+    window.__sharegenStreams.push(source);
+    return source;
+  };
+  window.EventSource.prototype = Native.prototype;
+})();
+"""
+
+
+def stream_open(driver):
+    try:
+        return driver.execute_script("return (window.__sharegenStreams || []).some(function (s) { return s.readyState === 1; })")
+    except Exception:  # the page is between two loads
+        return False
+
+
 def heading(driver):
     try:
         return driver.execute_script("var h = document.querySelector('h1'); return h ? h.textContent : null")
@@ -38,6 +61,7 @@ def wait_for(driver, title, deadline):
 def main():
     base, path, old, new, timeout = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
     driver = start_chromium(RECORDER)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": STREAMS})
     driver.set_page_load_timeout(timeout)
     violations = []
     errors = []
@@ -48,8 +72,11 @@ def main():
             sys.exit("the page never showed %r (it shows %r)" % (old, heading(driver)))
         print("ready", flush=True)
         wait_for(driver, new, deadline)
-        # Let the reloaded page open its event stream before collecting its console.
-        time.sleep(1)
+        # The reloaded page's console is collected once it has opened its event stream.
+        while time.monotonic() < deadline and not stream_open(driver):
+            time.sleep(0.05)
+        if not stream_open(driver):
+            sys.exit("the reloaded page never opened its event stream")
         violations = driver.execute_script("return window.__sharegenViolations || []")
         for entry in driver.get_log("browser"):
             message = entry.get("message", "")
