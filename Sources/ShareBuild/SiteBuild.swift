@@ -110,6 +110,13 @@ public struct SiteBuild: Sendable {
         let store = layer.keep(consume memo, in: storing)
         clock.lap("plan")
 
+        /// The output is as it was: so is the store.
+        func failed(_ error: EmitError) -> Result<Outcome, Failure> {
+            storing.wait()
+            store?.abandon()
+            layer.remember()
+            return .failure(.output(error))
+        }
         clock.begin("rendering and writing \(plan.sources.count - plan.carried.count) of \(plan.sources.count) \(channel.rawValue) shares")
         let renderer = SiteRenderer(templates: templates)
         var emitted: (plan: Incremental.Plan, summary: RenderSummary, report: EmitReport, record: OutputRecord)
@@ -120,14 +127,10 @@ public struct SiteBuild: Sendable {
             do {
                 emitted = try renderAndEmit(renderer, site, plan.fromScratch, layer)
             } catch {
-                storing.wait()
-                store?.abandon()
-                return .failure(.output(error))
+                return failed(error)
             }
         } catch {
-            storing.wait()
-            store?.abandon()
-            return .failure(.output(error))
+            return failed(error)
         }
         clock.lap("render and emit")
 

@@ -157,7 +157,7 @@ struct FaultTests {
         #expect(Self.snapshot(output) != before)
     }
 
-    @Test("an immutable output folder (chattr +i) fails with exit 3 and leaves no staging tree",
+    @Test("an immutable output folder (chattr +i) fails with exit 3, leaves no staging tree and keeps the last build's store",
           .enabled(if: canMakeImmutable, "needs chattr +i (root, on a file system with attributes)"))
     func immutableOutput() throws {
         let workspace = try Workspace("immutable", shares: 3, version: "one")
@@ -169,13 +169,22 @@ struct FaultTests {
         }
         let before = Self.snapshot(output)
         guard let chattr, try Child.run(chattr, ["+i", output]).status == 0 else { throw Failure("chattr +i \(output) failed") }
-        try Harness.write(Self.site(shares: 3, version: "two"), under: root)
+        // One share of three edited in place.
+        let edited = "content/p0/shares/share.json"
+        try Harness.write([edited: Self.site(shares: 3, version: "two")[edited]!], under: root)
 
         let failed = try Self.build(root, output)
         #expect(failed.status == 3, "\(failed.standardError)")
         #expect(failed.standardError.contains("Operation not permitted") && failed.standardError.contains("was not changed"), "\(failed.standardError)")
         #expect(Self.snapshot(output) == before)
         #expect(Self.leftovers(in: workspace.directory).isEmpty, "\(Self.leftovers(in: workspace.directory))")
+
+        // The failed build put the last build's store back: the next one finds the edit by
+        // `stat` alone, as it would have without the failure. (`chattr -i` changed the output
+        // folder's times, so it renders into a fresh tree.)
+        #expect(try Child.run(chattr, ["-i", output]).status == 0)
+        let rebuilt = try Child.run(try Harness.binary, ["build", "--timings", "--root", root, "--out", output], timeout: 300)
+        #expect(rebuilt.status == 0 && rebuilt.standardError.contains("stat check: "), "\(rebuilt.standardError)")
     }
 
     @Test("SIGKILL at random moments leaves the old or the new output, never a mix; the next build succeeds")

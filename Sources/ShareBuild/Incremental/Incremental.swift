@@ -170,10 +170,20 @@ struct Incremental {
 
     /// The store describes the output and standby being swapped: a build killed after the
     /// swap and before the new store is written must leave none, or the next one would
-    /// take the new output for the old (`manifest.json` may be the same file in both).
+    /// take the new output for the old (`manifest.json` may be the same file in both). It
+    /// is set aside under another name, which no build reads, until the swap is done.
     func forget() {
-        try? fileSystem.removeTree(storePath)
+        try? fileSystem.rename(storePath, to: forgottenPath)
     }
+
+    /// Puts the store set aside back, after a failed commit that left the output as it
+    /// was: the next build need not start from nothing.
+    func remember() {
+        guard fileSystem.kind(at: storePath) == nil else { return }
+        try? fileSystem.rename(forgottenPath, to: storePath)
+    }
+
+    private var forgottenPath: String { storePath + ".forgotten" }
 
     /// Finishes the store `writer` began, for the output just committed.
     func record(
@@ -195,6 +205,7 @@ struct Incremental {
             standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description)
         writer.finish(store, warnings: warnings, watch: watch, ledger: ledger)
         // What sharegen kept beside its cache before the one store (up to 2026-12-02).
+        try? fileSystem.removeTree(forgottenPath)
         for suffix in [".watch", ".stamps", ".warnings", ".outcomes"] { try? fileSystem.removeTree(storePath + suffix) }
     }
 
