@@ -38,6 +38,13 @@ public struct ByteWriter: Sendable {
 
     mutating func write<Value: BinaryCodable>(_ value: Value) { value.encode(to: &self) }
 
+    /// Bytes of another writer, length first: a reader that does not know what they hold
+    /// can pass over them.
+    public mutating func write(sized other: ByteWriter) {
+        write(other.bytes.count)
+        bytes += other.bytes
+    }
+
     mutating func write<Value: BinaryCodable>(_ value: Value?) {
         write(value != nil)
         value?.encode(to: &self)

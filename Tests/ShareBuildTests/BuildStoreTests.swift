@@ -1,6 +1,7 @@
 import Foundation
 import ShareModel
 import Testing
+import TestSupport
 @testable import ShareBuild
 
 /// The one file a build keeps for the next: what is written is read back, and a changed
@@ -86,6 +87,36 @@ struct BuildStoreTests {
         #expect(layer().store == nil, "another channel's, under this channel's name")
         try write(tool: BuildStore.tool)
         #expect(layer().store != nil, "this binary's own is used")
+    }
+
+    @Test("tools/inspect-store.py reads every part of a real build's store as sharegen does",
+          .tags(.external), .enabled(if: Tools.which("python3") != nil, "needs python3"))
+    func inspectable() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/dist"
+        guard case .success = SiteBuild(root: Tools.repository).run(channel: .PROD, output: output) else { throw ProgramFailure("the example site did not build") }
+        let path = BuildStore.path(for: output, channel: .PROD)
+        let store = try #require(BuildStore(at: path))
+        func inspect(_ part: String) throws -> Any {
+            let result = try Tools.run(try #require(Tools.which("python3")), [Tools.repository + "/tools/inspect-store.py", path, part])
+            #expect(result.status == 0, "\(result.output)")
+            return try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+        }
+        let header = try #require(try inspect("header") as? [String: Any])
+        #expect(header["tool"] as? String == store.tool && header["channel"] as? String == "PROD" && header["outputMarker"] as? String == store.outputMarker)
+        let warnings = try #require(try inspect("warnings") as? [[String: Any]])
+        #expect(warnings.map { "\($0["file"]!):\($0["line"]!):\($0["rule"]!)" } == (store.warnings ?? []).map { "\($0.file):\($0.line):\($0.rule)" })
+        let watch = try #require(try inspect("watch") as? [[String: Any]])
+        let stamps = try #require(store.watchList.flatMap(store.watch(of:)))
+        #expect(watch.map { $0["path"] as? String } == stamps.paths)
+        #expect(watch.compactMap { ($0["hash"] as? NSNumber)?.uint64Value } == stamps.hashes)
+        let ledger = try #require(try inspect("ledger") as? [String: Any])
+        let shares = try #require(ledger["shares"] as? [[String: Any]])
+        #expect(Dictionary(uniqueKeysWithValues: shares.map { ($0["source"] as! String, $0["outputs"] as! [String]) }) == store.ledger?.shares.mapValues(\.outputs))
+        let memo = try #require((try inspect("memo") as? [String: Any])?["entries"] as? [[String: Any]])
+        let digests = Dictionary(uniqueKeysWithValues: memo.map { ($0["path"] as! String, ($0["digest"] as! NSNumber).uint64Value) })
+        #expect(!digests.isEmpty && digests == store.memo?.entries.mapValues(\.digest))
     }
 
     @Test("a carried share's manifest entry is copied only where its recorded range fits the current manifest")

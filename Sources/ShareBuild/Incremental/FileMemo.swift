@@ -104,12 +104,13 @@ struct FileMemo: Sendable {
 }
 
 extension FileMemo {
-    private static let format = "sharegen-memo 2"
+    private static let format = "sharegen-memo 3"
 
     /// Writes the memo in parts of about 256 KiB, each given to `write` as it is made (the
     /// whole is as large as the site's share files) and each read back on its own core: a
-    /// part is its entry count, byte length and digest, then its entries; a part of no
-    /// entries ends the list, with the digest of the format and configuration digest.
+    /// part is its entry count, byte length and digest, then its entries (path, digest and
+    /// the outcome, length first, so that `tools/inspect-store.py` can pass over it); a part
+    /// of no entries ends the list, with the digest of the format and configuration digest.
     func serialize(to write: ([UInt8]) -> Void) {
         var header = ByteWriter()
         header.write(Self.format)
@@ -132,7 +133,9 @@ extension FileMemo {
             let entry = entries[path]!
             part.write(path)
             part.write(entry.digest)
-            entry.outcome.encode(to: &part)
+            var outcome = ByteWriter()
+            entry.outcome.encode(to: &outcome)
+            part.write(sized: outcome)
             count += 1
             if part.bytes.count >= 1 << 18 { flush() }
         }
@@ -172,7 +175,12 @@ extension FileMemo {
             do throws(ByteReader.Damaged) {
                 for _ in 0..<part.count {
                     let path: String = try reader.read()
-                    entries.append((path, Entry(digest: try reader.read(), outcome: try SiteValidator.ShareOutcome(from: &reader))))
+                    let digest: UInt64 = try reader.read()
+                    let length: Int = try reader.read()
+                    let end = reader.position + length
+                    let outcome = try SiteValidator.ShareOutcome(from: &reader)
+                    guard reader.position == end else { return nil }
+                    entries.append((path, Entry(digest: digest, outcome: outcome)))
                 }
             } catch {
                 return nil
