@@ -12,29 +12,11 @@ import glob
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
-
-def run(cmd):
-    start = time.monotonic()
-    # Warnings go to a file: thousands of them would fill a pipe nobody reads.
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.monotonic() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            sys.exit("failed: %s\n%s" % (" ".join(cmd), errors.read().decode()[-2000:]))
-    return wall, usage.ru_maxrss / 1024
-
-
-def replace(path, text):
-    with open(path + ".ab-tmp", "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(path + ".ab-tmp", path)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenarios import replace, run  # noqa: E402
 
 
 def main():
@@ -67,13 +49,13 @@ def main():
     for scenario in ("full", "edit", "no-op"):
         cells = []
         for name in binaries:
-            walls = [sample[0] for sample in results[(name, scenario)]]
+            walls = [sample["wall"] for sample in results[(name, scenario)]]
             cells.append("%.3f (%.3f)" % (statistics.median(walls), min(walls)))
-        rss = " / ".join("%.1f" % statistics.median(sample[1] for sample in results[(name, scenario)]) for name in binaries)
+        rss = " / ".join("%.1f" % statistics.median(sample["rss"] for sample in results[(name, scenario)]) for name in binaries)
         print("| %s | %s | %s | %s |" % (scenario, cells[0], cells[1], rss))
     for name in binaries:
-        full = statistics.median(sample[0] for sample in results[(name, "full")])
-        edit = statistics.median(sample[0] for sample in results[(name, "edit")])
+        full = statistics.median(sample["wall"] for sample in results[(name, "full")])
+        edit = statistics.median(sample["wall"] for sample in results[(name, "edit")])
         print("%s: edit / full = %.3f" % (name, edit / full))
 
 
