@@ -119,6 +119,29 @@ struct BuildStoreTests {
         #expect(!digests.isEmpty && digests == store.memo?.entries.mapValues(\.digest))
     }
 
+    @Test("a failed build puts back only the store it set aside itself, never one a killed build left")
+    func onlyOwnStoreRemembered() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/dist"
+        let path = BuildStore.path(for: output, channel: .PROD)
+        let layer = { Incremental(root: folder, output: output, channel: .PROD, fileSystem: LocalFileSystem(), started: 0, enabled: true) }
+        // A build killed during its swap left its store set aside, and none in place.
+        _ = try written(in: folder)
+        let killed = layer()
+        killed.forget()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        // The next build fails before its own swap: nothing is put back.
+        layer().remember()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        // A build that set its own aside and failed gets it back.
+        _ = try written(in: folder)
+        let failed = layer()
+        failed.forget()
+        failed.remember()
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
     @Test("a carried share's manifest entry is copied only where its recorded range fits the current manifest")
     func manifestEntries() throws {
         let manifest = Array("0123456789".utf8)

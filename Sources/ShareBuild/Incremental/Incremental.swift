@@ -38,6 +38,9 @@ struct Incremental {
         store = enabled ? BuildStore(at: storePath).flatMap { $0.tool == BuildStore.tool && $0.channel == channel ? $0 : nil } : nil
         let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description
         previous = store.flatMap { marker != nil && $0.outputMarker == marker ? $0 : nil }
+        // One set aside by a build killed during its swap describes a tree that may be gone:
+        // only this build's own may be put back.
+        try? fileSystem.removeTree(forgottenPath)
     }
 
     /// The inputs as they are now, and what is known of them from the last build.
