@@ -18,6 +18,7 @@ header's offset as 8 big-endian bytes. Integers are unsigned LEB128 (signed ones
 byte and the value, an array is a count and the elements.
 """
 import json
+import os
 import sys
 
 MAGIC = b"sharegen-store 2\n"
@@ -38,7 +39,7 @@ class Reader:
             self.position += 1
             value |= (byte & 0x7F) << shift
             if byte < 0x80:
-                return value
+                return value & ((1 << 64) - 1)
             shift += 7
 
     def signed(self):
@@ -46,6 +47,8 @@ class Reader:
         return value - (1 << 64) if value >= 1 << 63 else value
 
     def flag(self):
+        if self.position >= self.end:
+            raise ValueError("damaged: a flag runs past its part")
         value = self.data[self.position]
         self.position += 1
         if value > 1:
@@ -169,8 +172,12 @@ def main():
             sys.exit("unknown part %r: header, warnings, watch, ledger or memo" % which)
     except (OSError, ValueError, IndexError) as error:
         sys.exit("%s: %s" % (sys.argv[1], error))
-    json.dump(result, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    try:
+        json.dump(result, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # piped into `head`: the rest is not wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@ import ShareModel
 
 /// A compact binary form of model values, for what a build keeps between runs (the
 /// validated shares of the last build). Reading it back must cost far less than parsing
-/// and checking the source files again; nothing outside sharegen reads it, and a file
-/// written by another version is rejected by its header, not decoded.
+/// and checking the source files again. A file written by another version is rejected by
+/// its header, not decoded. `tools/inspect-store.py` reads the store's framing (not the
+/// outcomes): a change to how a part is laid out must be made there too, which
+/// `BuildStoreTests` checks.
 protocol BinaryCodable {
     func encode(to writer: inout ByteWriter)
     init(from reader: inout ByteReader) throws(ByteReader.Damaged)

@@ -185,6 +185,9 @@ struct FaultTests {
         #expect(try Child.run(chattr, ["-i", output]).status == 0)
         let rebuilt = try Child.run(try Harness.binary, ["build", "--timings", "--root", root, "--out", output], timeout: 300)
         #expect(rebuilt.status == 0 && rebuilt.standardError.contains("stat check: "), "\(rebuilt.standardError)")
+        let page = try String(contentsOfFile: output + "/site/\(Self.slug(0))/index.html", encoding: .utf8)
+        #expect(page.contains("Share 0 two"), "the rebuilt output has the edit")
+        #expect(Self.snapshot(output).count == before.count)
     }
 
     @Test("SIGKILL at random moments leaves the old or the new output, never a mix; the next build succeeds")

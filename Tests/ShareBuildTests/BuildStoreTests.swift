@@ -8,7 +8,11 @@ import TestSupport
 /// or missing byte anywhere is never read as something else.
 @Suite("Build store")
 struct BuildStoreTests {
-    let warnings = [Diagnostic.warning("slug.guessable", "public share slug \"demo\" is guessable", at: SourceLocation(file: "content/a/shares/s.json", position: SourcePosition(line: 2, column: 3)))]
+    let warnings = [
+        Diagnostic.warning(
+            "slug.guessable", "public share slug \"demo\" is guessable", at: SourceLocation(file: "content/a/shares/s.json", position: SourcePosition(line: 2, column: 3)),
+            related: [SourceLocation(file: "content/b/shares/t.json", position: SourcePosition(line: 4, column: 5))]),
+    ]
     let watch = WatchStamps(paths: ["sharegen.json", "content", "content/a/shares/s.json"], kinds: [.file, .contentFolder, .input], hashes: [1, 0, 3], digests: [0, 0, 42])
     let ledger = OutputLedger(
         shares: ["content/a/shares/s.json": OutputLedger.Share(digest: 42, outputs: ["site/k4m2/index.html", "site/embed/k4m2/index.html"], manifestEntry: 10..<90)],
@@ -89,34 +93,80 @@ struct BuildStoreTests {
         #expect(layer().store != nil, "this binary's own is used")
     }
 
-    @Test("tools/inspect-store.py reads every part of a real build's store as sharegen does",
+    @Test("tools/inspect-store.py reads every part of a real build's store, and of a written one, as sharegen does",
           .tags(.external), .enabled(if: Tools.which("python3") != nil, "needs python3"))
     func inspectable() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = folder + "/dist"
-        guard case .success = SiteBuild(root: Tools.repository).run(channel: .PROD, output: output) else { throw ProgramFailure("the example site did not build") }
+        // The end-to-end fixture site with a share that warns (no `created` audit entry),
+        // built twice with an edit between, so that the store also records a standby.
+        let site = folder + "/site", output = folder + "/dist"
+        try FileManager.default.copyItem(atPath: Tools.repository + "/Tests/EndToEndTests/Fixtures/site", toPath: site)
+        let warned = site + "/content/warned/shares/warned.json"
+        func share(_ title: String) throws {
+            let text = #"{"channel": "PROD", "slug": "w4x5y6z7a2b3c4d5", "publicTitle": "\#(title)", "video": {"id": "warned", "mp4Url": "https://cdn.example.com/w.mp4"}}"#
+            try text.write(toFile: warned, atomically: false, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(atPath: site + "/content/warned/shares", withIntermediateDirectories: true)
+        for title in ["First", "Second"] {
+            try share(title)
+            guard case .success = SiteBuild(root: site).run(channel: .PROD, output: output) else { throw ProgramFailure("the fixture site did not build") }
+        }
         let path = BuildStore.path(for: output, channel: .PROD)
-        let store = try #require(BuildStore(at: path))
+        let built = try #require(BuildStore(at: path))
+        #expect(built.standbyMarker != nil && built.warnings?.contains { $0.rule == "audit.created" } == true)
+        try expectInspected(built, at: path)
+        // A written store, for what a build of the fixture does not make: related locations.
+        try FileManager.default.createDirectory(atPath: folder + "/written", withIntermediateDirectories: true)
+        try expectInspected(try #require(BuildStore(at: try written(in: folder + "/written"))), at: folder + "/written/.sharegen-cache/dist-PROD")
+    }
+
+    /// Every field `tools/inspect-store.py` prints of the store at `path` is what `store` reads.
+    func expectInspected(_ store: BuildStore, at path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         func inspect(_ part: String) throws -> Any {
             let result = try Tools.run(try #require(Tools.which("python3")), [Tools.repository + "/tools/inspect-store.py", path, part])
-            #expect(result.status == 0, "\(result.output)")
+            #expect(result.status == 0, "\(result.output)", sourceLocation: sourceLocation)
             return try JSONSerialization.jsonObject(with: Data(result.output.utf8))
         }
+        func number(_ value: Any?) -> UInt64? { (value as? NSNumber)?.uint64Value }
+        func location(_ value: Any?) -> ShareModel.SourceLocation? {
+            guard let value = value as? [String: Any], let file = value["file"] as? String, let line = value["line"] as? Int, let column = value["column"] as? Int else { return nil }
+            return SourceLocation(file: file, position: SourcePosition(line: line, column: column))
+        }
+
         let header = try #require(try inspect("header") as? [String: Any])
-        #expect(header["tool"] as? String == store.tool && header["channel"] as? String == "PROD" && header["outputMarker"] as? String == store.outputMarker)
-        let warnings = try #require(try inspect("warnings") as? [[String: Any]])
-        #expect(warnings.map { "\($0["file"]!):\($0["line"]!):\($0["rule"]!)" } == (store.warnings ?? []).map { "\($0.file):\($0.line):\($0.rule)" })
+        #expect(header["tool"] as? String == store.tool && header["channel"] as? String == store.channel.rawValue, sourceLocation: sourceLocation)
+        #expect(number(header["inputs"]) == store.inputs && number(header["global"]) == store.global, sourceLocation: sourceLocation)
+        #expect(header["outputMarker"] as? String == store.outputMarker && number(header["outputFolders"]) == store.outputFolders, sourceLocation: sourceLocation)
+        #expect(header["standbyMarker"] as? String == store.standbyMarker, sourceLocation: sourceLocation)
+
+        let warnings = try #require(try inspect("warnings") as? [[String: Any]]).map { warning in
+            Diagnostic(
+                Severity(rawValue: warning["severity"] as? String ?? "") ?? .error, warning["rule"] as? String ?? "", warning["message"] as? String ?? "",
+                at: location(warning) ?? SourceLocation(file: ""), related: (warning["related"] as? [Any] ?? []).compactMap { location($0) })
+        }
+        #expect(warnings == store.warnings, sourceLocation: sourceLocation)
+
+        let kinds = ["file": 0, "contentFolder": 1, "input": 2, "templateFolder": 3, "reported": 4, "absentFolder": 5]
         let watch = try #require(try inspect("watch") as? [[String: Any]])
         let stamps = try #require(store.watchList.flatMap(store.watch(of:)))
-        #expect(watch.map { $0["path"] as? String } == stamps.paths)
-        #expect(watch.compactMap { ($0["hash"] as? NSNumber)?.uint64Value } == stamps.hashes)
+        #expect(watch.map { $0["path"] as? String } == stamps.paths, sourceLocation: sourceLocation)
+        #expect(watch.map { kinds[$0["kind"] as? String ?? ""] } == stamps.kinds.map(\.rawValue), sourceLocation: sourceLocation)
+        #expect(watch.map { number($0["hash"]) } == stamps.hashes && watch.map { number($0["digest"]) } == stamps.digests, sourceLocation: sourceLocation)
+
         let ledger = try #require(try inspect("ledger") as? [String: Any])
-        let shares = try #require(ledger["shares"] as? [[String: Any]])
-        #expect(Dictionary(uniqueKeysWithValues: shares.map { ($0["source"] as! String, $0["outputs"] as! [String]) }) == store.ledger?.shares.mapValues(\.outputs))
-        let memo = try #require((try inspect("memo") as? [String: Any])?["entries"] as? [[String: Any]])
-        let digests = Dictionary(uniqueKeysWithValues: memo.map { ($0["path"] as! String, ($0["digest"] as! NSNumber).uint64Value) })
-        #expect(!digests.isEmpty && digests == store.memo?.entries.mapValues(\.digest))
+        var read = OutputLedger(otherOutputs: ledger["otherOutputs"] as? [String] ?? [], standbyDiffering: ledger["standbyDiffering"] as? [String] ?? [])
+        for share in ledger["shares"] as? [[String: Any]] ?? [] {
+            let range = (share["manifestEntry"] as? [Int]).map { $0[0]..<$0[1] }
+            read.shares[share["source"] as? String ?? ""] = OutputLedger.Share(digest: number(share["digest"]) ?? 0, outputs: share["outputs"] as? [String] ?? [], manifestEntry: range)
+        }
+        #expect(read == store.ledger, sourceLocation: sourceLocation)
+
+        let memo = try #require(try inspect("memo") as? [String: Any])
+        let entries = memo["entries"] as? [[String: Any]] ?? []
+        let digests = Dictionary(uniqueKeysWithValues: entries.map { ($0["path"] as? String ?? "", number($0["digest"]) ?? 0) })
+        #expect(number(memo["configDigest"]) == store.memo?.configDigest && digests == store.memo?.entries.mapValues(\.digest), sourceLocation: sourceLocation)
+        #expect(entries.allSatisfy { ($0["outcomeBytes"] as? Int ?? 0) > 0 }, sourceLocation: sourceLocation)
     }
 
     @Test("a failed build puts back only the store it set aside itself, never one a killed build left")

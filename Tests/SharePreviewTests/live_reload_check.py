@@ -32,6 +32,7 @@ STREAMS = """
     return source;
   };
   window.EventSource.prototype = Native.prototype;
+  Object.setPrototypeOf(window.EventSource, Native);  // CONNECTING, OPEN and CLOSED
 })();
 """
 

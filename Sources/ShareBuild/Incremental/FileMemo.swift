@@ -155,7 +155,8 @@ extension FileMemo {
                 let count: Int = try reader.read()
                 let length: Int = try reader.read()
                 let digest: UInt64 = try reader.read()
-                guard count >= 0, count <= length else { return nil }
+                // A damaged length is refused before it is added to a position.
+                guard count >= 0, count <= length, length <= bytes.count - reader.position else { return nil }
                 if count == 0 {
                     guard length == 0, contentDigest(header) == digest else { return nil }
                     break
@@ -177,6 +178,7 @@ extension FileMemo {
                     let path: String = try reader.read()
                     let digest: UInt64 = try reader.read()
                     let length: Int = try reader.read()
+                    guard length >= 0, length <= part.end - reader.position else { return nil }
                     let end = reader.position + length
                     let outcome = try SiteValidator.ShareOutcome(from: &reader)
                     guard reader.position == end else { return nil }
