@@ -110,13 +110,14 @@ public struct SiteBuild: Sendable {
         let store = layer.keep(consume memo, in: storing)
         clock.lap("plan")
 
-        /// The output is as it was: so is the store.
+        // The output is as it was, and so is the store.
         func failed(_ error: EmitError) -> Result<Outcome, Failure> {
             storing.wait()
             store?.abandon()
             layer.remember()
             return .failure(.output(error))
         }
+
         clock.begin("rendering and writing \(plan.sources.count - plan.carried.count) of \(plan.sources.count) \(channel.rawValue) shares")
         let renderer = SiteRenderer(templates: templates)
         var emitted: (plan: Incremental.Plan, summary: RenderSummary, report: EmitReport, record: OutputRecord)

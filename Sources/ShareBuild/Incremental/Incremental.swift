@@ -207,8 +207,8 @@ struct Incremental {
             outputFolders: stamps.outputFolders(output, files: record.files),
             standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description)
         writer.finish(store, warnings: warnings, watch: watch, ledger: ledger)
-        // What sharegen kept beside its cache before the one store (up to 2026-12-02).
         try? fileSystem.removeTree(forgottenPath)
+        // What sharegen kept beside its cache before the one store (up to 2026-12-02).
         for suffix in [".watch", ".stamps", ".warnings", ".outcomes"] { try? fileSystem.removeTree(storePath + suffix) }
     }
 
