@@ -8,7 +8,6 @@ into a new folder, then a one-share title edit made 2.2 s before the builds (pas
 racy window, as an author's edit is) and built by each into its own folder, then a
 no-op. Prints medians (min) and peak RSS as a Markdown table. A benchmark, not a test.
 """
-import glob
 import os
 import shutil
 import statistics
@@ -16,15 +15,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from scenarios import replace, run  # noqa: E402
+from scenarios import edited_share, replace, run  # noqa: E402
 
 
 def main():
     binaries = {"before": sys.argv[1], "after": sys.argv[2]}
     corpus, rounds, outroot = sys.argv[3], int(sys.argv[4]), sys.argv[5]
     os.makedirs(outroot, exist_ok=True)
-    share = next(path for path in sorted(glob.glob(corpus + "/content/*/shares/*.md"))
-                 if 'channel: "PROD"' in open(path, encoding="utf-8").read() and "Disabled" not in open(path, encoding="utf-8").read())
+    share = edited_share(corpus)
     original = open(share, encoding="utf-8").read()
     results = {(name, scenario): [] for name in binaries for scenario in ("full", "edit", "no-op")}
     for name, binary in binaries.items():

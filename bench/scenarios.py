@@ -42,6 +42,12 @@ def replace(path, text):
     os.replace(temporary, path)
 
 
+def edited_share(corpus):
+    """The share file the one-share edit changes: the first Enabled PROD share in Markdown."""
+    return next(path for path in sorted(glob.glob(corpus + "/content/*/shares/*.md"))
+                if 'channel: "PROD"' in open(path, encoding="utf-8").read() and "Disabled" not in open(path, encoding="utf-8").read())
+
+
 def main():
     sharegen, floor, corpus, runs, outroot = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
     os.makedirs(outroot, exist_ok=True)
@@ -58,8 +64,7 @@ def main():
     run([sharegen, "build", "--root", corpus, "--out", incremental])
     rows["no-op rebuild"] = median([run([sharegen, "build", "--root", corpus, "--out", incremental]) for _ in range(runs)])
 
-    share = next(path for path in sorted(glob.glob(corpus + "/content/*/shares/*.md"))
-                 if 'channel: "PROD"' in open(path, encoding="utf-8").read() and "Disabled" not in open(path, encoding="utf-8").read())
+    share = edited_share(corpus)
     original = open(share, encoding="utf-8").read()
     edits = []
     for index in range(runs):

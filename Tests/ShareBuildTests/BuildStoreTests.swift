@@ -18,13 +18,20 @@ struct BuildStoreTests {
         shares: ["content/a/shares/s.json": OutputLedger.Share(digest: 42, outputs: ["site/k4m2/index.html", "site/embed/k4m2/index.html"], manifestEntry: 10..<90)],
         otherOutputs: ["manifest.json", "site/404.html"], standbyDiffering: ["site/k4m2/index.html"])
 
-    func written(in folder: String) throws -> String {
+    /// A store for the output `folder/dist` of channel PROD, whatever channel it claims.
+    @discardableResult
+    func written(in folder: String, tool: String = "t", channel: Channel = .PROD) throws -> String {
         let path = folder + "/.sharegen-cache/dist-PROD"
         let writer = try #require(BuildStore.Writer(path: path, fileSystem: LocalFileSystem()))
         writer.append(memo: FileMemo(configDigest: 7))
-        let fields = BuildStore(tool: "t", channel: .PROD, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s")
+        let fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s")
         writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)
         return path
+    }
+
+    /// The incremental layer of a PROD build of `folder` into `folder/dist`.
+    func layer(in folder: String) -> Incremental {
+        Incremental(root: folder, output: folder + "/dist", channel: .PROD, fileSystem: LocalFileSystem(), started: 0, enabled: true)
     }
 
     func folder() throws -> String {
@@ -77,20 +84,12 @@ struct BuildStoreTests {
     func otherBinary() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = folder + "/dist"
-        func write(tool: String, channel: Channel = .PROD) throws {
-            let writer = try #require(BuildStore.Writer(path: BuildStore.path(for: output, channel: .PROD), fileSystem: LocalFileSystem()))
-            writer.append(memo: FileMemo(configDigest: 7))
-            let fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: nil)
-            writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)
-        }
-        let layer = { Incremental(root: folder, output: output, channel: .PROD, fileSystem: LocalFileSystem(), started: 0, enabled: true) }
-        try write(tool: "t")
-        #expect(layer().store == nil, "another binary's")
-        try write(tool: BuildStore.tool, channel: .DEV)
-        #expect(layer().store == nil, "another channel's, under this channel's name")
-        try write(tool: BuildStore.tool)
-        #expect(layer().store != nil, "this binary's own is used")
+        #expect(try written(in: folder) == BuildStore.path(for: folder + "/dist", channel: .PROD))
+        #expect(layer(in: folder).store == nil, "another binary's")
+        try written(in: folder, tool: BuildStore.tool, channel: .DEV)
+        #expect(layer(in: folder).store == nil, "another channel's, under this channel's name")
+        try written(in: folder, tool: BuildStore.tool)
+        #expect(layer(in: folder).store != nil, "this binary's own is used")
     }
 
     @Test("tools/inspect-store.py reads every part of a real build's store, and of a written one, as sharegen does",
@@ -118,7 +117,8 @@ struct BuildStoreTests {
         try expectInspected(built, at: path)
         // A written store, for what a build of the fixture does not make: related locations.
         try FileManager.default.createDirectory(atPath: folder + "/written", withIntermediateDirectories: true)
-        try expectInspected(try #require(BuildStore(at: try written(in: folder + "/written"))), at: folder + "/written/.sharegen-cache/dist-PROD")
+        let written = try written(in: folder + "/written")
+        try expectInspected(try #require(BuildStore(at: written)), at: written)
     }
 
     /// Every field `tools/inspect-store.py` prints of the store at `path` is what `store` reads.
@@ -173,20 +173,16 @@ struct BuildStoreTests {
     func onlyOwnStoreRemembered() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = folder + "/dist"
-        let path = BuildStore.path(for: output, channel: .PROD)
-        let layer = { Incremental(root: folder, output: output, channel: .PROD, fileSystem: LocalFileSystem(), started: 0, enabled: true) }
+        let path = try written(in: folder)
         // A build killed during its swap left its store set aside, and none in place.
-        _ = try written(in: folder)
-        let killed = layer()
-        killed.forget()
+        layer(in: folder).forget()
         #expect(!FileManager.default.fileExists(atPath: path))
         // The next build fails before its own swap: nothing is put back.
-        layer().remember()
+        layer(in: folder).remember()
         #expect(!FileManager.default.fileExists(atPath: path))
         // A build that set its own aside and failed gets it back.
-        _ = try written(in: folder)
-        let failed = layer()
+        try written(in: folder)
+        let failed = layer(in: folder)
         failed.forget()
         failed.remember()
         #expect(FileManager.default.fileExists(atPath: path))
