@@ -11,7 +11,7 @@ files of each share and where its entry lies in manifest.json), `memo` (each sha
 path, the digest of its bytes and the size of its kept outcome). Standard library only;
 it does not check the parts' digests (sharegen does, and ignores a damaged store).
 
-The format (BuildStore.swift, FileMemo.swift): `sharegen-store 2\\n`, the parts in the
+The format (BuildStore.swift, FileMemo.swift): `sharegen-store 3\\n`, the parts in the
 order memo, warnings, watch list, watch stamps, ledger, then the header, then the
 header's offset as 8 big-endian bytes. Integers are unsigned LEB128 (signed ones as their
 64-bit two's complement), strings are a length and UTF-8 bytes, an optional is a 0/1
@@ -21,7 +21,7 @@ import json
 import os
 import sys
 
-MAGIC = b"sharegen-store 2\n"
+MAGIC = b"sharegen-store 3\n"
 PARTS = ["memo", "warnings", "watchList", "watchStamps", "ledger"]
 KINDS = {0: "file", 1: "contentFolder", 2: "input", 3: "templateFolder", 4: "reported", 5: "absentFolder"}
 
@@ -79,12 +79,13 @@ def read_store(path):
     with open(path, "rb") as handle:
         data = handle.read()
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
-        raise ValueError("%s is not a sharegen build store (format 2)" % path)
+        raise ValueError("%s is not a sharegen build store (format 3)" % path)
     offset = int.from_bytes(data[-8:], "big")
     reader = Reader(data, offset, len(data) - 8)
     header = {
         "tool": reader.string(), "channel": reader.string(), "inputs": reader.unsigned(), "global": reader.unsigned(),
         "outputMarker": reader.string(), "outputFolders": reader.unsigned(), "standbyMarker": reader.optional_string(),
+        "pages": reader.signed(), "stubs": reader.signed(), "shareFiles": reader.signed(),
     }
     parts, start = {}, len(MAGIC)
     for name in PARTS:

@@ -19,8 +19,8 @@ public struct SiteBuild: Sendable {
     }
 
     public struct Outcome: Sendable {
-        /// What was rendered this time; nil when no input changed since the last build.
-        public var summary: RenderSummary?
+        /// What the output holds; nil when no input changed since the last build.
+        public var built: Built?
         public var report: EmitReport
         /// Warnings (the build succeeded).
         public var diagnostics: [Diagnostic]
@@ -32,6 +32,13 @@ public struct SiteBuild: Sendable {
         public var shareFiles = 0
         /// Wall time of each stage in seconds, in order, for `--timings`.
         public var timings: [(stage: String, seconds: Double)] = []
+    }
+
+    public struct Built: Sendable, Equatable {
+        /// Landing pages of Enabled shares.
+        public var pages: Int
+        /// Disabled, gone and redirect stubs.
+        public var stubs: Int
     }
 
     public let fileSystem: LocalFileSystem
@@ -82,10 +89,11 @@ public struct SiteBuild: Sendable {
         switch layer.scan() {
         case .upToDate(let warnings):
             clock.lap("stat check")
-            return .success(Outcome(summary: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: warnings, reusedShares: 0, timings: clock.laps))
-        case .changed(let changed):
-            inputs = changed
-            clock.lap(changed.walked ? "fingerprint" : "stat check")
+            return .success(Outcome(built: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: warnings, reusedShares: 0, timings: clock.laps))
+        case .changed(let scanned):
+            if let edit = layer.edit(scanned), let outcome = runEdit(edit, layer, clock) { return outcome }
+            inputs = layer.inputs(scanned)
+            clock.lap(inputs.walked ? "fingerprint" : "stat check")
         }
 
         clock.begin("loading and validating \(inputs.discovery.inputPaths.count) files")
@@ -142,8 +150,46 @@ public struct SiteBuild: Sendable {
         // Freed on another thread once this returns: dropping thousands of shares here held up the exit.
         releaseInBackground((validated, site))
         return .success(Outcome(
-            summary: emitted.summary, report: emitted.report, diagnostics: diagnostics, reusedShares: emitted.plan.carried.count,
+            built: Built(pages: emitted.summary.pageCount, stubs: emitted.summary.stubCount), report: emitted.report, diagnostics: diagnostics, reusedShares: emitted.plan.carried.count,
             recalledShareFiles: recalled, shareFiles: shareFiles, timings: clock.laps))
+    }
+
+    /// An edit of share files alone that leaves what the whole site reads of each as it
+    /// was (see `Incremental.patch`): the pipeline runs on their projects, and the last
+    /// build's output and record are patched. Nil when the edit reaches further, or the
+    /// output was changed by hand: the caller builds the whole site.
+    private func runEdit(_ edit: Incremental.Edit, _ layer: Incremental, _ clock: StageClock) -> Result<Outcome, Failure>? {
+        var clock = clock
+        clock.lap("stat check")
+        clock.begin("loading and validating \(edit.files.count) edited files")
+        let validated = layer.loadAndValidate(edit)
+        guard case .success(let templates) = Self.checked(validated.result, TemplateSet.load(fileSystem: fileSystem, root: root)) else { return nil }
+        clock.lap("load and validate")
+        guard let patch = layer.patch(edit, validated, renderer: SiteRenderer(templates: templates)) else { return nil }
+        clock.lap("render")
+        var report = EmitReport(written: 0, unchanged: edit.previousOutput.files.count)
+        var record: OutputRecord?
+        if !patch.files.isEmpty {
+            do {
+                let transaction = try Emitter(fileSystem: fileSystem).begin(layer.output, standby: layer.standby, previous: edit.previousOutput)
+                for file in patch.files { transaction.write(file) }
+                transaction.reuseRest()
+                layer.forget()
+                (report, record) = try transaction.commit()
+            } catch {
+                layer.remember()
+                guard case .missingPrevious = error else { return .failure(.output(error)) }
+                return nil
+            }
+        }
+        clock.lap("emit")
+        layer.record(patch, edit, output: record)
+        clock.lap("store")
+        let counts = edit.previous.counts
+        return .success(Outcome(
+            built: Built(pages: counts.pages, stubs: counts.stubs), report: report, diagnostics: patch.diagnostics,
+            reusedShares: edit.ledger.shares.count - patch.rendered, recalledShareFiles: counts.shareFiles - edit.files.count,
+            shareFiles: counts.shareFiles, timings: clock.laps))
     }
 
     /// Streams rendered files straight into the new output tree, then swaps it in.

@@ -231,6 +231,21 @@ public final class EmitTransaction: OutputSink {
         }
     }
 
+    /// Carries over every file of the previous output that this transaction was not given:
+    /// for a build that wrote all it changed. In a patched standby only the paths where it
+    /// differs from the current output are touched, so the cost is that of the change.
+    public func reuseRest() {
+        guard let previousFiles else { return }
+        let given = state.withLock { $0.files }
+        let work = patching ? stale.intersection(previousFiles).subtracting(given) : previousFiles.subtracting(given)
+        reuse(Array(work))
+        state.withLock { state in
+            let rest = previousFiles.subtracting(state.files)
+            state.report.unchanged += rest.count
+            state.files.formUnion(rest)
+        }
+    }
+
     /// Puts the current output's file at `target`: a link in a fresh tree; in a patched
     /// standby only where the standby's file is not already that one.
     private func carryOver(_ source: String, to target: String, _ path: String) throws(FileSystemError) {

@@ -115,6 +115,11 @@ public struct SiteLoader: Sendable {
         /// Paths (relative to the root) of every file `load(_:)` reads, in a stable order.
         public var inputPaths: [String] { pending.map(\.path) }
 
+        /// Paths (relative to the root) of the share files among them.
+        public var sharePaths: Set<String> {
+            Set(pending.compactMap { if case .share = $0.role { $0.path } else { nil } })
+        }
+
         /// Paths the walk reported on (stray files, dangling symlinks, unreadable folders).
         public var reportedPaths: [String] { diagnostics.map(\.file) }
 

@@ -34,13 +34,7 @@ enum ManifestBuilder {
             let chunks = stride(from: shares.startIndex, to: shares.endIndex, by: chunk).map { $0..<min($0 + chunk, shares.endIndex) }
             for wave in stride(from: 0, to: chunks.count, by: 16).map({ chunks[$0..<min($0 + 16, chunks.count)] }) {
                 let parts = Array(wave).parallelMap { range -> [ArraySlice<UInt8>] in
-                    range.map { index in
-                        let share = shares[index]
-                        if let given = given?(share) { return given }
-                        var bytes: [UInt8] = []
-                        entry(share, context).json.write(to: &bytes, pretty: true, indent: 2)
-                        return bytes[...]
-                    }
+                    range.map { index in given?(shares[index]) ?? entryBytes(shares[index], context)[...] }
                 }
                 for (range, part) in zip(wave, parts) {
                     for (index, entry) in zip(range, part) {
@@ -87,6 +81,13 @@ enum ManifestBuilder {
             signing: Manifest.Signing(site.config.signing), shares: entries,
             redirects: redirects.sorted { $0.from < $1.from }, gone: gone.sorted { $0.slug < $1.slug },
             credentials: credentials)
+    }
+
+    /// One share's entry as `write` puts it in the document.
+    static func entryBytes(_ share: Share, _ context: ChannelContext) -> [UInt8] {
+        var bytes: [UInt8] = []
+        entry(share, context).json.write(to: &bytes, pretty: true, indent: 2)
+        return bytes
     }
 
     /// One share's entry.

@@ -32,6 +32,39 @@ extension SiteRoutes {
     }
 }
 
+/// What the files made from all of a channel's shares read of one share, besides its
+/// own `manifest.json` entry: the manifest's order, redirects and gone slugs, the maps,
+/// the media origins of the pages' policy, the page and stub counts, and which files the
+/// share has. When every share keeps its facts, those files change only in the entries
+/// of the shares that changed (`SiteRenderer.renderShares`). Whatever reads another
+/// field of every share adds it here.
+public struct SiteWideFacts: Hashable, Sendable {
+    var slug: String
+    var status: ShareStatus
+    var previousSlugs: [String]
+    var rotationModes: [RotationMode]
+    var project: String
+    var channel: Channel
+    var visibility: Visibility
+    var mediaOrigins: Set<String>
+
+    public init(_ share: Share) {
+        slug = share.slug
+        status = share.status
+        previousSlugs = share.previousSlugs.map(\.slug)
+        rotationModes = share.previousSlugs.map(\.mode)
+        project = share.project
+        channel = share.channel
+        visibility = share.video.visibility
+        mediaOrigins = Set(share.video.mediaURLs.compactMap { url in URLParts.originEnd(url).map { url[..<$0].lowercased() } })
+    }
+}
+
+extension Video {
+    /// The URLs a page loads media from, whose origins its policy allows.
+    var mediaURLs: [String] { [hlsUrl, mp4Url, embedUrl, thumbnailUrl].compactMap(\.self) + captions.map(\.src) }
+}
+
 /// The maps static hosts read, all written from one `SiteRoutes`: Netlify `_redirects` and
 /// `_headers` (also read by Cloudflare Pages), an nginx include, and a JSON list.
 struct RedirectMaps {
@@ -57,9 +90,7 @@ struct RedirectMaps {
                 let to = previous.mode == .redirect ? path(of: share.slug) : nil
                 rules.append(RedirectRule(slug: previous.slug, from: path(of: previous.slug), to: to, status: to == nil ? 410 : 301))
             }
-            let video = share.video
-            for url in [video.hlsUrl, video.mp4Url, video.embedUrl, video.thumbnailUrl] { addOrigin(url) }
-            for caption in video.captions { addOrigin(caption.src) }
+            for url in share.video.mediaURLs { addOrigin(url) }
         }
         if let base = mediaBaseURL, let origin = URLParts.origin(base) { media.insert(origin) }
         routes = SiteRoutes(

@@ -74,6 +74,18 @@ public struct SiteRenderer: Sendable {
             manifestEntries: manifestEntries.withLock { $0 })
     }
 
+    /// The files of the shares of `channel` whose source files `selected` holds, with each
+    /// one's `manifest.json` entry as `render` writes it, by source file: for an output
+    /// whose other files stay as they are (see `SiteWideFacts`).
+    public func renderShares(_ site: Site, channel: Channel, selected: Set<String>) -> [String: (files: [OutputFile], manifestEntry: [UInt8])] {
+        let context = ChannelContext(site: site, channel: channel, templates: templates)
+        var rendered: [String: (files: [OutputFile], manifestEntry: [UInt8])] = [:]
+        for share in site.shares(in: channel) where selected.contains(share.sourceFile) {
+            rendered[share.sourceFile] = (renderShare(share, context), ManifestBuilder.entryBytes(share, context))
+        }
+        return rendered
+    }
+
     /// What `manifest.json` holds for `channel`, as a value.
     public func manifest(_ site: Site, channel: Channel) -> Manifest {
         ManifestBuilder.manifest(site: site, shares: site.shares(in: channel), context: ChannelContext(site: site, channel: channel, templates: templates))

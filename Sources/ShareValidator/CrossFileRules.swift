@@ -1,5 +1,41 @@
 import ShareModel
 
+/// What the cross-file rules read of one share file's share. Sites whose shares have
+/// the same facts, and the same credentials, get the same cross-file diagnostics; those
+/// are all errors, so a site that built has none. A rule that reads another field of a
+/// share adds it here.
+public struct CrossFileFacts: Hashable, Sendable {
+    var slug: String
+    var previousSlugs: [String]
+    var project: String
+    var channel: Channel
+    var visibility: Visibility
+    var status: ShareStatus
+    var videoID: String
+    var segment: Segment?
+    var credential: String?
+
+    init(_ share: Share) {
+        slug = share.slug
+        previousSlugs = share.previousSlugs.map(\.slug)
+        project = share.project
+        channel = share.channel
+        visibility = share.video.visibility
+        status = share.status
+        videoID = share.video.id
+        segment = share.video.segment
+        credential = share.apiCredentialId
+    }
+}
+
+extension SiteValidator.ShareOutcome {
+    /// The share the file defines, when it passed its own rules.
+    public var validShare: Share? { share?.share }
+
+    /// What the cross-file rules read of it; nil when it defines no valid share.
+    public var crossFileFacts: CrossFileFacts? { share.map { CrossFileFacts($0.share) } }
+}
+
 /// Rules that relate several files (SPEC §2); each diagnostic names every file involved.
 enum CrossFileRules {
     /// The diagnostics of every cross-file rule, the slug rules on one core and the rest on

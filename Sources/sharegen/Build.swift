@@ -53,10 +53,10 @@ struct Build: AsyncParsableCommand {
             if timings {
                 printError(outcome.timings.map { "\($0.stage): \(Int($0.seconds * 1000)) ms" }.joined(separator: ", "))
             }
-            if let rendered = outcome.summary {
+            if let built = outcome.built {
                 let files = outcome.report.written + outcome.report.unchanged
                 let counts = [
-                    DiagnosticFormatter.counted(rendered.pageCount, "page"), DiagnosticFormatter.counted(rendered.stubCount, "stub"),
+                    DiagnosticFormatter.counted(built.pages, "page"), DiagnosticFormatter.counted(built.stubs, "stub"),
                     DiagnosticFormatter.counted(files, "file"),
                 ].joined(separator: ", ")
                 printError("built \(channel.rawValue): \(counts) (\(outcome.report.written) written, \(outcome.report.unchanged) unchanged, \(DiagnosticFormatter.counted(outcome.reusedShares, "share")) reused) in \(elapsed) ms → \(output)")

@@ -83,7 +83,7 @@ struct IncrementalBuildTests {
         // As if the fixture had been copied long ago, so its stamps vouch for it.
         _ = try build(site, into: incrementalOutput, incremental: true, later: true)
         let noOp = try build(site, into: incrementalOutput, incremental: true, later: true)
-        #expect(noOp.summary == nil, "a build with no change does nothing")
+        #expect(noOp.built == nil, "a build with no change does nothing")
         var reused = 0
         var added: [String] = []
         for step in 0..<12 {
@@ -135,7 +135,7 @@ struct IncrementalBuildTests {
         let output = work + "/incremental"
         _ = try build(site, into: output, incremental: true, later: true)
         let unchanged = try build(site, into: output, incremental: true, later: true)
-        #expect(unchanged.summary == nil && unchanged.timings.map(\.stage) == ["stat check"], "an unchanged site is recognized by stat alone")
+        #expect(unchanged.built == nil && unchanged.timings.map(\.stage) == ["stat check"], "an unchanged site is recognized by stat alone")
         let shares = try FileManager.default.contentsOfDirectory(atPath: site + "/content/demo/shares").sorted()
         // STAGING: demo already has its one public PROD share.
         let share = #"{"channel": "STAGING", "slug": "k4m2n7p3q5r6s2t3", "publicTitle": "Added", "video": {"id": "added", "mp4Url": "https://cdn.example.com/a.mp4"}}"#
@@ -200,8 +200,8 @@ struct IncrementalBuildTests {
         // build reads every racy file again and lists every racy folder again.
         let first = try build(site, into: output, incremental: true)
         let next = try build(site, into: output, incremental: true)
-        #expect(next.summary != nil && next.timings.first?.stage == "stat check", "not recognized as unchanged by stamps: \(next.timings)")
-        #expect(next.report.written == 0 && next.reusedShares == first.summary?.outputsBySource.count, "and nothing changed")
+        #expect(next.built != nil && next.timings.first?.stage == "stat check", "not recognized as unchanged by stamps: \(next.timings)")
+        #expect(next.report.written == 0 && next.reusedShares == 5 && first.reusedShares == 0, "and nothing changed: the fixture's 5 PROD shares are reused")
         #expect(next.recalledShareFiles == next.shareFiles, "the files read again gave the digests of their kept outcomes")
         // Stamps taken outside the window vouch: the build after is a stat-only no-op.
         _ = try build(site, into: output, incremental: true, later: true)
@@ -215,7 +215,7 @@ struct IncrementalBuildTests {
         let edited = try build(site, into: output, incremental: true)
         #expect(edited.timings.first?.stage == "stat check" && edited.report.written > 0, "found by stat: \(edited.timings)")
         let again = try build(site, into: output, incremental: true, later: true)
-        #expect(again.summary != nil && again.report.written == 0 && again.recalledShareFiles == again.shareFiles,
+        #expect(again.built != nil && again.report.written == 0 && again.recalledShareFiles == again.shareFiles,
                 "the racy file is read again, not taken on its stamp: \(again.timings)")
         #expect(try build(site, into: output, incremental: true, later: true).timings.map(\.stage) == ["stat check"])
     }
@@ -235,7 +235,7 @@ struct IncrementalBuildTests {
         let share = #"{"channel": "PROD", "slug": "m3n4p5q6r7s2t3u4", "publicTitle": "Linked", "video": {"id": "linked", "mp4Url": "https://cdn.example.com/l.mp4"}}"#
         try write(share, to: elsewhere + "/linked/shares/s.json")
         let linked = try build(site, into: output, incremental: true, later: true)
-        #expect(linked.summary?.pageCount == 5, "the share behind the symlinked project is built")
+        #expect(linked.built?.pages == 5, "the share behind the symlinked project is built")
         try write(#"{"name": "Embed, named"}"#, to: elsewhere + "/project.json")
         let named = try build(site, into: output, incremental: true, later: true)
         #expect(named.timings.map(\.stage) != ["stat check"], "a project.json appearing behind a dangling symlink is seen")
@@ -252,12 +252,12 @@ struct IncrementalBuildTests {
         #expect(first.diagnostics.map(\.rule) == ["slug.guessable"])
         let second = try build(site, into: output, incremental: true, later: true)
         #expect(second.diagnostics.map(\.rule) == ["slug.guessable"], "so --strict fails again")
-        #expect(second.summary == nil && second.timings.map(\.stage) == ["stat check"], "found up to date by stat alone, its warnings kept from the build before")
+        #expect(second.built == nil && second.timings.map(\.stage) == ["stat check"], "found up to date by stat alone, its warnings kept from the build before")
         // Without the kept warnings a build cannot stop early: it validates again. They are
         // the store's part after the memo, so the last mention of the rule is theirs.
         try damage(work + "/.sharegen-cache/incremental-PROD", atLast: "slug.guessable")
         let third = try build(site, into: output, incremental: true, later: true)
-        #expect(third.diagnostics.map(\.rule) == ["slug.guessable"] && third.summary != nil)
+        #expect(third.diagnostics.map(\.rule) == ["slug.guessable"] && third.built != nil)
     }
 
     @Test("a root folder that did not exist (assets/) is seen when it appears, though no watched folder changed")
@@ -301,7 +301,7 @@ struct IncrementalBuildTests {
         // Replacing manifest.json (a new inode) marks the output as changed by hand.
         try write("{}", to: output + "/manifest.json")
         let rebuilt = try build(Self.fixture, into: output, incremental: true)
-        #expect(rebuilt.summary != nil)
+        #expect(rebuilt.built != nil)
         #expect(try tree(output) == clean)
     }
 

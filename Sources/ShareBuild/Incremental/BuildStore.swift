@@ -10,14 +10,14 @@ import ShareValidator
 /// stays byte-identical to a clean build. It is written whole, under a temporary name
 /// renamed into place; a missing, stale or damaged store only costs a full build.
 ///
-/// Layout: `sharegen-store 2`; the file memo, written while the build renders (it is as
+/// Layout: `sharegen-store 3`; the file memo, written while the build renders (it is as
 /// large as the site's share files, and is freed once written); the warnings, the watched
 /// paths, their stamps and the output ledger; the header (the fields below, and where each part lies
 /// with its digest); and the header's offset in the last 8 bytes. A part is read, checked
 /// and decoded only when asked for: a build that finds nothing changed never reads the
 /// memo.
 struct BuildStore {
-    static let magic = Array("sharegen-store 2\n".utf8)
+    static let magic = Array("sharegen-store 3\n".utf8)
 
     /// Identity of the sharegen binary: a new binary renders from scratch.
     var tool: String
@@ -34,6 +34,14 @@ struct BuildStore {
     var outputFolders: UInt64
     /// The stamp of the standby's `manifest.json`, or nil when no standby was kept.
     var standbyMarker: String?
+    /// What the build made: its pages and stubs, and how many share files it read.
+    var counts: Counts
+
+    struct Counts: Equatable {
+        var pages: Int
+        var stubs: Int
+        var shareFiles: Int
+    }
 
     enum Part: Int, CaseIterable {
         /// Checked by the digests of its own parts, as it is written in pieces.
@@ -72,6 +80,7 @@ struct BuildStore {
             outputMarker = try reader.read()
             outputFolders = try reader.read()
             standbyMarker = try reader.read()
+            counts = Counts(pages: try reader.read(), stubs: try reader.read(), shareFiles: try reader.read())
             var start = Self.magic.count
             for _ in Part.allCases {
                 let count: Int = try reader.read()
@@ -115,6 +124,8 @@ struct BuildStore {
     }
     var ledger: OutputLedger? { bytes(of: .ledger).flatMap(Self.ledger) }
     var memo: FileMemo? { bytes(of: .memo).flatMap(FileMemo.init) }
+    /// The memo undecoded, for reading a few entries.
+    var storedMemo: FileMemo.Stored? { bytes(of: .memo).flatMap(FileMemo.Stored.init) }
 
     /// A store being written: the memo first, while the build renders, then the rest.
     final class Writer: @unchecked Sendable {
@@ -142,6 +153,12 @@ struct BuildStore {
             memoLength = written - BuildStore.magic.count
         }
 
+        /// A memo as `FileMemo.serialize` wrote it.
+        func append(memo bytes: [UInt8]) {
+            append(bytes)
+            memoLength = written - BuildStore.magic.count
+        }
+
         /// Writes the rest and puts the store in place.
         func finish(_ store: BuildStore, warnings: [Diagnostic], watch: WatchStamps, ledger: OutputLedger) {
             var parts = [ByteWriter](repeating: ByteWriter(), count: 2)
@@ -158,6 +175,9 @@ struct BuildStore {
             header.write(store.outputMarker)
             header.write(store.outputFolders)
             header.write(store.standbyMarker)
+            header.write(store.counts.pages)
+            header.write(store.counts.stubs)
+            header.write(store.counts.shareFiles)
             header.write(memoLength)
             header.write(0 as UInt64)
             for part in encoded {
@@ -190,7 +210,8 @@ struct BuildStore {
 
     /// A store's fields, for a `Writer` to finish.
     init(
-        tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, outputFolders: UInt64, standbyMarker: String?
+        tool: String, channel: Channel, inputs: UInt64, global: UInt64, outputMarker: String, outputFolders: UInt64, standbyMarker: String?,
+        counts: Counts
     ) {
         self.tool = tool
         self.channel = channel
@@ -199,6 +220,7 @@ struct BuildStore {
         self.outputMarker = outputMarker
         self.outputFolders = outputFolders
         self.standbyMarker = standbyMarker
+        self.counts = counts
         path = ""
     }
 

@@ -112,65 +112,114 @@ extension FileMemo {
     /// the outcome, length first, so that `tools/inspect-store.py` can pass over it); a part
     /// of no entries ends the list, with the digest of the format and configuration digest.
     func serialize(to write: ([UInt8]) -> Void) {
-        var header = ByteWriter()
-        header.write(Self.format)
-        header.write(configDigest)
-        write(header.bytes)
+        let header = Self.header(configDigest)
+        write(header)
         var part = ByteWriter()
         var count = 0
-        func flush() {
-            var head = ByteWriter()
-            head.write(count)
-            head.write(part.bytes.count)
-            head.write(contentDigest((count == 0 ? header.bytes : part.bytes)[...]))
-            write(head.bytes)
-            write(part.bytes)
-            part = ByteWriter()
-            count = 0
-        }
         // The paths sorted, not the entries: a sorted copy of every entry was 50 MB at 100,000.
         for path in entries.keys.sorted() {
-            let entry = entries[path]!
-            part.write(path)
-            part.write(entry.digest)
-            var outcome = ByteWriter()
-            entry.outcome.encode(to: &outcome)
-            part.write(sized: outcome)
+            Self.encode(path, entries[path]!, into: &part)
             count += 1
-            if part.bytes.count >= 1 << 18 { flush() }
+            if part.bytes.count >= 1 << 18 {
+                write(Self.part(count, part.bytes))
+                (part, count) = (ByteWriter(), 0)
+            }
         }
-        if count > 0 { flush() }
-        flush()
+        if count > 0 { write(Self.part(count, part.bytes)) }
+        write(Self.end(header))
+    }
+
+    private static func header(_ configDigest: UInt64) -> [UInt8] {
+        var header = ByteWriter()
+        header.write(format)
+        header.write(configDigest)
+        return header.bytes
+    }
+
+    private static func encode(_ path: String, _ entry: Entry, into part: inout ByteWriter) {
+        part.write(path)
+        part.write(entry.digest)
+        var outcome = ByteWriter()
+        entry.outcome.encode(to: &outcome)
+        part.write(sized: outcome)
+    }
+
+    private static func head(count: Int, length: Int, digest: UInt64) -> [UInt8] {
+        var head = ByteWriter()
+        head.write(count)
+        head.write(length)
+        head.write(digest)
+        return head.bytes
+    }
+
+    /// A part's head, then its entries.
+    private static func part(_ count: Int, _ bytes: [UInt8]) -> [UInt8] {
+        head(count: count, length: bytes.count, digest: contentDigest(bytes[...])) + bytes
+    }
+
+    /// The part of no entries that ends the list.
+    private static func end(_ header: [UInt8]) -> [UInt8] {
+        head(count: 0, length: 0, digest: contentDigest(header[...]))
     }
 
     /// Nil for bytes of another format, or damaged ones.
     init?(_ bytes: [UInt8]) {
-        var reader = ByteReader(bytes)
-        var parts: [(start: Int, end: Int, count: Int, digest: UInt64)] = []
-        do throws(ByteReader.Damaged) {
-            guard try reader.read() as String == Self.format else { return nil }
-            configDigest = try reader.read()
-            let header = bytes[..<reader.position]
-            while true {
-                let count: Int = try reader.read()
-                let length: Int = try reader.read()
-                let digest: UInt64 = try reader.read()
-                // A damaged length is refused before it is added to a position.
-                guard count >= 0, count <= length, length <= bytes.count - reader.position else { return nil }
-                if count == 0 {
-                    guard length == 0, contentDigest(header) == digest else { return nil }
-                    break
-                }
-                parts.append((reader.position, reader.position + length, count, digest))
-                try reader.skip(length)
-            }
-            guard reader.isAtEnd else { return nil }
-        } catch {
-            return nil
+        guard let stored = Stored(bytes) else { return nil }
+        let decoded = Array(stored.parts.indices).parallelMap { stored.entries(ofPart: $0) }
+        configDigest = stored.configDigest
+        entries.reserveCapacity(stored.parts.reduce(0) { $0 + $1.count })
+        for part in decoded {
+            guard let part else { return nil }
+            for (path, entry) in part { entries[path] = entry }
         }
-        let decoded = parts.parallelMap { part -> [(String, Entry)]? in
-            guard contentDigest(bytes[part.start..<part.end]) == part.digest else { return nil }
-            var reader = ByteReader(bytes, from: part.start)
+    }
+
+    /// A memo as the store holds it, read part by part: an edit needs the outcomes of the
+    /// files it changed, not all of them, and writes the other parts back as they are.
+    struct Stored {
+        let bytes: [UInt8]
+        let configDigest: UInt64
+        /// Where each part's entries lie, how many there are, their digest and the first path.
+        fileprivate private(set) var parts: [(range: Range<Int>, count: Int, digest: UInt64, first: String)] = []
+        /// The bytes before the first part.
+        private let header: Range<Int>
+
+        /// Nil for bytes of another format, or a damaged layout; a part's digest is checked
+        /// when it is read.
+        init?(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            var reader = ByteReader(bytes)
+            do throws(ByteReader.Damaged) {
+                guard try reader.read() as String == FileMemo.format else { return nil }
+                configDigest = try reader.read()
+                header = 0..<reader.position
+                while true {
+                    let count: Int = try reader.read()
+                    let length: Int = try reader.read()
+                    let digest: UInt64 = try reader.read()
+                    // A damaged length is refused before it is added to a position.
+                    guard count >= 0, count <= length, length <= bytes.count - reader.position else { return nil }
+                    if count == 0 {
+                        guard length == 0, contentDigest(bytes[header]) == digest else { return nil }
+                        break
+                    }
+                    let start = reader.position
+                    let first: String = try reader.read()
+                    parts.append((start..<(start + length), count, digest, first))
+                    reader = ByteReader(bytes, from: start)
+                    try reader.skip(length)
+                }
+                guard reader.isAtEnd else { return nil }
+            } catch {
+                return nil
+            }
+        }
+
+        /// The entries of part `index`; nil when it is damaged.
+        fileprivate func entries(ofPart index: Int) -> [(String, Entry)]? {
+            let part = parts[index]
+            guard contentDigest(bytes[part.range]) == part.digest else { return nil }
+            var reader = ByteReader(bytes, from: part.range.lowerBound)
             var entries: [(String, Entry)] = []
             entries.reserveCapacity(part.count)
             do throws(ByteReader.Damaged) {
@@ -178,7 +227,7 @@ extension FileMemo {
                     let path: String = try reader.read()
                     let digest: UInt64 = try reader.read()
                     let length: Int = try reader.read()
-                    guard length >= 0, length <= part.end - reader.position else { return nil }
+                    guard length >= 0, length <= part.range.upperBound - reader.position else { return nil }
                     let end = reader.position + length
                     let outcome = try SiteValidator.ShareOutcome(from: &reader)
                     guard reader.position == end else { return nil }
@@ -187,12 +236,53 @@ extension FileMemo {
             } catch {
                 return nil
             }
-            return reader.position == part.end ? entries : nil
+            return reader.position == part.range.upperBound ? entries : nil
         }
-        entries.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in decoded {
-            guard let part else { return nil }
-            for (path, entry) in part { entries[path] = entry }
+
+        /// The part a path sorts into: the last whose first path is not after it.
+        private func part(of path: String) -> Int? {
+            parts.lastIndex { $0.first <= path } ?? (parts.isEmpty ? nil : 0)
+        }
+
+        /// The entries kept for `paths`, found by reading only the parts they sort into;
+        /// nil when one of those is damaged.
+        func entries(of paths: some Sequence<String>) -> [String: Entry]? {
+            var found: [String: Entry] = [:]
+            for index in Set(paths.compactMap(part(of:))) {
+                guard let entries = entries(ofPart: index) else { return nil }
+                for (path, entry) in entries { found[path] = entry }
+            }
+            return found
+        }
+
+        /// The memo with `changes` made (nil removes an entry), as `serialize` writes it:
+        /// parts without a change are copied as they are. Nil when a part to change is damaged.
+        func replacing(_ changes: [String: Entry?]) -> [UInt8]? {
+            var byPart: [Int: [String: Entry?]] = [:]
+            for (path, change) in changes { byPart[part(of: path) ?? -1, default: [:]][path] = change }
+            var out = Array(bytes[header])
+            func add(_ entries: [String: Entry]) {
+                guard !entries.isEmpty else { return }
+                var part = ByteWriter()
+                for path in entries.keys.sorted() { FileMemo.encode(path, entries[path]!, into: &part) }
+                out += FileMemo.part(entries.count, part.bytes)
+            }
+            // A memo without parts: the new entries are its one part.
+            add(byPart[-1]?.compactMapValues { $0 } ?? [:])
+            for index in parts.indices {
+                guard let changes = byPart[index] else {
+                    let part = parts[index]
+                    out += FileMemo.head(count: part.count, length: part.range.count, digest: part.digest)
+                    out += bytes[part.range]
+                    continue
+                }
+                guard let kept = entries(ofPart: index) else { return nil }
+                var entries = Dictionary(kept) { first, _ in first }
+                for (path, change) in changes { entries[path] = change }
+                add(entries)
+            }
+            out += FileMemo.end(Array(bytes[header]))
+            return out
         }
     }
 }

@@ -54,14 +54,21 @@ struct Incremental {
         var walked: Bool
     }
 
+    /// What the stat check found: the recorded watch list and stamps, the stamps now, and
+    /// the last build's warnings.
+    struct Scanned {
+        var recorded: WatchStamps?
+        var now: [(hash: UInt64, changed: Double)]?
+        var warnings: [Diagnostic]?
+    }
+
     enum Scan {
         /// No input changed since the last build, which reported these warnings.
         case upToDate(warnings: [Diagnostic])
-        case changed(Inputs)
+        case changed(Scanned)
     }
 
-    /// Looks for changes: by `stat` of what the last build watched alone when it can, by
-    /// walking the folders otherwise.
+    /// Looks for changes by `stat` of what the last build watched.
     func scan() -> Scan {
         // The warnings of the last build, which an up-to-date build reports again (and
         // `--strict` fails on); without them it cannot stop early.
@@ -72,17 +79,21 @@ struct Incremental {
             return .upToDate(warnings: warnings)
         }
         let recorded = restamped == nil ? nil : list.flatMap { previous?.watch(of: $0) }
-        let inputs: Inputs
-        if let recorded, let restamped, let (discovery, watched, unchanged) = stamps.rediscover(recorded, now: restamped.map(\.hash), with: loader) {
+        return .changed(Scanned(recorded: recorded, now: restamped, warnings: warnings))
+    }
+
+    /// The inputs of a build of the whole site: from what the last build watched when only
+    /// files changed, by walking the folders otherwise.
+    func inputs(_ scanned: Scanned) -> Inputs {
+        if let recorded = scanned.recorded, let restamped = scanned.now,
+           let (discovery, watched, unchanged) = stamps.rediscover(recorded, now: restamped.map(\.hash), with: loader) {
             // Only files changed: every folder's listing is as the last build saw it.
-            inputs = Inputs(discovery: discovery, watched: watched, stamps: restamped, unchanged: unchanged, walked: false)
-        } else {
-            // A change made while walking shows in the next build: its stamp is too recent to vouch.
-            let discovery = loader.discover()
-            let watched = stamps.watched(discovery)
-            inputs = Inputs(discovery: discovery, watched: watched, stamps: stamps.fingerprint(watched.map(\.path)), unchanged: [:], walked: true)
+            return Inputs(discovery: discovery, watched: watched, stamps: restamped, unchanged: unchanged, walked: false)
         }
-        return .changed(inputs)
+        // A change made while walking shows in the next build: its stamp is too recent to vouch.
+        let discovery = loader.discover()
+        let watched = stamps.watched(discovery)
+        return Inputs(discovery: discovery, watched: watched, stamps: stamps.fingerprint(watched.map(\.path)), unchanged: [:], walked: true)
     }
 
     /// Loads and validates, recalling what the last build's memo holds of unchanged files.
@@ -186,13 +197,13 @@ struct Incremental {
         try? fileSystem.rename(forgottenPath, to: storePath)
     }
 
-    private var forgottenPath: String { storePath + ".forgotten" }
+    var forgottenPath: String { storePath + ".forgotten" }
 
     /// Finishes the store `writer` began, for the output just committed.
     func record(
         _ writer: BuildStore.Writer, _ inputs: Inputs, _ plan: Plan, warnings: [Diagnostic], summary: RenderSummary, output record: OutputRecord
     ) {
-        guard let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description else { return writer.abandon() }
+        guard let (marker, folders, standbyMarker) = recorded(record) else { return writer.abandon() }
         let shares = OutputLedger.shares(
             plan.sources, digests: plan.digests, rendered: summary.outputsBySource, carried: plan.carried, manifestEntries: summary.manifestEntries)
         let ledger = OutputLedger(
@@ -204,19 +215,28 @@ struct Incremental {
             digests: inputs.watched.map { plan.digests[$0.path] ?? 0 })
         let store = BuildStore(
             tool: BuildStore.tool, channel: channel, inputs: InputStamps.combine(hashes), global: plan.global, outputMarker: marker,
-            outputFolders: stamps.outputFolders(output, files: record.files),
-            standbyMarker: record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description)
+            outputFolders: folders, standbyMarker: standbyMarker,
+            counts: BuildStore.Counts(pages: summary.pageCount, stubs: summary.stubCount, shareFiles: plan.digests.count))
         writer.finish(store, warnings: warnings, watch: watch, ledger: ledger)
         try? fileSystem.removeTree(forgottenPath)
         // What sharegen kept beside its cache before the one store (up to 2026-12-02).
         for suffix in [".watch", ".stamps", ".warnings", ".outcomes"] { try? fileSystem.removeTree(storePath + suffix) }
     }
 
+    /// What the store records of an output just committed: the stamp of its
+    /// `manifest.json`, its folders' stamps and the standby's `manifest.json` stamp (nil
+    /// without a standby); nil when the output cannot be stamped.
+    func recorded(_ record: OutputRecord) -> (marker: String, folders: UInt64, standbyMarker: String?)? {
+        guard let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description else { return nil }
+        let standbyMarker = record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description
+        return (marker, stamps.outputFolders(output, files: record.files), standbyMarker)
+    }
+
     /// A path changed this close to the build's start may change again within the same
     /// tick of the file-system clock without changing its stamp: its stamp cannot vouch for
     /// it (git's "racily clean" rule), so it is recorded as 0, which no stamp matches, and
     /// the next build looks at it again.
-    private func vouched(_ stamps: [(hash: UInt64, changed: Double)]) -> [UInt64] {
+    func vouched(_ stamps: [(hash: UInt64, changed: Double)]) -> [UInt64] {
         stamps.map { $0.changed < started - InputStamps.racyWindow ? $0.hash : 0 }
     }
 }

@@ -154,23 +154,7 @@ struct InputStamps {
         let hadConfig = watched.contains { $0.kind == .input && $0.path == SiteLoader.configFile }
         guard (fileSystem.kind(at: joinPath(root, SiteLoader.configFile)) != nil) == hadConfig else { return nil }
         let changedFolders = hashes.indices.filter { hashes[$0] != recorded.hashes[$0] && recorded.kinds[$0].isFolder }
-        if !changedFolders.isEmpty {
-            // A template folder's files are watched one by one: a new one would be missed.
-            // A root folder that appeared has never been listed.
-            guard changedFolders.allSatisfy({ recorded.kinds[$0] == .contentFolder }) else { return nil }
-            for folder in Set(changedFolders.map { paths[$0] }) {
-                // The names the walk saw in it: watched paths one level below it.
-                let prefix = Array((folder + "/").utf8)
-                var recordedNames: Set<String> = []
-                for (path, kind) in watched where (kind == .contentFolder || kind == .input) && path.utf8.starts(with: prefix) {
-                    let name = path.utf8.dropFirst(prefix.count)
-                    if !name.contains(UInt8(ascii: "/")) { recordedNames.insert((kind == .input ? "f" : "d") + String(Substring(name))) }
-                }
-                guard let entries = try? fileSystem.entries(joinPath(root, folder)) else { return nil }
-                let names = Set(entries.filter { !$0.name.hasPrefix(".") }.map { ($0.kind == .directory ? "d" : "f") + $0.name })
-                guard names == recordedNames else { return nil }
-            }
-        }
+        guard sameListings(changedFolders, paths: paths, kinds: recorded.kinds) else { return nil }
         guard let discovery = loader.rediscover(
             folders: watched.filter { $0.kind == .contentFolder }.map(\.path), inputs: watched.filter { $0.kind == .input }.map(\.path)) else {
             return nil
@@ -180,6 +164,29 @@ struct InputStamps {
             unchanged[paths[index]] = recorded.digests[index]
         }
         return (discovery, watched, unchanged)
+    }
+
+    /// Whether the watched folders at `indices`, whose stamps changed, still hold the
+    /// names the walk saw in them: saving a file through a new name and a rename (as
+    /// editors and `git checkout` do) changes its folder, not the names in it.
+    func sameListings(_ indices: [Int], paths: [String], kinds: [WatchStamps.Kind]) -> Bool {
+        guard !indices.isEmpty else { return true }
+        // A template folder's files are watched one by one: a new one would be missed.
+        // A root folder that appeared has never been listed.
+        guard indices.allSatisfy({ kinds[$0] == .contentFolder }) else { return false }
+        for folder in Set(indices.map { paths[$0] }) {
+            // The names the walk saw in it: watched paths one level below it.
+            let prefix = Array((folder + "/").utf8)
+            var recordedNames: Set<String> = []
+            for (path, kind) in zip(paths, kinds) where (kind == .contentFolder || kind == .input) && path.utf8.starts(with: prefix) {
+                let name = path.utf8.dropFirst(prefix.count)
+                if !name.contains(UInt8(ascii: "/")) { recordedNames.insert((kind == .input ? "f" : "d") + String(Substring(name))) }
+            }
+            guard let entries = try? fileSystem.entries(joinPath(root, folder)) else { return false }
+            let names = Set(entries.filter { !$0.name.hasPrefix(".") }.map { ($0.kind == .directory ? "d" : "f") + $0.name })
+            guard names == recordedNames else { return false }
+        }
+        return true
     }
 
     /// The `stat` facts of an output folder and every folder holding one of `files`: a

@@ -1,0 +1,143 @@
+import ShareEmitter
+import ShareLoader
+import ShareModel
+import ShareRenderer
+import ShareValidator
+
+/// An edit of share files alone, patched into the last build's output. The pipeline runs
+/// on the edited files' projects only. For each edited share, what the whole site's rules
+/// and files read of it (`CrossFileFacts`, `SiteWideFacts`) is compared with what the last
+/// build read. When none of it changed, the whole site's diagnostics differ only in the
+/// edited files' own, its site-wide files only in the edited shares' manifest entries, and
+/// the rest of the last build's record still holds. Any other change is built through the
+/// whole site.
+extension Incremental {
+    struct Edit {
+        /// The share files whose stamps changed, and where each is in the watch list.
+        var files: [(index: Int, path: String)]
+        var recorded: WatchStamps
+        var now: [(hash: UInt64, changed: Double)]
+        var warnings: [Diagnostic]
+        var ledger: OutputLedger
+        var memo: FileMemo.Stored
+        var previous: BuildStore
+        var previousOutput: PreviousOutput
+        /// The edited files' projects, with the configuration and the site's brand files.
+        var discovery: SiteLoader.Discovery
+    }
+
+    /// The edit, when the stat check found that only share files changed since a build
+    /// whose output, standby and record are intact; nil otherwise.
+    func edit(_ scanned: Scanned) -> Edit? {
+        guard let previous, let recorded = scanned.recorded, let now = scanned.now, let warnings = scanned.warnings,
+              recorded.walkReportedNothing, recorded.hashes.count == now.count else { return nil }
+        let changed = now.indices.filter { now[$0].hash != recorded.hashes[$0] }
+        let paths = recorded.paths
+        guard !changed.isEmpty, paths.count == now.count,
+              stamps.sameListings(changed.filter { recorded.kinds[$0] != .input }, paths: paths, kinds: recorded.kinds) else { return nil }
+        let files = changed.filter { recorded.kinds[$0] == .input }.map { (index: $0, path: paths[$0]) }
+        let content = SiteLoader.contentDirectory + "/"
+        var projects: Set<Substring> = []
+        for (_, path) in files {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 4, path.hasPrefix(content) else { return nil }
+            projects.insert(parts[1])
+        }
+        // What a build of those projects alone reads.
+        let assets = SiteLoader.assetsDirectory
+        var (folders, inputs): ([String], [String]) = ([], [])
+        for (path, kind) in zip(paths, recorded.kinds) where kind == .input || kind == .contentFolder {
+            let inScope = path == SiteLoader.configFile || path == assets || path.hasPrefix(assets + "/")
+                || (path.hasPrefix(content) && projects.contains(path.dropFirst(content.count).prefix { $0 != "/" }))
+            if inScope { kind == .input ? inputs.append(path) : folders.append(path) }
+        }
+        guard let discovery = loader.rediscover(folders: folders, inputs: inputs), Set(files.map(\.path)).isSubset(of: discovery.sharePaths)
+        else { return nil }
+        // The output and the standby as the last build left them: a file added or removed
+        // in the output by hand changes its folders' stamps.
+        let standbyMarker = FileStamp(path: joinPath(standby, Emitter.marker))?.description
+        guard let ledger = previous.ledger, let memo = previous.storedMemo, previous.standbyMarker != nil, standbyMarker == previous.standbyMarker
+        else { return nil }
+        let outputFiles = ledger.allFiles
+        guard stamps.outputFolders(output, files: outputFiles) == previous.outputFolders else { return nil }
+        return Edit(
+            files: files, recorded: recorded, now: now, warnings: warnings, ledger: ledger, memo: memo, previous: previous,
+            previousOutput: PreviousOutput(files: outputFiles, standbyDiffering: Set(ledger.standbyDiffering)), discovery: discovery)
+    }
+
+    /// Loads and validates the edited files' projects.
+    func loadAndValidate(_ edit: Edit) -> FileMemo.Validated {
+        FileMemo.empty.loadAndValidate(edit.discovery, with: loader)
+    }
+
+    /// What an edit writes and records.
+    struct Patch {
+        /// The edited shares' files and `manifest.json`; none when the edit changed nothing
+        /// of this channel's output.
+        var files: [OutputFile]
+        /// The whole site's, as a build of it reports them.
+        var diagnostics: [Diagnostic]
+        var ledger: OutputLedger
+        var memo: [UInt8]
+        var watch: WatchStamps
+        /// The shares rendered.
+        var rendered: Int
+    }
+
+    /// The edit patched into the last build's output and record, when `validated` (its
+    /// projects) has no error and every edited share keeps its facts; nil otherwise.
+    func patch(_ edit: Edit, _ validated: FileMemo.Validated, renderer: SiteRenderer) -> Patch? {
+        guard !validated.result.diagnostics.hasErrors, let kept = edit.memo.entries(of: edit.files.map(\.path)) else { return nil }
+        var ledger = edit.ledger
+        var memo: [String: FileMemo.Entry?] = [:]
+        var rendering: Set<String> = []
+        for (_, file) in edit.files {
+            // A file read with a diagnostic is not kept: its outcome is not known.
+            guard let before = kept[file], let after = validated.memo.entries[file], let share = after.outcome.validShare,
+                  let was = before.outcome.validShare, after.outcome.crossFileFacts == before.outcome.crossFileFacts,
+                  SiteWideFacts(share) == SiteWideFacts(was) else { return nil }
+            memo[file] = after
+            guard share.channel == channel else { continue }
+            guard let entry = ledger.shares[file] else { return nil }
+            if entry.digest != after.digest { rendering.insert(file) }
+            ledger.shares[file]?.digest = after.digest
+        }
+        var files: [OutputFile] = []
+        if !rendering.isEmpty {
+            let rendered = renderer.renderShares(validated.result.site, channel: channel, selected: rendering)
+            guard rendered.count == rendering.count, var manifest = try? fileSystem.readFile(joinPath(output, Emitter.marker)) else { return nil }
+            var entries: [String: [UInt8]] = [:]
+            for (source, made) in rendered {
+                guard ledger.shares[source]?.outputs == made.files.map(\.path) else { return nil }
+                files += made.files
+                entries[source] = made.manifestEntry
+            }
+            guard ledger.replaceManifestEntries(entries, in: &manifest) else { return nil }
+            files.append(OutputFile(path: Emitter.marker, bytes: manifest))
+        }
+        guard let memoBytes = edit.memo.replacing(memo) else { return nil }
+        let edited = Set(edit.files.map(\.path))
+        let diagnostics = edit.warnings.filter { !edited.contains($0.file) } + validated.result.diagnostics.filter { edited.contains($0.file) }
+        var digests = edit.recorded.digests
+        for (index, path) in edit.files { digests[index] = memo[path]??.digest ?? 0 }
+        let watch = WatchStamps(list: edit.recorded.list, kinds: edit.recorded.kinds, hashes: vouched(edit.now), digests: digests)
+        return Patch(
+            files: files, diagnostics: diagnostics.sortedForOutput(), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count)
+    }
+
+    /// Records an edit's store, its output (`record`) committed or, when nil, unchanged.
+    func record(_ patch: Patch, _ edit: Edit, output record: OutputRecord?) {
+        guard let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) else { return }
+        writer.append(memo: patch.memo)
+        var store = edit.previous
+        var ledger = patch.ledger
+        store.inputs = InputStamps.combine(patch.watch.hashes)
+        if let record {
+            guard let output = recorded(record) else { return writer.abandon() }
+            (store.outputMarker, store.outputFolders, store.standbyMarker) = output
+            ledger.standbyDiffering = record.standbyDiffering?.sorted() ?? []
+        }
+        writer.finish(store, warnings: patch.diagnostics, watch: patch.watch, ledger: ledger)
+        try? fileSystem.removeTree(forgottenPath)
+    }
+}
