@@ -32,24 +32,32 @@ extension Incremental {
         guard let previous, let recorded = scanned.recorded, let now = scanned.now, let warnings = scanned.warnings,
               recorded.walkReportedNothing, recorded.hashes.count == now.count else { return nil }
         let changed = now.indices.filter { now[$0].hash != recorded.hashes[$0] }
-        let paths = recorded.paths
-        guard !changed.isEmpty, paths.count == now.count,
-              stamps.sameListings(changed.filter { recorded.kinds[$0] != .input }, paths: paths, kinds: recorded.kinds) else { return nil }
-        let files = changed.filter { recorded.kinds[$0] == .input }.map { (index: $0, path: paths[$0]) }
-        let content = SiteLoader.contentDirectory + "/"
-        var projects: Set<Substring> = []
-        for (_, path) in files {
-            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 4, path.hasPrefix(content) else { return nil }
-            projects.insert(parts[1])
+        let bounds = WatchStamps.bounds(of: recorded.list)
+        guard !changed.isEmpty, bounds.count == now.count,
+              stamps.sameListings(changed.filter { recorded.kinds[$0] != .input }, in: recorded, bounds: bounds) else { return nil }
+        func path(_ index: Int) -> String { String(decoding: recorded.list[bounds[index]], as: UTF8.self) }
+        let files = changed.filter { recorded.kinds[$0] == .input }.map { (index: $0, path: path($0)) }
+        let content = Array((SiteLoader.contentDirectory + "/").utf8)
+        var projects: [[UInt8]] = []
+        for (index, _) in files {
+            let parts = recorded.list[bounds[index]].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            guard parts.count == 4, recorded.list[bounds[index]].starts(with: content) else { return nil }
+            if !projects.contains(where: { $0.elementsEqual(parts[1]) }) { projects.append(Array(parts[1])) }
         }
-        // What a build of those projects alone reads.
-        let assets = SiteLoader.assetsDirectory
+        // What a build of those projects alone reads: the configuration, the site's brand
+        // files and the projects' folders and files.
+        let (config, assets) = (Array(SiteLoader.configFile.utf8), Array(SiteLoader.assetsDirectory.utf8))
         var (folders, inputs): ([String], [String]) = ([], [])
-        for (path, kind) in zip(paths, recorded.kinds) where kind == .input || kind == .contentFolder {
-            let inScope = path == SiteLoader.configFile || path == assets || path.hasPrefix(assets + "/")
-                || (path.hasPrefix(content) && projects.contains(path.dropFirst(content.count).prefix { $0 != "/" }))
-            if inScope { kind == .input ? inputs.append(path) : folders.append(path) }
+        for (index, range) in bounds.enumerated() where recorded.kinds[index] == .input || recorded.kinds[index] == .contentFolder {
+            let bytes = recorded.list[range]
+            let inScope: Bool
+            if bytes.starts(with: content) {
+                let project = bytes.dropFirst(content.count).prefix { $0 != UInt8(ascii: "/") }
+                inScope = projects.contains { $0.elementsEqual(project) }
+            } else {
+                inScope = bytes.elementsEqual(config) || (bytes.starts(with: assets) && (bytes.count == assets.count || bytes[range.lowerBound + assets.count] == UInt8(ascii: "/")))
+            }
+            if inScope { recorded.kinds[index] == .input ? inputs.append(path(index)) : folders.append(path(index)) }
         }
         guard let discovery = loader.rediscover(folders: folders, inputs: inputs), Set(files.map(\.path)).isSubset(of: discovery.sharePaths)
         else { return nil }

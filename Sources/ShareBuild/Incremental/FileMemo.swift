@@ -261,6 +261,7 @@ extension FileMemo {
             var byPart: [Int: [String: Entry?]] = [:]
             for (path, change) in changes { byPart[part(of: path) ?? -1, default: [:]][path] = change }
             var out = Array(bytes[header])
+            out.reserveCapacity(bytes.count + (1 << 16))
             func add(_ entries: [String: Entry]) {
                 guard !entries.isEmpty else { return }
                 var part = ByteWriter()

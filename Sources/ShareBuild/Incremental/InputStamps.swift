@@ -62,6 +62,18 @@ struct WatchStamps: Equatable {
     }
 
     var paths: [String] { list.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Where each path lies in a NUL-separated list.
+    static func bounds(of list: [UInt8]) -> [Range<Int>] {
+        var bounds: [Range<Int>] = []
+        var start = 0
+        for index in list.indices where list[index] == 0 {
+            bounds.append(start..<index)
+            start = index + 1
+        }
+        bounds.append(start..<list.count)
+        return bounds
+    }
 }
 
 /// `stat` facts of a site's inputs and of an output tree, hashed path by path on all cores.
@@ -98,12 +110,7 @@ struct InputStamps {
         guard directory >= 0 else { return nil }
         defer { close(directory) }
         let bytes = watchList + [0]
-        var bounds: [Range<Int>] = []
-        var start = 0
-        for index in bytes.indices where bytes[index] == 0 {
-            bounds.append(start..<index)
-            start = index + 1
-        }
+        let bounds = WatchStamps.bounds(of: watchList)
         return bytes.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
             return bounds.parallelMap { range -> (hash: UInt64, changed: Double) in
@@ -154,7 +161,7 @@ struct InputStamps {
         let hadConfig = watched.contains { $0.kind == .input && $0.path == SiteLoader.configFile }
         guard (fileSystem.kind(at: joinPath(root, SiteLoader.configFile)) != nil) == hadConfig else { return nil }
         let changedFolders = hashes.indices.filter { hashes[$0] != recorded.hashes[$0] && recorded.kinds[$0].isFolder }
-        guard sameListings(changedFolders, paths: paths, kinds: recorded.kinds) else { return nil }
+        guard sameListings(changedFolders, in: recorded, bounds: WatchStamps.bounds(of: recorded.list)) else { return nil }
         guard let discovery = loader.rediscover(
             folders: watched.filter { $0.kind == .contentFolder }.map(\.path), inputs: watched.filter { $0.kind == .input }.map(\.path)) else {
             return nil
@@ -169,20 +176,19 @@ struct InputStamps {
     /// Whether the watched folders at `indices`, whose stamps changed, still hold the
     /// names the walk saw in them: saving a file through a new name and a rename (as
     /// editors and `git checkout` do) changes its folder, not the names in it.
-    func sameListings(_ indices: [Int], paths: [String], kinds: [WatchStamps.Kind]) -> Bool {
+    func sameListings(_ indices: [Int], in watch: WatchStamps, bounds: [Range<Int>]) -> Bool {
         guard !indices.isEmpty else { return true }
         // A template folder's files are watched one by one: a new one would be missed.
         // A root folder that appeared has never been listed.
-        guard indices.allSatisfy({ kinds[$0] == .contentFolder }) else { return false }
-        for folder in Set(indices.map { paths[$0] }) {
+        guard indices.allSatisfy({ watch.kinds[$0] == .contentFolder }) else { return false }
+        for folder in Set(indices.map { watch.list[bounds[$0]] + [UInt8(ascii: "/")] }) {
             // The names the walk saw in it: watched paths one level below it.
-            let prefix = Array((folder + "/").utf8)
             var recordedNames: Set<String> = []
-            for (path, kind) in zip(paths, kinds) where (kind == .contentFolder || kind == .input) && path.utf8.starts(with: prefix) {
-                let name = path.utf8.dropFirst(prefix.count)
-                if !name.contains(UInt8(ascii: "/")) { recordedNames.insert((kind == .input ? "f" : "d") + String(Substring(name))) }
+            for (range, kind) in zip(bounds, watch.kinds) where (kind == .contentFolder || kind == .input) && watch.list[range].starts(with: folder) {
+                let name = watch.list[range].dropFirst(folder.count)
+                if !name.contains(UInt8(ascii: "/")) { recordedNames.insert((kind == .input ? "f" : "d") + String(decoding: name, as: UTF8.self)) }
             }
-            guard let entries = try? fileSystem.entries(joinPath(root, folder)) else { return false }
+            guard let entries = try? fileSystem.entries(joinPath(root, String(decoding: folder.dropLast(), as: UTF8.self))) else { return false }
             let names = Set(entries.filter { !$0.name.hasPrefix(".") }.map { ($0.kind == .directory ? "d" : "f") + $0.name })
             guard names == recordedNames else { return false }
         }
