@@ -173,6 +173,14 @@ public struct SiteBuild: Sendable {
             do {
                 let transaction = try Emitter(fileSystem: fileSystem).begin(layer.output, standby: layer.standby, previous: edit.previousOutput)
                 for file in patch.files { transaction.write(file) }
+                if let manifest = patch.manifest {
+                    var complete = false
+                    transaction.write(path: Emitter.marker, differing: true) { complete = manifest.stream($0) }
+                    guard complete else {
+                        transaction.abort()
+                        return nil
+                    }
+                }
                 transaction.reuseRest()
                 layer.forget()
                 (report, record) = try transaction.commit()

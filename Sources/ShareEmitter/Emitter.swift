@@ -197,13 +197,14 @@ public final class EmitTransaction: OutputSink {
     }
 
     /// Adds one file made in pieces. Whether it equals the previous output's is known
-    /// only once it is written; if it does, it is replaced by a link to that one.
-    public func write(path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
+    /// only once it is written; if it does, it is replaced by a link to that one. A caller
+    /// that knows the file changed says so (`differing`), and spares reading both again.
+    public func write(path: String, differing: Bool = false, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
         let target = joinPath(staging, path)
         let previous = joinPath(output, path)
         record(path) { () throws(FileSystemError) -> Bool in
             try replace(target) { (path: String) throws(FileSystemError) in try fileSystem.writeFile(path, streaming: produce) }
-            guard hasPrevious, fileSystem.kind(at: previous) == .file, fileSystem.sameContents(target, previous) else { return true }
+            guard !differing, hasPrevious, fileSystem.kind(at: previous) == .file, fileSystem.sameContents(target, previous) else { return true }
             try fileSystem.removeTree(target)
             try replace(target) { (temporary: String) throws(FileSystemError) in try fileSystem.linkFile(previous, to: temporary) }
             return false

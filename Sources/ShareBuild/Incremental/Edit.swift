@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ShareEmitter
 import ShareLoader
 import ShareModel
@@ -80,9 +83,11 @@ extension Incremental {
 
     /// What an edit writes and records.
     struct Patch {
-        /// The edited shares' files and `manifest.json`; none when the edit changed nothing
-        /// of this channel's output.
+        /// The edited shares' files; none when the edit changed nothing of this channel's
+        /// output.
         var files: [OutputFile]
+        /// `manifest.json`, when an entry in it changed.
+        var manifest: ManifestEdit?
         /// The whole site's, as a build of it reports them.
         var diagnostics: [Diagnostic]
         var ledger: OutputLedger
@@ -111,17 +116,22 @@ extension Incremental {
             ledger.shares[file]?.digest = after.digest
         }
         var files: [OutputFile] = []
+        var manifest: ManifestEdit?
         if !rendering.isEmpty {
             let rendered = renderer.renderShares(validated.result.site, channel: channel, selected: rendering)
-            guard rendered.count == rendering.count, var manifest = try? fileSystem.readFile(joinPath(output, Emitter.marker)) else { return nil }
+            guard rendered.count == rendering.count else { return nil }
+            let path = joinPath(output, Emitter.marker)
             var entries: [String: [UInt8]] = [:]
             for (source, made) in rendered {
-                guard ledger.shares[source]?.outputs == made.files.map(\.path) else { return nil }
+                guard let kept = ledger.shares[source], kept.outputs == made.files.map(\.path), let range = kept.manifestEntry else { return nil }
                 files += made.files
-                entries[source] = made.manifestEntry
+                // An entry of the same bytes leaves `manifest.json` as it is.
+                if ManifestEdit.bytes(of: path, at: range) != made.manifestEntry { entries[source] = made.manifestEntry }
             }
-            guard ledger.replaceManifestEntries(entries, in: &manifest) else { return nil }
-            files.append(OutputFile(path: Emitter.marker, bytes: manifest))
+            if !entries.isEmpty {
+                guard let replaced = ledger.resizeManifestEntries(entries.mapValues(\.count)) else { return nil }
+                manifest = ManifestEdit(path: path, replacing: replaced.map { ($0.range, entries[$0.source]!) })
+            }
         }
         guard let memoBytes = edit.memo.replacing(memo) else { return nil }
         let edited = Set(edit.files.map(\.path))
@@ -130,7 +140,7 @@ extension Incremental {
         for (index, path) in edit.files { digests[index] = memo[path]??.digest ?? 0 }
         let watch = WatchStamps(list: edit.recorded.list, kinds: edit.recorded.kinds, hashes: vouched(edit.now), digests: digests)
         return Patch(
-            files: files, diagnostics: diagnostics.sortedForOutput(), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count)
+            files: files, manifest: manifest, diagnostics: diagnostics.sortedForOutput(), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count)
     }
 
     /// Records an edit's store, its output (`record`) committed or, when nil, unchanged.
@@ -147,5 +157,52 @@ extension Incremental {
         }
         writer.finish(store, warnings: patch.diagnostics, watch: patch.watch, ledger: ledger)
         try? fileSystem.removeTree(forgottenPath)
+    }
+}
+
+/// `manifest.json` as the current output holds it, with some share entries replaced.
+/// It is streamed from the current file, never held whole (200 MB at 100,000 shares).
+struct ManifestEdit {
+    /// The current output's `manifest.json`.
+    var path: String
+    /// By place in the current file, in order; the ranges do not overlap.
+    var replacing: [(range: Range<Int>, bytes: [UInt8])]
+
+    /// The bytes of `path` at `range`; nil when they cannot all be read.
+    static func bytes(of path: String, at range: Range<Int>) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: range.count)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, range.count, off_t(range.lowerBound)) }
+        return count == range.count ? bytes : nil
+    }
+
+    /// Gives the new manifest to `write` in pieces; false when the current one could not
+    /// be read to its end (what was written is then not the manifest).
+    func stream(_ write: ([UInt8]) -> Void) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var at = 0
+        /// Copies up to `end` (nil: the end of the file).
+        func copy(to end: Int?) -> Bool {
+            while end.map({ at < $0 }) ?? true {
+                let wanted = min(buffer.count, (end ?? Int.max) - at)
+                let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, wanted, off_t(at)) }
+                if count == 0 && end == nil { return true }
+                guard count > 0 else { return false }
+                write(count == buffer.count ? buffer : Array(buffer[..<count]))
+                at += count
+            }
+            return true
+        }
+        for (range, bytes) in replacing {
+            guard copy(to: range.lowerBound) else { return false }
+            write(bytes)
+            at = range.upperBound
+        }
+        return copy(to: nil)
     }
 }

@@ -35,48 +35,34 @@ struct OutputLedger: Equatable {
         return carried
     }
 
-    /// Puts the given entries (by source file) in place of the shares' entries in
-    /// `manifest`, the manifest this ledger describes, and moves the later entries'
-    /// ranges by what the new ones add. False, and nothing changed, when an entry's range
-    /// is not known or the ranges overlap.
-    mutating func replaceManifestEntries(_ entries: [String: [UInt8]], in manifest: inout [UInt8]) -> Bool {
-        var replaced: [(range: Range<Int>, bytes: [UInt8])] = []
-        for (source, bytes) in entries {
-            guard let range = shares[source]?.manifestEntry, range.upperBound <= manifest.count else { return false }
-            replaced.append((range, bytes))
+    /// The shares' entries of `manifest.json` (by source file) after those of `lengths`
+    /// were given new lengths: each later entry moves by what they add before it. Nil,
+    /// and nothing changed, when such an entry's place is not known or entries overlap.
+    mutating func resizeManifestEntries(_ lengths: [String: Int]) -> [(range: Range<Int>, source: String)]? {
+        var resized: [(range: Range<Int>, source: String)] = []
+        for (source, _) in lengths {
+            guard let range = shares[source]?.manifestEntry else { return nil }
+            resized.append((range, source))
         }
-        replaced.sort { $0.range.lowerBound < $1.range.lowerBound }
-        guard zip(replaced, replaced.dropFirst()).allSatisfy({ $0.range.upperBound <= $1.range.lowerBound }) else { return false }
-        var patched: [UInt8] = []
-        patched.reserveCapacity(manifest.count + replaced.reduce(0) { $0 + $1.bytes.count - $1.range.count })
-        var at = 0
-        for (range, bytes) in replaced {
-            patched += manifest[at..<range.lowerBound]
-            patched += bytes
-            at = range.upperBound
-        }
-        patched += manifest[at...]
-        manifest = patched
-        // The growth before each replaced entry's start, in order.
-        var starts: [Int] = []
+        resized.sort { $0.range.lowerBound < $1.range.lowerBound }
+        guard zip(resized, resized.dropFirst()).allSatisfy({ $0.range.upperBound <= $1.range.lowerBound }) else { return nil }
+        // The growth before each resized entry's start, in order.
         var growth: [Int] = [0]
-        for (range, bytes) in replaced {
-            starts.append(range.lowerBound)
-            growth.append(growth.last! + bytes.count - range.count)
-        }
+        for (range, source) in resized { growth.append(growth.last! + lengths[source]! - range.count) }
+        let starts = resized.map(\.range.lowerBound)
         for (source, share) in shares {
             guard let range = share.manifestEntry else { continue }
-            // Entries replaced before this one (or this one itself, which starts at the same place).
+            // How many resized entries start before this one (which may be one of them).
             var (low, high) = (0, starts.count)
             while low < high {
                 let middle = (low + high) / 2
                 if starts[middle] < range.lowerBound { low = middle + 1 } else { high = middle }
             }
             let start = range.lowerBound + growth[low]
-            let count = low < starts.count && starts[low] == range.lowerBound ? replaced[low].bytes.count : range.count
+            let count = low < starts.count && starts[low] == range.lowerBound ? lengths[resized[low].source]! : range.count
             shares[source]?.manifestEntry = start..<(start + count)
         }
-        return true
+        return resized
     }
 
     /// The shares' entries after a build that rendered `rendered` and carried over
