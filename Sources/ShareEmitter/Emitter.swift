@@ -197,9 +197,14 @@ public final class EmitTransaction: OutputSink {
     }
 
     /// Adds one file made in pieces. Whether it equals the previous output's is known
-    /// only once it is written; if it does, it is replaced by a link to that one. A caller
-    /// that knows the file changed says so (`differing`), and spares reading both again.
-    public func write(path: String, differing: Bool = false, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
+    /// only once it is written; if it does, it is replaced by a link to that one.
+    public func write(path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
+        write(path: path, differing: false, streaming: produce)
+    }
+
+    /// `write(path:streaming:)` for a caller that may know the file changed (`differing`),
+    /// which spares reading both files again to compare them.
+    public func write(path: String, differing: Bool, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
         let target = joinPath(staging, path)
         let previous = joinPath(output, path)
         record(path) { () throws(FileSystemError) -> Bool in
