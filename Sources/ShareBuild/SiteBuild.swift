@@ -196,7 +196,7 @@ public struct SiteBuild: Sendable {
         let counts = edit.previous.counts
         return .success(Outcome(
             built: Built(pages: counts.pages, stubs: counts.stubs), report: report, diagnostics: patch.diagnostics,
-            reusedShares: edit.ledger.shares.count - patch.rendered, recalledShareFiles: counts.shareFiles - edit.files.count,
+            reusedShares: edit.ledger.shares.count - patch.rendered, recalledShareFiles: patch.recalled,
             shareFiles: counts.shareFiles, timings: clock.laps))
     }
 

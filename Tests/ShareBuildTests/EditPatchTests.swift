@@ -26,6 +26,7 @@ extension IncrementalBuildTests {
         Edit(name: "media URL on the same origin", file: "demo/shares/private.json", from: "p/1/video.mp4", to: "p/2/video.mp4", patched: true),
         Edit(name: "subtitle, with a longer manifest entry", file: "embed/shares/player.json", from: "Quote ", to: "A much longer quote than before ", patched: true),
         Edit(name: "Markdown body", file: "demo/shares/public.md", from: "\n\n", to: "\n\nEdited. ", patched: true),
+        Edit(name: "the same bytes saved again", file: "demo/shares/private.json", from: "Your", to: "Your", patched: true),
         Edit(name: "a share of another channel", file: "demo/shares/dev.json", from: "Processing in DEV", to: "Still processing", patched: true),
         Edit(
             name: "an audit entry that ends a warning", file: "rtl/shares/disabled.json", from: "\"locale\": \"he-IL\",",
@@ -78,8 +79,10 @@ extension IncrementalBuildTests {
         if edit.patched {
             // A title, description or URL is in the share's pages and its manifest entry
             // alone; another channel's share is in none of this output's files.
-            #expect(edited.report.written <= (edit.file.contains("dev") ? 0 : 4), "\(edit.name): \(edited.report)")
-            #expect(edited.recalledShareFiles == edited.shareFiles - 1)
+            let unchanged = edit.from == edit.to
+            #expect(edited.report.written <= (edit.file.contains("dev") || unchanged ? 0 : 4), "\(edit.name): \(edited.report)")
+            // Only a file whose bytes changed is checked again, as in a build of the whole site.
+            #expect(edited.recalledShareFiles == edited.shareFiles - (unchanged ? 0 : 1), "\(edit.name)")
         }
         // What the patch recorded holds: nothing changed is a stat-only no-op, and the next
         // edit (of the same file and another, whose manifest entries moved) is patched too.

@@ -23,6 +23,8 @@ extension Incremental {
         var warnings: [Diagnostic]
         var ledger: OutputLedger
         var memo: FileMemo.Stored
+        /// What the memo holds of the share files of the edited files' projects.
+        var kept: FileMemo
         var previous: BuildStore
         var previousOutput: PreviousOutput
         /// The edited files' projects, with the configuration and the site's brand files.
@@ -67,18 +69,20 @@ extension Incremental {
         // The output and the standby as the last build left them: a file added or removed
         // in the output by hand changes its folders' stamps.
         let standbyMarker = FileStamp(path: joinPath(standby, Emitter.marker))?.description
-        guard let ledger = previous.ledger, let memo = previous.storedMemo, previous.standbyMarker != nil, standbyMarker == previous.standbyMarker
-        else { return nil }
+        guard let ledger = previous.ledger, let memo = previous.storedMemo, previous.standbyMarker != nil, standbyMarker == previous.standbyMarker,
+              let kept = memo.entries(of: discovery.sharePaths) else { return nil }
         let outputFiles = ledger.allFiles
         guard stamps.outputFolders(output, files: outputFiles) == previous.outputFolders else { return nil }
         return Edit(
-            files: files, recorded: recorded, now: now, warnings: warnings, ledger: ledger, memo: memo, previous: previous,
+            files: files, recorded: recorded, now: now, warnings: warnings, ledger: ledger, memo: memo,
+            kept: FileMemo(configDigest: memo.configDigest, entries: kept), previous: previous,
             previousOutput: PreviousOutput(files: outputFiles, standbyDiffering: Set(ledger.standbyDiffering)), discovery: discovery)
     }
 
-    /// Loads and validates the edited files' projects.
+    /// Loads and validates the edited files' projects, recalling the outcomes of files
+    /// whose bytes did not change (a file saved again as it was).
     func loadAndValidate(_ edit: Edit) -> FileMemo.Validated {
-        FileMemo.empty.loadAndValidate(edit.discovery, with: loader)
+        edit.kept.loadAndValidate(edit.discovery, with: loader)
     }
 
     /// What an edit writes and records.
@@ -95,12 +99,15 @@ extension Incremental {
         var watch: WatchStamps
         /// The shares rendered.
         var rendered: Int
+        /// Share files whose outcome was recalled rather than checked, of all.
+        var recalled: Int
     }
 
     /// The edit patched into the last build's output and record, when `validated` (its
     /// projects) has no error and every edited share keeps its facts; nil otherwise.
     func patch(_ edit: Edit, _ validated: FileMemo.Validated, renderer: SiteRenderer) -> Patch? {
-        guard !validated.result.diagnostics.hasErrors, let kept = edit.memo.entries(of: edit.files.map(\.path)) else { return nil }
+        guard !validated.result.diagnostics.hasErrors else { return nil }
+        let kept = edit.kept.entries
         var ledger = edit.ledger
         var memo: [String: FileMemo.Entry?] = [:]
         var rendering: Set<String> = []
@@ -126,7 +133,8 @@ extension Incremental {
                 guard let kept = ledger.shares[source], kept.outputs == made.files.map(\.path), let range = kept.manifestEntry else { return nil }
                 files += made.files
                 // An entry of the same bytes leaves `manifest.json` as it is.
-                if ManifestEdit.bytes(of: path, at: range) != made.manifestEntry { entries[source] = made.manifestEntry }
+                guard let current = ManifestEdit.bytes(of: path, at: range) else { return nil }
+                if current != made.manifestEntry { entries[source] = made.manifestEntry }
             }
             if !entries.isEmpty {
                 guard let replaced = ledger.resizeManifestEntries(entries.mapValues(\.count)) else { return nil }
@@ -140,7 +148,8 @@ extension Incremental {
         for (index, path) in edit.files { digests[index] = memo[path]??.digest ?? 0 }
         let watch = WatchStamps(list: edit.recorded.list, kinds: edit.recorded.kinds, hashes: vouched(edit.now), digests: digests)
         return Patch(
-            files: files, manifest: manifest, diagnostics: diagnostics.sortedForOutput(), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count)
+            files: files, manifest: manifest, diagnostics: diagnostics.sortedForOutput(), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count,
+            recalled: edit.previous.counts.shareFiles - (edit.discovery.sharePaths.count - validated.recalled))
     }
 
     /// Records an edit's store, its output (`record`) committed or, when nil, unchanged.
@@ -179,11 +188,14 @@ struct ManifestEdit {
     }
 
     /// Gives the new manifest to `write` in pieces; false when the current one could not
-    /// be read to its end (what was written is then not the manifest).
+    /// be read to its end, or is shorter than the entries it should hold (what was
+    /// written is then not the manifest).
     func stream(_ write: ([UInt8]) -> Void) -> Bool {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
+        var facts = stat()
+        guard fstat(descriptor, &facts) == 0, replacing.allSatisfy({ $0.range.upperBound <= Int(facts.st_size) }) else { return false }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var at = 0
         /// Copies up to `end` (nil: the end of the file).
