@@ -84,7 +84,8 @@ def read_store(path):
     reader = Reader(data, offset, len(data) - 8)
     header = {
         "tool": reader.string(), "channel": reader.string(), "inputs": reader.unsigned(), "global": reader.unsigned(),
-        "outputMarker": reader.string(), "outputFolders": reader.unsigned(), "standbyMarker": reader.optional_string(),
+        "outputMarker": reader.string(), "outputFolders": reader.unsigned(),
+        "standbyFolders": reader.unsigned() if reader.signed() == 1 else None, "standbyMarker": reader.optional_string(),
         "pages": reader.signed(), "stubs": reader.signed(), "shareFiles": reader.signed(),
     }
     parts, start = {}, len(MAGIC)

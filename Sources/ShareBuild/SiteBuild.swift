@@ -169,6 +169,7 @@ public struct SiteBuild: Sendable {
         clock.lap("render")
         var report = EmitReport(written: 0, unchanged: edit.previousOutput.files.count)
         var record: OutputRecord?
+        let touched = layer.touched(edit, patch)
         if !patch.files.isEmpty {
             do {
                 let transaction = try Emitter(fileSystem: fileSystem).begin(layer.output, standby: layer.standby, previous: edit.previousOutput)
@@ -191,7 +192,7 @@ public struct SiteBuild: Sendable {
             }
         }
         clock.lap("emit")
-        layer.record(patch, edit, output: record)
+        layer.record(patch, edit, output: record, touched: touched)
         clock.lap("store")
         let counts = edit.previous.counts
         return .success(Outcome(

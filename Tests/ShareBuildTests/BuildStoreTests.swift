@@ -24,8 +24,9 @@ struct BuildStoreTests {
         let path = folder + "/.sharegen-cache/dist-PROD"
         let writer = try #require(BuildStore.Writer(path: path, fileSystem: LocalFileSystem()))
         writer.append(memo: FileMemo(configDigest: 7))
-        let fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s",
+        var fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s",
             counts: BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16))
+        fields.standbyFolders = 17
         writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)
         return path
     }
@@ -49,7 +50,7 @@ struct BuildStoreTests {
         let store = try #require(BuildStore(at: path))
         #expect(store.tool == "t" && store.channel == .PROD && store.inputs == 11 && store.global == 12)
         #expect(store.outputMarker == "m" && store.outputFolders == 13 && store.standbyMarker == "s")
-        #expect(store.counts == BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16))
+        #expect(store.counts == BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16) && store.standbyFolders == 17)
         #expect(store.warnings == warnings)
         #expect(store.watchList.flatMap(store.watch(of:)) == watch)
         #expect(store.ledger == ledger)
@@ -143,6 +144,7 @@ struct BuildStoreTests {
         #expect(header["standbyMarker"] as? String == store.standbyMarker, sourceLocation: sourceLocation)
         let counts = BuildStore.Counts(pages: header["pages"] as? Int ?? -1, stubs: header["stubs"] as? Int ?? -1, shareFiles: header["shareFiles"] as? Int ?? -1)
         #expect(counts == store.counts, sourceLocation: sourceLocation)
+        #expect(number(header["standbyFolders"]) == store.standbyFolders, sourceLocation: sourceLocation)
 
         let warnings = try #require(try inspect("warnings") as? [[String: Any]]).map { warning in
             Diagnostic(

@@ -91,6 +91,11 @@ extension IncrementalBuildTests {
         try replace("\"publicTitle\": \"", with: "\"publicTitle\": \"Again ", in: site + "/content/embed/shares/player.json")
         let again = try expectClean(site, into: output, work: work, "\(edit.name), then two titles")
         #expect(again.timings.map(\.stage) == Self.patchedStages, "\(edit.name), then two titles: \(again.timings.map(\.stage))")
+        // That patch found the standby's folders recorded, and recorded the output's without
+        // a `stat` of each: the next edit finds them as recorded, and is patched too.
+        try replace("\"publicTitle\": \"", with: "\"publicTitle\": \"Third ", in: site + "/content/embed/shares/player.json")
+        let third = try expectClean(site, into: output, work: work, "\(edit.name), then a third title")
+        #expect(third.timings.map(\.stage) == Self.patchedStages, "\(edit.name), then a third title: \(third.timings.map(\.stage))")
     }
 
     static let breaks: [Edit] = [

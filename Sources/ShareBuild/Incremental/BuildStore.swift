@@ -32,6 +32,9 @@ struct BuildStore {
     var outputMarker: String
     /// `InputStamps.outputFolders` of the output when the store was written.
     var outputFolders: UInt64
+    /// The same of the standby without its root, when known: the folders of the output
+    /// it replaced, as the build that replaced it found them.
+    var standbyFolders: UInt64?
     /// The stamp of the standby's `manifest.json`, or nil when no standby was kept.
     var standbyMarker: String?
     /// What the build made: its pages and stubs, and how many share files it read.
@@ -79,6 +82,7 @@ struct BuildStore {
             global = try reader.read()
             outputMarker = try reader.read()
             outputFolders = try reader.read()
+            standbyFolders = try reader.read() as Int == 1 ? try reader.read() as UInt64 : nil
             standbyMarker = try reader.read()
             counts = Counts(pages: try reader.read(), stubs: try reader.read(), shareFiles: try reader.read())
             var start = Self.magic.count
@@ -174,6 +178,8 @@ struct BuildStore {
             header.write(store.global)
             header.write(store.outputMarker)
             header.write(store.outputFolders)
+            header.write(store.standbyFolders == nil ? 0 : 1)
+            if let folders = store.standbyFolders { header.write(folders) }
             header.write(store.standbyMarker)
             header.write(store.counts.pages)
             header.write(store.counts.stubs)
@@ -219,6 +225,7 @@ struct BuildStore {
         self.global = global
         self.outputMarker = outputMarker
         self.outputFolders = outputFolders
+        standbyFolders = nil
         self.standbyMarker = standbyMarker
         self.counts = counts
         path = ""

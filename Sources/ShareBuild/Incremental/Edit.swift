@@ -27,6 +27,9 @@ extension Incremental {
         var kept: FileMemo
         var previous: BuildStore
         var previousOutput: PreviousOutput
+        /// The stamps of the current output's folders but its root, found as recorded:
+        /// the standby's once this edit is committed.
+        var outputFolders: UInt64
         /// The edited files' projects, with the configuration and the site's brand files.
         var discovery: SiteLoader.Discovery
     }
@@ -72,11 +75,13 @@ extension Incremental {
         guard let ledger = previous.ledger, let memo = previous.storedMemo, previous.standbyMarker != nil, standbyMarker == previous.standbyMarker,
               let kept = memo.entries(of: discovery.sharePaths) else { return nil }
         let outputFiles = ledger.allFiles
-        guard stamps.outputFolders(output, files: outputFiles) == previous.outputFolders else { return nil }
+        let stamped = stamps.outputFolders(output, files: outputFiles)
+        guard stamped.root &+ stamped.folders == previous.outputFolders else { return nil }
         return Edit(
             files: files, recorded: recorded, now: now, warnings: warnings, ledger: ledger, memo: memo,
             kept: FileMemo(configDigest: memo.configDigest, entries: kept), previous: previous,
-            previousOutput: PreviousOutput(files: outputFiles, standbyDiffering: Set(ledger.standbyDiffering)), discovery: discovery)
+            previousOutput: PreviousOutput(files: outputFiles, standbyDiffering: Set(ledger.standbyDiffering)), outputFolders: stamped.folders,
+            discovery: discovery)
     }
 
     /// Loads and validates the edited files' projects, recalling the outcomes of files
@@ -152,16 +157,36 @@ extension Incremental {
             recalled: edit.previous.counts.shareFiles - (edit.discovery.sharePaths.count - validated.recalled))
     }
 
+    /// The folders of the standby that emitting `patch` changes, with their stamps before:
+    /// those holding a path it writes, or one where the standby differs from the output.
+    /// Nil when the last build did not record the standby's folders.
+    struct Touched {
+        var folders: Set<Substring>
+        var before: UInt64
+    }
+
+    func touched(_ edit: Edit, _ patch: Patch) -> Touched? {
+        guard edit.previous.standbyFolders != nil, let stale = edit.previousOutput.standbyDiffering else { return nil }
+        let folders = enclosingFolders(of: stale.union(patch.files.map(\.path)))
+        return Touched(folders: folders, before: stamps.folderSum(standby, folders))
+    }
+
     /// Records an edit's store, its output (`record`) committed or, when nil, unchanged.
-    func record(_ patch: Patch, _ edit: Edit, output record: OutputRecord?) {
+    /// The new output is the standby with `touched` changed: its folders' stamps are the
+    /// standby's as recorded, but for those.
+    func record(_ patch: Patch, _ edit: Edit, output record: OutputRecord?, touched: Touched?) {
         guard let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) else { return }
         writer.append(memo: patch.memo)
         var store = edit.previous
         var ledger = patch.ledger
         store.inputs = InputStamps.combine(patch.watch.hashes)
         if let record {
-            guard let output = recorded(record) else { return writer.abandon() }
+            let folders = touched.flatMap { touched in
+                edit.previous.standbyFolders.map { $0 &- touched.before &+ stamps.folderSum(output, touched.folders) &+ stamps.folderSum(output, ["."]) }
+            }
+            guard let output = recorded(record, folders: folders) else { return writer.abandon() }
             (store.outputMarker, store.outputFolders, store.standbyMarker) = output
+            store.standbyFolders = record.standbyDiffering == nil ? nil : edit.outputFolders
             ledger.standbyDiffering = record.standbyDiffering?.sorted() ?? []
         }
         writer.finish(store, warnings: patch.diagnostics, watch: patch.watch, ledger: ledger)

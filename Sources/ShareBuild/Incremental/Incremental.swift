@@ -150,7 +150,8 @@ struct Incremental {
         // times change), means a fresh tree and nothing carried over.
         guard let previous, let ledger = previous.ledger else { return plan }
         let files = ledger.allFiles
-        guard stamps.outputFolders(output, files: files) == previous.outputFolders else { return plan }
+        let folders = stamps.outputFolders(output, files: files)
+        guard folders.root &+ folders.folders == previous.outputFolders else { return plan }
         if previous.global == plan.global { plan.carried = ledger.carried(sources, digests: digests) }
         let standbyIntact = previous.standbyMarker != nil && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous.standbyMarker
         plan.previousOutput = PreviousOutput(files: files, standbyDiffering: standbyIntact ? Set(ledger.standbyDiffering) : nil)
@@ -226,10 +227,15 @@ struct Incremental {
     /// What the store records of an output just committed: the stamp of its
     /// `manifest.json`, its folders' stamps and the standby's `manifest.json` stamp (nil
     /// without a standby); nil when the output cannot be stamped.
-    func recorded(_ record: OutputRecord) -> (marker: String, folders: UInt64, standbyMarker: String?)? {
+    /// `folders` gives the folders' stamps when the caller knows them without a `stat` of each.
+    func recorded(_ record: OutputRecord, folders known: UInt64? = nil) -> (marker: String, folders: UInt64, standbyMarker: String?)? {
         guard let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description else { return nil }
         let standbyMarker = record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description
-        return (marker, stamps.outputFolders(output, files: record.files), standbyMarker)
+        let folders = known ?? {
+            let folders = stamps.outputFolders(output, files: record.files)
+            return folders.root &+ folders.folders
+        }()
+        return (marker, folders, standbyMarker)
     }
 
     /// A path changed this close to the build's start may change again within the same

@@ -195,13 +195,18 @@ struct InputStamps {
         return true
     }
 
-    /// The `stat` facts of an output folder and every folder holding one of `files`: a
-    /// file added, removed or renamed there by hand changes them. Each folder's hash has
-    /// its path in it, so they are summed rather than sorted first (a set's order differs
-    /// from process to process).
-    func outputFolders(_ output: String, files: Set<String>) -> UInt64 {
-        let folders = enclosingFolders(of: files).union(["."])
-        return fingerprint(folders.map(String.init), in: output).reduce(0) { $0 &+ $1.hash }
+    /// The `stat` facts of an output folder (`root`) and of every folder holding one of
+    /// `files` (`folders`): a file added, removed or renamed there by hand changes them.
+    /// Each folder's hash has its path in it, so they are summed rather than sorted first
+    /// (a set's order differs from process to process); the stamp of an output is
+    /// `root &+ folders`.
+    func outputFolders(_ output: String, files: Set<String>) -> (root: UInt64, folders: UInt64) {
+        (folderSum(output, ["."]), folderSum(output, enclosingFolders(of: files)))
+    }
+
+    /// The sum of the `stat` facts of `folders` of `output`, as `outputFolders` sums them.
+    func folderSum(_ output: String, _ folders: Set<Substring>) -> UInt64 {
+        fingerprint(folders.map(String.init), in: output).reduce(0) { $0 &+ $1.hash }
     }
 
     static func combine(_ hashes: [UInt64]) -> UInt64 {
