@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ShareEmitter", dependencies: ["ShareModel"], swiftSettings: strict),
         .target(
             name: "ShareBuild",
-            dependencies: ["ShareModel", "ShareLoader", "ShareValidator", "ShareRenderer", "ShareEmitter"],
+            dependencies: ["CShims", "ShareModel", "ShareLoader", "ShareValidator", "ShareRenderer", "ShareEmitter"],
             swiftSettings: strict
         ),
         .target(

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CShims
 import ShareLoader
 import ShareModel
 import ShareValidator
@@ -127,9 +128,33 @@ struct BuildStore {
         bytes(of: .watchStamps).flatMap { Self.watch(list, $0) }
     }
     var ledger: OutputLedger? { bytes(of: .ledger).flatMap(Self.ledger) }
-    var memo: FileMemo? { bytes(of: .memo).flatMap(FileMemo.init) }
-    /// The memo undecoded, for reading a few entries.
-    var storedMemo: FileMemo.Stored? { bytes(of: .memo).flatMap(FileMemo.Stored.init) }
+    var memo: FileMemo? { FileMemo(storedMemo) }
+
+    /// The memo undecoded, read from the store file as its parts are asked for. The file
+    /// stays open while the value lives, so a part can be read or copied after the store
+    /// is set aside (`Incremental.forget`).
+    var storedMemo: FileMemo.Stored? {
+        let range = parts[Part.memo.rawValue].range
+        guard let file = OpenFile(path) else { return nil }
+        return FileMemo.Stored(
+            length: range.count,
+            read: { file.read(at: range.lowerBound + $0.lowerBound, count: $0.count) },
+            copy: { part, descriptor in sharegen_copy_range(file.descriptor, Int64(range.lowerBound + part.lowerBound), descriptor, Int64(part.count)) == 0 })
+    }
+
+    /// A file open for reading until the value is released.
+    final class OpenFile: Sendable {
+        let descriptor: Int32
+
+        init?(_ path: String) {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+        }
+
+        deinit { close(descriptor) }
+
+        func read(at offset: Int, count: Int) -> [UInt8]? { BuildStore.read(descriptor, at: offset, count: count) }
+    }
 
     /// A store being written: the memo first, while the build renders, then the rest.
     final class Writer: @unchecked Sendable {
@@ -157,9 +182,22 @@ struct BuildStore {
             memoLength = written - BuildStore.magic.count
         }
 
-        /// A memo as `FileMemo.serialize` wrote it.
-        func append(memo bytes: [UInt8]) {
-            append(bytes)
+        /// A memo made of new bytes and of ranges of `source`.
+        func append(memo pieces: [FileMemo.Stored.Piece], from source: FileMemo.Stored) {
+            for piece in pieces {
+                switch piece {
+                case .bytes(let bytes): append(bytes)
+                case .copy(let range):
+                    if let copy = source.copy {
+                        if !failed, !copy(range, descriptor) { failed = true }
+                        written += range.count
+                    } else if let bytes = source.read(range) {
+                        append(bytes)
+                    } else {
+                        failed = true
+                    }
+                }
+            }
             memoLength = written - BuildStore.magic.count
         }
 
@@ -231,7 +269,7 @@ struct BuildStore {
         path = ""
     }
 
-    private static func read(_ descriptor: Int32, at offset: Int, count: Int) -> [UInt8]? {
+    fileprivate static func read(_ descriptor: Int32, at offset: Int, count: Int) -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {

@@ -100,7 +100,7 @@ extension Incremental {
         /// The whole site's, as a build of it reports them.
         var diagnostics: [Diagnostic]
         var ledger: OutputLedger
-        var memo: [UInt8]
+        var memo: [FileMemo.Stored.Piece]
         var watch: WatchStamps
         /// The shares rendered.
         var rendered: Int
@@ -176,7 +176,7 @@ extension Incremental {
     /// standby's as recorded, but for those.
     func record(_ patch: Patch, _ edit: Edit, output record: OutputRecord?, touched: Touched?) {
         guard let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) else { return }
-        writer.append(memo: patch.memo)
+        writer.append(memo: patch.memo, from: edit.memo)
         var store = edit.previous
         var ledger = patch.ledger
         store.inputs = InputStamps.combine(patch.watch.hashes)

@@ -164,7 +164,12 @@ extension FileMemo {
 
     /// Nil for bytes of another format, or damaged ones.
     init?(_ bytes: [UInt8]) {
-        guard let stored = Stored(bytes) else { return nil }
+        self.init(Stored(length: bytes.count, read: { bytes.count >= $0.upperBound ? Array(bytes[$0]) : nil }))
+    }
+
+    /// Every entry of `stored`, its parts decoded on all cores; nil when one is damaged.
+    init?(_ stored: Stored?) {
+        guard let stored else { return nil }
         let decoded = Array(stored.parts.indices).parallelMap { stored.entries(ofPart: $0) }
         configDigest = stored.configDigest
         entries.reserveCapacity(stored.parts.reduce(0) { $0 + $1.count })
@@ -175,41 +180,54 @@ extension FileMemo {
     }
 
     /// A memo as the store holds it, read part by part: an edit needs the outcomes of the
-    /// files it changed, not all of them, and writes the other parts back as they are.
-    struct Stored {
-        let bytes: [UInt8]
+    /// files it changed, not all of them, and writes the other parts back as they are,
+    /// copied by the kernel from the store file (the memo is as large as the share files).
+    struct Stored: Sendable {
+        /// The bytes at a range of the memo; nil when they cannot all be read.
+        let read: @Sendable (Range<Int>) -> [UInt8]?
+        /// Writes a range of the memo to a descriptor without reading it, when the memo
+        /// lies in a file; false when that failed.
+        let copy: (@Sendable (Range<Int>, Int32) -> Bool)?
         let configDigest: UInt64
         /// Where each part's entries lie, how many there are, their digest and the first path.
         fileprivate private(set) var parts: [(range: Range<Int>, count: Int, digest: UInt64, first: String)] = []
-        /// The bytes before the first part.
-        private let header: Range<Int>
+        /// The format and configuration digest before the first part.
+        private let header: [UInt8]
 
-        /// Nil for bytes of another format, or a damaged layout; a part's digest is checked
-        /// when it is read.
-        init?(_ bytes: [UInt8]) {
-            self.bytes = bytes
-            var reader = ByteReader(bytes)
+        /// What the memo of `length` bytes that `read` gives is made of: only each part's
+        /// head and first path are read. Nil for another format or a damaged layout; a
+        /// part's digest is checked when it is read.
+        init?(length: Int, read: @escaping @Sendable (Range<Int>) -> [UInt8]?, copy: (@Sendable (Range<Int>, Int32) -> Bool)? = nil) {
+            self.read = read
+            self.copy = copy
+            /// A reader of the bytes from `offset`, as many as a head or a path needs.
+            func reader(at offset: Int, _ count: Int = 64) -> ByteReader? {
+                read(offset..<min(length, offset + count)).map { ByteReader($0) }
+            }
             do throws(ByteReader.Damaged) {
-                guard try reader.read() as String == FileMemo.format else { return nil }
-                configDigest = try reader.read()
-                header = 0..<reader.position
+                guard var start = reader(at: 0, 256) else { return nil }
+                guard try start.read() as String == FileMemo.format else { return nil }
+                configDigest = try start.read()
+                guard let header = read(0..<start.position) else { return nil }
+                self.header = header
+                var offset = start.position
                 while true {
-                    let count: Int = try reader.read()
-                    let length: Int = try reader.read()
-                    let digest: UInt64 = try reader.read()
+                    guard var head = reader(at: offset) else { return nil }
+                    let count: Int = try head.read()
+                    let partLength: Int = try head.read()
+                    let digest: UInt64 = try head.read()
+                    offset += head.position
                     // A damaged length is refused before it is added to a position.
-                    guard count >= 0, count <= length, length <= bytes.count - reader.position else { return nil }
+                    guard count >= 0, count <= partLength, partLength <= length - offset else { return nil }
                     if count == 0 {
-                        guard length == 0, contentDigest(bytes[header]) == digest else { return nil }
+                        guard partLength == 0, contentDigest(header[...]) == digest else { return nil }
                         break
                     }
-                    let start = reader.position
-                    let first: String = try reader.read()
-                    parts.append((start..<(start + length), count, digest, first))
-                    reader = ByteReader(bytes, from: start)
-                    try reader.skip(length)
+                    guard var first = reader(at: offset, min(partLength, 4096)) else { return nil }
+                    parts.append((offset..<(offset + partLength), count, digest, try first.read()))
+                    offset += partLength
                 }
-                guard reader.isAtEnd else { return nil }
+                guard offset == length else { return nil }
             } catch {
                 return nil
             }
@@ -218,8 +236,8 @@ extension FileMemo {
         /// The entries of part `index`; nil when it is damaged.
         fileprivate func entries(ofPart index: Int) -> [(String, Entry)]? {
             let part = parts[index]
-            guard contentDigest(bytes[part.range]) == part.digest else { return nil }
-            var reader = ByteReader(bytes, from: part.range.lowerBound)
+            guard let bytes = read(part.range), contentDigest(bytes[...]) == part.digest else { return nil }
+            var reader = ByteReader(bytes)
             var entries: [(String, Entry)] = []
             entries.reserveCapacity(part.count)
             do throws(ByteReader.Damaged) {
@@ -227,7 +245,7 @@ extension FileMemo {
                     let path: String = try reader.read()
                     let digest: UInt64 = try reader.read()
                     let length: Int = try reader.read()
-                    guard length >= 0, length <= part.range.upperBound - reader.position else { return nil }
+                    guard length >= 0, length <= bytes.count - reader.position else { return nil }
                     let end = reader.position + length
                     let outcome = try SiteValidator.ShareOutcome(from: &reader)
                     guard reader.position == end else { return nil }
@@ -236,7 +254,7 @@ extension FileMemo {
             } catch {
                 return nil
             }
-            return reader.position == part.range.upperBound ? entries : nil
+            return reader.isAtEnd ? entries : nil
         }
 
         /// The part a path sorts into: the last whose first path is not after it.
@@ -255,26 +273,31 @@ extension FileMemo {
             return found
         }
 
+        /// A piece of a memo being written: new bytes, or a range of this one's.
+        enum Piece {
+            case bytes([UInt8])
+            case copy(Range<Int>)
+        }
+
         /// The memo with `changes` made (nil removes an entry), as `serialize` writes it:
         /// parts without a change are copied as they are. Nil when a part to change is damaged.
-        func replacing(_ changes: [String: Entry?]) -> [UInt8]? {
+        func replacing(_ changes: [String: Entry?]) -> [Piece]? {
             var byPart: [Int: [String: Entry?]] = [:]
             for (path, change) in changes { byPart[part(of: path) ?? -1, default: [:]][path] = change }
-            var out = Array(bytes[header])
-            out.reserveCapacity(bytes.count + (1 << 16))
+            var pieces: [Piece] = [.bytes(header)]
             func add(_ entries: [String: Entry]) {
                 guard !entries.isEmpty else { return }
                 var part = ByteWriter()
                 for path in entries.keys.sorted() { FileMemo.encode(path, entries[path]!, into: &part) }
-                out += FileMemo.part(entries.count, part.bytes)
+                pieces.append(.bytes(FileMemo.part(entries.count, part.bytes)))
             }
             // A memo without parts: the new entries are its one part.
             add(byPart[-1]?.compactMapValues { $0 } ?? [:])
             for index in parts.indices {
                 guard let changes = byPart[index] else {
                     let part = parts[index]
-                    out += FileMemo.head(count: part.count, length: part.range.count, digest: part.digest)
-                    out += bytes[part.range]
+                    pieces.append(.bytes(FileMemo.head(count: part.count, length: part.range.count, digest: part.digest)))
+                    pieces.append(.copy(part.range))
                     continue
                 }
                 guard let kept = entries(ofPart: index) else { return nil }
@@ -282,8 +305,8 @@ extension FileMemo {
                 for (path, change) in changes { entries[path] = change }
                 add(entries)
             }
-            out += FileMemo.end(Array(bytes[header]))
-            return out
+            pieces.append(.bytes(FileMemo.end(header)))
+            return pieces
         }
     }
 }
