@@ -150,6 +150,8 @@ public final class EmitTransaction: OutputSink {
         /// Every path of the new tree, and those whose bytes differ from the current output.
         var files: Set<String> = []
         var written: Set<String> = []
+        /// Every file of the previous output is in the new tree too (`reuseRest`), besides `files`.
+        var keepsRest = false
     }
 
     private let fileSystem: any WritableFileSystem
@@ -245,10 +247,10 @@ public final class EmitTransaction: OutputSink {
         let given = state.withLock { $0.files }
         let work = patching ? stale.intersection(previousFiles).subtracting(given) : previousFiles.subtracting(given)
         reuse(Array(work))
+        // The rest are counted, not listed: a one-share edit of a large site would list them all.
         state.withLock { state in
-            let rest = previousFiles.subtracting(state.files)
-            state.report.unchanged += rest.count
-            state.files.formUnion(rest)
+            state.report.unchanged += previousFiles.count - state.files.count { previousFiles.contains($0) }
+            state.keepsRest = true
         }
     }
 
@@ -277,15 +279,16 @@ public final class EmitTransaction: OutputSink {
     /// replaced tree is at the standby path when one was given and `previous` was known.
     @discardableResult
     public func commit() throws(EmitError) -> (report: EmitReport, record: OutputRecord) {
-        let (failure, report, files, written) = state.withLock { state in
+        let (failure, report, given, written, keepsRest) = state.withLock { state in
             state.finished = true
-            return (state.failure, state.report, state.files, state.written)
+            return (state.failure, state.report, state.files, state.written, state.keepsRest)
         }
         if let failure {
             abort()
             throw failure
         }
-        let removed = previousFiles.map { $0.subtracting(files) } ?? []
+        let files = keepsRest ? (previousFiles ?? []).union(given) : given
+        let removed = keepsRest ? [] : previousFiles.map { $0.subtracting(files) } ?? []
         do {
             if patching { try removeFromStaging(removed.union(stale).subtracting(files)) }
             let replaced = try swapIn()
