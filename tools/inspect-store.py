@@ -5,7 +5,8 @@ Usage: tools/inspect-store.py STORE [header|warnings|watch|ledger|memo]
 
 STORE is `.sharegen-cache/<output name>-<channel>` beside the output folder. Without a
 part, prints the header and how many entries each part holds; with one, that part:
-`warnings` (the last build's, as `sharegen build` reports them again), `watch` (every
+`warnings` (the last build's, as `sharegen build` reports them again, each with the
+source line its excerpt shows), `watch` (every
 watched path with its kind and stamp hash; 0 means "look again"), `ledger` (the output
 files of each share and where its entry lies in manifest.json), `memo` (each share file's
 path, the digest of its bytes and the size of its kept outcome). Standard library only;
@@ -105,6 +106,11 @@ def warnings(data, part):
         warning.update(reader.location())
         warning["related"] = [reader.location() for _ in range(reader.signed())]
         found.append(warning)
+    # Then the source line each one's excerpt shows, or none.
+    if reader.signed() != len(found):
+        raise ValueError("damaged: %d warnings but another number of excerpts" % len(found))
+    for warning in found:
+        warning["excerpt"] = reader.optional_string()
     return found
 
 

@@ -24,6 +24,9 @@ public struct SiteBuild: Sendable {
         public var report: EmitReport
         /// Warnings (the build succeeded).
         public var diagnostics: [Diagnostic]
+        /// The source lines of the warnings' excerpts that the build knows, by file and line:
+        /// a build that read no file reports its warnings without reading them either.
+        public var excerpts: [String: [Int: String]] = [:]
         /// Shares whose files were carried over from the last build without rendering.
         public var reusedShares: Int
         /// Share files whose validation outcome was taken from the last build instead of
@@ -89,7 +92,9 @@ public struct SiteBuild: Sendable {
         switch layer.scan() {
         case .upToDate(let warnings):
             clock.lap("stat check")
-            return .success(Outcome(built: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: warnings, reusedShares: 0, timings: clock.laps))
+            return .success(Outcome(
+                built: nil, report: EmitReport(written: 0, unchanged: 0), diagnostics: warnings.diagnostics, excerpts: warnings.byLine, reusedShares: 0,
+                timings: clock.laps))
         case .changed(let scanned):
             if let edit = layer.edit(scanned), let outcome = runEdit(edit, layer, clock) { return outcome }
             inputs = layer.inputs(scanned)
@@ -145,12 +150,14 @@ public struct SiteBuild: Sendable {
 
         clock.begin("recording the build")
         storing.wait()
-        if let store { layer.record(store, inputs, emitted.plan, warnings: diagnostics, summary: emitted.summary, output: emitted.record) }
+        let warnings = layer.excerpted(diagnostics)
+        if let store { layer.record(store, inputs, emitted.plan, warnings: warnings, summary: emitted.summary, output: emitted.record) }
         clock.lap("store")
         // Freed on another thread once this returns: dropping thousands of shares here held up the exit.
         releaseInBackground((validated, site))
         return .success(Outcome(
-            built: Built(pages: emitted.summary.pageCount, stubs: emitted.summary.stubCount), report: emitted.report, diagnostics: diagnostics, reusedShares: emitted.plan.carried.count,
+            built: Built(pages: emitted.summary.pageCount, stubs: emitted.summary.stubCount), report: emitted.report, diagnostics: diagnostics, excerpts: warnings.byLine,
+            reusedShares: emitted.plan.carried.count,
             recalledShareFiles: recalled, shareFiles: shareFiles, timings: clock.laps))
     }
 
@@ -196,7 +203,8 @@ public struct SiteBuild: Sendable {
         clock.lap("store")
         let counts = edit.previous.counts
         return .success(Outcome(
-            built: Built(pages: counts.pages, stubs: counts.stubs), report: report, diagnostics: patch.diagnostics,
+            built: Built(pages: counts.pages, stubs: counts.stubs), report: report, diagnostics: patch.warnings.diagnostics,
+            excerpts: patch.warnings.byLine,
             reusedShares: edit.ledger.shares.count - patch.rendered, recalledShareFiles: patch.recalled,
             shareFiles: counts.shareFiles, timings: clock.laps))
     }

@@ -47,7 +47,9 @@ struct Build: AsyncParsableCommand {
         case .success(var outcome):
             if let warning = defaultBaseURLWarning(root: site.root, fileSystem: session.fileSystem) { outcome.diagnostics.append(warning) }
             if !outcome.diagnostics.isEmpty {
-                printError(DiagnosticFormatter(format: .text, sourceLines: session.sourceLines).render(outcome.diagnostics), terminator: "")
+                let (excerpts, read) = (outcome.excerpts, session.sourceLines)
+                let lines: DiagnosticFormatter.SourceLines = { file, line in excerpts[file]?[line] ?? read(file, line) }
+                printError(DiagnosticFormatter(format: .text, sourceLines: lines).render(outcome.diagnostics), terminator: "")
             }
             let elapsed = Int((ContinuousClock.now - start) / .milliseconds(1))
             if timings {

@@ -27,7 +27,7 @@ struct BuildStoreTests {
         var fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s",
             counts: BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16))
         fields.standbyFolders = 17
-        writer.finish(fields, warnings: warnings, watch: watch, ledger: ledger)
+        writer.finish(fields, warnings: Excerpted(diagnostics: warnings, lines: ["  \"slug\": \"demo\","]), watch: watch, ledger: ledger)
         return path
     }
 
@@ -51,7 +51,7 @@ struct BuildStoreTests {
         #expect(store.tool == "t" && store.channel == .PROD && store.inputs == 11 && store.global == 12)
         #expect(store.outputMarker == "m" && store.outputFolders == 13 && store.standbyMarker == "s")
         #expect(store.counts == BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16) && store.standbyFolders == 17)
-        #expect(store.warnings == warnings)
+        #expect(store.warnings == warnings && store.keptWarnings?.lines == ["  \"slug\": \"demo\","])
         #expect(store.watchList.flatMap(store.watch(of:)) == watch)
         #expect(store.ledger == ledger)
         #expect(store.memo?.configDigest == 7 && store.memo?.entries.isEmpty == true)
@@ -146,7 +146,9 @@ struct BuildStoreTests {
         #expect(counts == store.counts, sourceLocation: sourceLocation)
         #expect(number(header["standbyFolders"]) == store.standbyFolders, sourceLocation: sourceLocation)
 
-        let warnings = try #require(try inspect("warnings") as? [[String: Any]]).map { warning in
+        let inspected = try #require(try inspect("warnings") as? [[String: Any]])
+        #expect(inspected.map { $0["excerpt"] as? String } == store.keptWarnings?.lines, sourceLocation: sourceLocation)
+        let warnings = inspected.map { warning in
             Diagnostic(
                 Severity(rawValue: warning["severity"] as? String ?? "") ?? .error, warning["rule"] as? String ?? "", warning["message"] as? String ?? "",
                 at: location(warning) ?? SourceLocation(file: ""), related: (warning["related"] as? [Any] ?? []).compactMap { location($0) })

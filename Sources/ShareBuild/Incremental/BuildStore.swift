@@ -112,11 +112,21 @@ struct BuildStore {
         return bytes
     }
 
-    var warnings: [Diagnostic]? {
+    var warnings: [Diagnostic]? { keptWarnings?.diagnostics }
+
+    /// The last build's warnings, each with the source line its excerpt shows (nil when
+    /// none was read): an edit or an up-to-date build reports them without reading the
+    /// files again, which have not changed.
+    var keptWarnings: Excerpted? {
         bytes(of: .warnings).flatMap { bytes in
             var reader = ByteReader(bytes)
-            let warnings = try? reader.read() as [Diagnostic]
-            return reader.isAtEnd ? warnings : nil
+            guard let diagnostics = try? reader.read() as [Diagnostic], let count = try? reader.read() as Int, count == diagnostics.count else { return nil }
+            var lines: [String?] = []
+            for _ in 0..<count {
+                guard let line = try? reader.read() as String? else { return nil }
+                lines.append(line)
+            }
+            return reader.isAtEnd ? Excerpted(diagnostics: diagnostics, lines: lines) : nil
         }
     }
 
@@ -202,9 +212,11 @@ struct BuildStore {
         }
 
         /// Writes the rest and puts the store in place.
-        func finish(_ store: BuildStore, warnings: [Diagnostic], watch: WatchStamps, ledger: OutputLedger) {
+        func finish(_ store: BuildStore, warnings: Excerpted, watch: WatchStamps, ledger: OutputLedger) {
             var parts = [ByteWriter](repeating: ByteWriter(), count: 2)
-            parts[0].write(warnings)
+            parts[0].write(warnings.diagnostics)
+            parts[0].write(warnings.lines.count)
+            for line in warnings.lines { parts[0].write(line) }
             BuildStore.encode(watch, into: &parts[1])
             var ledgerPart = ByteWriter()
             BuildStore.encode(ledger, into: &ledgerPart)
@@ -340,6 +352,31 @@ struct BuildStore {
         } catch {
             return nil
         }
+    }
+}
+
+/// Diagnostics with the source line each one's excerpt shows (nil when none was read).
+struct Excerpted: Equatable {
+    var diagnostics: [Diagnostic]
+    var lines: [String?]
+
+    /// The diagnostics with the lines `read` gives.
+    init(_ diagnostics: [Diagnostic], read: @Sendable (Diagnostic) -> String?) {
+        self.init(diagnostics: diagnostics, lines: diagnostics.parallelMap(read))
+    }
+
+    init(diagnostics: [Diagnostic], lines: [String?]) {
+        self.diagnostics = diagnostics
+        self.lines = lines
+    }
+
+    /// The lines by file and line number, for `DiagnosticFormatter`.
+    var byLine: [String: [Int: String]] {
+        var lines: [String: [Int: String]] = [:]
+        for (diagnostic, line) in zip(diagnostics, self.lines) {
+            if let line { lines[diagnostic.file, default: [:]][diagnostic.line] = line }
+        }
+        return lines
     }
 }
 

@@ -20,7 +20,7 @@ extension Incremental {
         var files: [(index: Int, path: String)]
         var recorded: WatchStamps
         var now: [(hash: UInt64, changed: Double)]
-        var warnings: [Diagnostic]
+        var warnings: Excerpted
         var ledger: OutputLedger
         var memo: FileMemo.Stored
         /// What the memo holds of the share files of the edited files' projects.
@@ -98,7 +98,7 @@ extension Incremental {
         /// `manifest.json`, when an entry in it changed.
         var manifest: ManifestEdit?
         /// The whole site's, as a build of it reports them.
-        var diagnostics: [Diagnostic]
+        var warnings: Excerpted
         var ledger: OutputLedger
         var memo: [FileMemo.Stored.Piece]
         var watch: WatchStamps
@@ -148,12 +148,17 @@ extension Incremental {
         }
         guard let memoBytes = edit.memo.replacing(memo) else { return nil }
         let edited = Set(edit.files.map(\.path))
-        let diagnostics = edit.warnings.filter { !edited.contains($0.file) } + validated.result.diagnostics.filter { edited.contains($0.file) }
+        // The other files' warnings and excerpts as the last build left them (the files did not change).
+        let others = edit.warnings.diagnostics.indices.filter { !edited.contains(edit.warnings.diagnostics[$0].file) }
+        let unchanged = Excerpted(diagnostics: others.map { edit.warnings.diagnostics[$0] }, lines: others.map { edit.warnings.lines[$0] })
+        let fresh = excerpted(validated.result.diagnostics.filter { edited.contains($0.file) })
+        let lines = unchanged.byLine.merging(fresh.byLine) { _, fresh in fresh }
+        let diagnostics = (unchanged.diagnostics + fresh.diagnostics).sortedForOutput()
         var digests = edit.recorded.digests
         for (index, path) in edit.files { digests[index] = memo[path]??.digest ?? 0 }
         let watch = WatchStamps(list: edit.recorded.list, kinds: edit.recorded.kinds, hashes: vouched(edit.now), digests: digests)
         return Patch(
-            files: files, manifest: manifest, diagnostics: diagnostics.sortedForOutput(), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count,
+            files: files, manifest: manifest, warnings: Excerpted(diagnostics: diagnostics, lines: diagnostics.map { lines[$0.file]?[$0.line] }), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count,
             recalled: edit.previous.counts.shareFiles - (edit.discovery.sharePaths.count - validated.recalled))
     }
 
@@ -189,7 +194,7 @@ extension Incremental {
             store.standbyFolders = record.standbyDiffering == nil ? nil : edit.outputFolders
             ledger.standbyDiffering = record.standbyDiffering?.sorted() ?? []
         }
-        writer.finish(store, warnings: patch.diagnostics, watch: patch.watch, ledger: ledger)
+        writer.finish(store, warnings: patch.warnings, watch: patch.watch, ledger: ledger)
         try? fileSystem.removeTree(forgottenPath)
     }
 }

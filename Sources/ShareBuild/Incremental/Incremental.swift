@@ -59,12 +59,12 @@ struct Incremental {
     struct Scanned {
         var recorded: WatchStamps?
         var now: [(hash: UInt64, changed: Double)]?
-        var warnings: [Diagnostic]?
+        var warnings: Excerpted?
     }
 
     enum Scan {
         /// No input changed since the last build, which reported these warnings.
-        case upToDate(warnings: [Diagnostic])
+        case upToDate(warnings: Excerpted)
         case changed(Scanned)
     }
 
@@ -72,7 +72,7 @@ struct Incremental {
     func scan() -> Scan {
         // The warnings of the last build, which an up-to-date build reports again (and
         // `--strict` fails on); without them it cannot stop early.
-        let warnings = previous?.warnings
+        let warnings = previous?.keptWarnings
         let list = previous?.watchList
         let restamped = list.flatMap { stamps.stamp(watchList: $0) }
         if let warnings, let previous, let restamped, InputStamps.combine(restamped.map(\.hash)) == previous.inputs {
@@ -202,7 +202,7 @@ struct Incremental {
 
     /// Finishes the store `writer` began, for the output just committed.
     func record(
-        _ writer: BuildStore.Writer, _ inputs: Inputs, _ plan: Plan, warnings: [Diagnostic], summary: RenderSummary, output record: OutputRecord
+        _ writer: BuildStore.Writer, _ inputs: Inputs, _ plan: Plan, warnings: Excerpted, summary: RenderSummary, output record: OutputRecord
     ) {
         guard let (marker, folders, standbyMarker) = recorded(record) else { return writer.abandon() }
         let shares = OutputLedger.shares(
@@ -222,6 +222,12 @@ struct Incremental {
         try? fileSystem.removeTree(forgottenPath)
         // What sharegen kept beside its cache before the one store (up to 2026-12-02).
         for suffix in [".watch", ".stamps", ".warnings", ".outcomes"] { try? fileSystem.removeTree(storePath + suffix) }
+    }
+
+    /// `diagnostics` with the source lines of their excerpts, read from the files.
+    func excerpted(_ diagnostics: [Diagnostic]) -> Excerpted {
+        let lines = loader.sourceLines
+        return Excerpted(diagnostics) { lines($0.file, $0.line) }
     }
 
     /// What the store records of an output just committed: the stamp of its
