@@ -136,6 +136,8 @@ def ledger(data, part):
         start, end = reader.signed(), reader.signed()
         result["shares"].append({"source": source, "digest": digest, "outputs": outputs,
                                  "manifestEntry": [start, end] if 0 <= start <= end else None})
+    folders = reader.string()
+    result["folders"] = folders.split("\0") if folders else []
     return result
 
 

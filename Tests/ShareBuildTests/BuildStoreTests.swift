@@ -16,7 +16,7 @@ struct BuildStoreTests {
     let watch = WatchStamps(paths: ["sharegen.json", "content", "content/a/shares/s.json"], kinds: [.file, .contentFolder, .input], hashes: [1, 0, 3], digests: [0, 0, 42])
     let ledger = OutputLedger(
         shares: ["content/a/shares/s.json": OutputLedger.Share(digest: 42, outputs: ["site/k4m2/index.html", "site/embed/k4m2/index.html"], manifestEntry: 10..<90)],
-        otherOutputs: ["manifest.json", "site/404.html"], standbyDiffering: ["site/k4m2/index.html"])
+        otherOutputs: ["manifest.json", "site/404.html"], standbyDiffering: ["site/k4m2/index.html"], folders: Array("site\u{0}site/embed\u{0}site/k4m2".utf8))
 
     /// A store for the output `folder/dist` of channel PROD, whatever channel it claims.
     @discardableResult
@@ -168,6 +168,7 @@ struct BuildStoreTests {
             let range = (share["manifestEntry"] as? [Int]).map { $0[0]..<$0[1] }
             read.shares[share["source"] as? String ?? ""] = OutputLedger.Share(digest: number(share["digest"]) ?? 0, outputs: share["outputs"] as? [String] ?? [], manifestEntry: range)
         }
+        read.folders = Array(((ledger["folders"] as? [String]) ?? []).joined(separator: "\u{0}").utf8)
         #expect(read == store.ledger, sourceLocation: sourceLocation)
 
         let memo = try #require(try inspect("memo") as? [String: Any])

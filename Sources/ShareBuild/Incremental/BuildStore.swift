@@ -331,6 +331,7 @@ struct BuildStore {
             writer.write(entry.lowerBound)
             writer.write(entry.upperBound)
         }
+        writer.write(String(decoding: ledger.folders, as: UTF8.self))
     }
 
     private static func ledger(_ bytes: [UInt8]) -> OutputLedger? {
@@ -348,6 +349,7 @@ struct BuildStore {
                 let end: Int = try reader.read()
                 ledger.shares[source] = OutputLedger.Share(digest: digest, outputs: outputs, manifestEntry: 0 <= start && start <= end ? start..<end : nil)
             }
+            ledger.folders = Array((try reader.read() as String).utf8)
             return reader.isAtEnd ? ledger : nil
         } catch {
             return nil

@@ -75,7 +75,7 @@ extension Incremental {
         guard let ledger = previous.ledger, let memo = previous.storedMemo, previous.standbyMarker != nil, standbyMarker == previous.standbyMarker,
               let kept = memo.entries(of: discovery.sharePaths) else { return nil }
         let outputFiles = ledger.allFiles
-        let stamped = stamps.outputFolders(output, files: outputFiles)
+        let stamped = stamps.outputFolders(output, list: ledger.folders)
         guard stamped.root &+ stamped.folders == previous.outputFolders else { return nil }
         return Edit(
             files: files, recorded: recorded, now: now, warnings: warnings, ledger: ledger, memo: memo,
@@ -189,7 +189,7 @@ extension Incremental {
             let folders = touched.flatMap { touched in
                 edit.previous.standbyFolders.map { $0 &- touched.before &+ stamps.folderSum(output, touched.folders) &+ stamps.folderSum(output, ["."]) }
             }
-            guard let output = recorded(record, folders: folders) else { return writer.abandon() }
+            guard let output = recorded(record, folders: ledger.folders, known: folders) else { return writer.abandon() }
             (store.outputMarker, store.outputFolders, store.standbyMarker) = output
             store.standbyFolders = record.standbyDiffering == nil ? nil : edit.outputFolders
             ledger.standbyDiffering = record.standbyDiffering?.sorted() ?? []

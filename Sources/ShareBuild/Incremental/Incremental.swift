@@ -150,7 +150,7 @@ struct Incremental {
         // times change), means a fresh tree and nothing carried over.
         guard let previous, let ledger = previous.ledger else { return plan }
         let files = ledger.allFiles
-        let folders = stamps.outputFolders(output, files: files)
+        let folders = stamps.outputFolders(output, list: ledger.folders)
         guard folders.root &+ folders.folders == previous.outputFolders else { return plan }
         if previous.global == plan.global { plan.carried = ledger.carried(sources, digests: digests) }
         let standbyIntact = previous.standbyMarker != nil && FileStamp(path: joinPath(standby, Emitter.marker))?.description == previous.standbyMarker
@@ -204,12 +204,12 @@ struct Incremental {
     func record(
         _ writer: BuildStore.Writer, _ inputs: Inputs, _ plan: Plan, warnings: Excerpted, summary: RenderSummary, output record: OutputRecord
     ) {
-        guard let (marker, folders, standbyMarker) = recorded(record) else { return writer.abandon() }
         let shares = OutputLedger.shares(
             plan.sources, digests: plan.digests, rendered: summary.outputsBySource, carried: plan.carried, manifestEntries: summary.manifestEntries)
         let ledger = OutputLedger(
             shares: shares, otherOutputs: record.files.subtracting(shares.values.flatMap(\.outputs)).sorted(),
-            standbyDiffering: record.standbyDiffering?.sorted() ?? [])
+            standbyDiffering: record.standbyDiffering?.sorted() ?? [], folders: OutputLedger.folders(of: record.files))
+        guard let (marker, folders, standbyMarker) = recorded(record, folders: ledger.folders) else { return writer.abandon() }
         let hashes = vouched(inputs.stamps)
         let watch = WatchStamps(
             paths: inputs.watched.map(\.path), kinds: inputs.watched.map(\.kind), hashes: hashes,
@@ -233,12 +233,13 @@ struct Incremental {
     /// What the store records of an output just committed: the stamp of its
     /// `manifest.json`, its folders' stamps and the standby's `manifest.json` stamp (nil
     /// without a standby); nil when the output cannot be stamped.
-    /// `folders` gives the folders' stamps when the caller knows them without a `stat` of each.
-    func recorded(_ record: OutputRecord, folders known: UInt64? = nil) -> (marker: String, folders: UInt64, standbyMarker: String?)? {
+    /// The folders are stamped from `folders` (`OutputLedger.folders`), or taken as `known`
+    /// when the caller knows their stamps without a `stat` of each.
+    func recorded(_ record: OutputRecord, folders list: [UInt8], known: UInt64? = nil) -> (marker: String, folders: UInt64, standbyMarker: String?)? {
         guard let marker = FileStamp(path: joinPath(output, Emitter.marker))?.description else { return nil }
         let standbyMarker = record.standbyDiffering == nil ? nil : FileStamp(path: joinPath(standby, Emitter.marker))?.description
         let folders = known ?? {
-            let folders = stamps.outputFolders(output, files: record.files)
+            let folders = stamps.outputFolders(output, list: list)
             return folders.root &+ folders.folders
         }()
         return (marker, folders, standbyMarker)

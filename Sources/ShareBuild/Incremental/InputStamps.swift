@@ -104,9 +104,10 @@ struct InputStamps {
     /// What `fingerprint` gives for a watch list as recorded (NUL-separated paths),
     /// computed on its bytes: each path is already a C string for `fstatat`, so no string
     /// is made. Nil when the list is empty or the root cannot be opened.
-    func stamp(watchList: [UInt8]) -> [(hash: UInt64, changed: Double)]? {
+    func stamp(watchList: [UInt8], in folder: String? = nil) -> [(hash: UInt64, changed: Double)]? {
         guard !watchList.isEmpty else { return nil }
-        let directory = open(root.isEmpty ? "." : root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folder = folder ?? root
+        let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { return nil }
         defer { close(directory) }
         let bytes = watchList + [0]
@@ -196,12 +197,13 @@ struct InputStamps {
     }
 
     /// The `stat` facts of an output folder (`root`) and of every folder holding one of
-    /// `files` (`folders`): a file added, removed or renamed there by hand changes them.
+    /// its files (`folders`): a file added, removed or renamed there by hand changes them.
     /// Each folder's hash has its path in it, so they are summed rather than sorted first
     /// (a set's order differs from process to process); the stamp of an output is
     /// `root &+ folders`.
-    func outputFolders(_ output: String, files: Set<String>) -> (root: UInt64, folders: UInt64) {
-        (folderSum(output, ["."]), folderSum(output, enclosingFolders(of: files)))
+    /// The folders are those `list` holds (`OutputLedger.folders`), stamped from its bytes.
+    func outputFolders(_ output: String, list: [UInt8]) -> (root: UInt64, folders: UInt64) {
+        (folderSum(output, ["."]), stamp(watchList: list, in: output)?.reduce(0) { $0 &+ $1.hash } ?? 0)
     }
 
     /// The sum of the `stat` facts of `folders` of `output`, as `outputFolders` sums them.

@@ -20,9 +20,18 @@ struct OutputLedger: Equatable {
     var otherOutputs: [String] = []
     /// Where the standby differs from the output.
     var standbyDiffering: [String] = []
+    /// Every folder holding one of the output's files but the root, NUL-separated and
+    /// sorted: what `InputStamps.outputFolders` stamps, kept so that it is not made again
+    /// from every path.
+    var folders: [UInt8] = []
 
     /// Every file of the output.
     var allFiles: Set<String> { Set(shares.values.flatMap(\.outputs)).union(otherOutputs) }
+
+    /// The folders of `files`, as `folders` lists them.
+    static func folders(of files: some Sequence<String>) -> [UInt8] {
+        Array(enclosingFolders(of: files).sorted().joined(separator: "\u{0}").utf8)
+    }
 
     /// The outputs of the shares (by source file) whose files are byte for byte those this
     /// ledger holds: files to carry over instead of rendering. The caller checks first
