@@ -177,6 +177,14 @@ public struct SiteBuild: Sendable {
         var report = EmitReport(written: 0, unchanged: edit.previousOutput.files.count)
         var record: OutputRecord?
         let touched = layer.touched(edit, patch)
+        let storing = DispatchGroup()
+        let store = layer.keep(patch, edit, in: storing)
+        // The output is as it was; so is the store.
+        func abandon() {
+            storing.wait()
+            store?.abandon()
+            layer.remember()
+        }
         if !patch.files.isEmpty {
             do {
                 let transaction = try Emitter(fileSystem: fileSystem).begin(layer.output, standby: layer.standby, previous: edit.previousOutput)
@@ -186,6 +194,7 @@ public struct SiteBuild: Sendable {
                     transaction.write(path: Emitter.marker, differing: true) { complete = manifest.stream($0) }
                     guard complete else {
                         transaction.abort()
+                        abandon()
                         return nil
                     }
                 }
@@ -193,13 +202,14 @@ public struct SiteBuild: Sendable {
                 layer.forget()
                 (report, record) = try transaction.commit()
             } catch {
-                layer.remember()
+                abandon()
                 guard case .missingPrevious = error else { return .failure(.output(error)) }
                 return nil
             }
         }
         clock.lap("emit")
-        layer.record(patch, edit, output: record, touched: touched)
+        storing.wait()
+        if let store { layer.record(store, patch, edit, output: record, touched: touched) }
         clock.lap("store")
         let counts = edit.previous.counts
         return .success(Outcome(

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import ShareEmitter
 import ShareLoader
 import ShareModel
@@ -176,12 +177,19 @@ extension Incremental {
         return Touched(folders: folders, before: stamps.folderSum(standby, folders))
     }
 
-    /// Records an edit's store, its output (`record`) committed or, when nil, unchanged.
+    /// Starts the edit's store with its memo, copied from the last store on another thread
+    /// while the edit is emitted; nil when no store can be written.
+    func keep(_ patch: Patch, _ edit: Edit, in group: DispatchGroup) -> BuildStore.Writer? {
+        guard let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) else { return nil }
+        let (pieces, source) = (patch.memo, edit.memo)
+        DispatchQueue.global().async(group: group) { writer.append(memo: pieces, from: source) }
+        return writer
+    }
+
+    /// Finishes the store `writer` began, its output (`record`) committed or, when nil, unchanged.
     /// The new output is the standby with `touched` changed: its folders' stamps are the
     /// standby's as recorded, but for those.
-    func record(_ patch: Patch, _ edit: Edit, output record: OutputRecord?, touched: Touched?) {
-        guard let writer = BuildStore.Writer(path: storePath, fileSystem: fileSystem) else { return }
-        writer.append(memo: patch.memo, from: edit.memo)
+    func record(_ writer: BuildStore.Writer, _ patch: Patch, _ edit: Edit, output record: OutputRecord?, touched: Touched?) {
         var store = edit.previous
         var ledger = patch.ledger
         store.inputs = InputStamps.combine(patch.watch.hashes)
