@@ -189,15 +189,7 @@ public struct SiteBuild: Sendable {
             do {
                 let transaction = try Emitter(fileSystem: fileSystem).begin(layer.output, standby: layer.standby, previous: edit.previousOutput)
                 for file in patch.files { transaction.write(file) }
-                if let manifest = patch.manifest {
-                    var complete = false
-                    transaction.write(path: Emitter.marker, differing: true) { complete = manifest.stream($0) }
-                    guard complete else {
-                        transaction.abort()
-                        abandon()
-                        return nil
-                    }
-                }
+                if let manifest = patch.manifest { transaction.write(path: Emitter.marker, patching: manifest) }
                 transaction.reuseRest()
                 layer.forget()
                 (report, record) = try transaction.commit()

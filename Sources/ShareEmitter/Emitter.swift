@@ -201,21 +201,38 @@ public final class EmitTransaction: OutputSink {
     /// Adds one file made in pieces. Whether it equals the previous output's is known
     /// only once it is written; if it does, it is replaced by a link to that one.
     public func write(path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
-        write(path: path, differing: false, streaming: produce)
-    }
-
-    /// `write(path:streaming:)` for a caller that may know the file changed (`differing`),
-    /// which spares reading both files again to compare them.
-    public func write(path: String, differing: Bool, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) {
         let target = joinPath(staging, path)
         let previous = joinPath(output, path)
         record(path) { () throws(FileSystemError) -> Bool in
             try replace(target) { (path: String) throws(FileSystemError) in try fileSystem.writeFile(path, streaming: produce) }
-            guard !differing, hasPrevious, fileSystem.kind(at: previous) == .file, fileSystem.sameContents(target, previous) else { return true }
+            guard hasPrevious, fileSystem.kind(at: previous) == .file, fileSystem.sameContents(target, previous) else { return true }
             try fileSystem.removeTree(target)
             try replace(target) { (temporary: String) throws(FileSystemError) in try fileSystem.linkFile(previous, to: temporary) }
             return false
         }
+    }
+
+    /// Adds the current output's file at `path` with each range of `replacing` (in order,
+    /// apart) holding new bytes: a large file of which a few places changed (the manifest
+    /// after an edit) is copied rather than made again. When the current file is shorter
+    /// than the ranges, it changed since they were known: the commit fails with
+    /// `missingPrevious`.
+    public func write(path: String, patching replacing: [(range: Range<Int>, bytes: [UInt8])]) {
+        let target = joinPath(staging, path)
+        let previous = joinPath(output, path)
+        var beyond = false
+        record(path) { () throws(FileSystemError) -> Bool in
+            do throws(FileSystemError) {
+                try replace(target) { (temporary: String) throws(FileSystemError) in
+                    try fileSystem.writeFile(temporary, splicing: previous, replacing: replacing)
+                }
+            } catch {
+                beyond = error.code == ERANGE
+                throw error
+            }
+            return true
+        }
+        if beyond { state.withLock { $0.failure = .missingPrevious(path) } }
     }
 
     /// Carries files over from the previous output without rendering them again.

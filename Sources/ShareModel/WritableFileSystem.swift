@@ -14,6 +14,11 @@ public protocol WritableFileSystem: FileSystem {
     /// Creates or truncates a file with the bytes `produce` hands to its `write`, in
     /// pieces, so a large file never has to exist whole in memory.
     func writeFile(_ path: String, streaming produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileSystemError)
+    /// Creates or truncates a file with the bytes of the file `source`, but where each
+    /// range of `replacing` (in order, apart) holds the given bytes: a large file changed
+    /// in a few places is copied, without being read where the system can. Throws with
+    /// code `ERANGE` when a range lies beyond the end of `source`.
+    func writeFile(_ path: String, splicing source: String, replacing: [(range: Range<Int>, bytes: [UInt8])]) throws(FileSystemError)
     /// Makes `new` another name of the file `existing` (same bytes and modification time).
     func linkFile(_ existing: String, to new: String) throws(FileSystemError)
     func rename(_ source: String, to destination: String) throws(FileSystemError)
@@ -44,23 +49,51 @@ extension LocalFileSystem: WritableFileSystem {
         guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
         var failure: Int32?
         produce { bytes in
-            guard failure == nil else { return }
-            bytes.withUnsafeBytes { buffer in
-                var written = 0
-                while written < buffer.count {
-                    let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        failure = errno
-                        return
-                    }
-                    written += count
-                }
-            }
+            if failure == nil { failure = Self.write(bytes, to: fd) }
         }
         // close() reports deferred write errors (e.g. a full disk on some file systems).
         if close(fd) != 0, failure == nil { failure = errno }
         if let failure { throw FileSystemError(path: path, errno: failure) }
+    }
+
+    public func writeFile(_ path: String, splicing source: String, replacing: [(range: Range<Int>, bytes: [UInt8])]) throws(FileSystemError) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw FileSystemError(path: source, errno: errno) }
+        defer { close(input) }
+        var facts = stat()
+        guard fstat(input, &facts) == 0 else { throw FileSystemError(path: source, errno: errno) }
+        let size = Int(facts.st_size)
+        guard replacing.allSatisfy({ $0.range.upperBound <= size }) else { throw FileSystemError(path: source, errno: ERANGE) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
+        var (at, failure): (Int, Int32?) = (0, nil)
+        func copy(to end: Int) {
+            if failure == nil, end > at, sharegen_copy_range(input, Int64(at), fd, Int64(end - at)) != 0 { failure = errno }
+        }
+        for (range, bytes) in replacing {
+            copy(to: range.lowerBound)
+            if failure == nil { failure = Self.write(bytes, to: fd) }
+            at = range.upperBound
+        }
+        copy(to: size)
+        if close(fd) != 0, failure == nil { failure = errno }
+        if let failure { throw FileSystemError(path: path, errno: failure) }
+    }
+
+    /// Writes all of `bytes` to `fd`; the error number when it could not.
+    private static func write(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
     }
 
     public func linkFile(_ existing: String, to new: String) throws(FileSystemError) {

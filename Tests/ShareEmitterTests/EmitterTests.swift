@@ -35,6 +35,32 @@ struct EmitterTests {
         #expect(fileSystem.allFiles.allSatisfy { $0.hasPrefix("out/dist/") }, "no staging folder left: \(fileSystem.allFiles)")
     }
 
+    @Test("a file patched from the current output, on disk and in memory; one shorter than its ranges fails as missing", arguments: [false, true])
+    func patchedFile(onDisk: Bool) throws {
+        let folder = NSTemporaryDirectory() + "sharegen-patch-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fileSystem: any WritableFileSystem = onDisk ? LocalFileSystem() : InMemoryFileSystem()
+        if onDisk { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let output = folder + "/dist"
+        let emitter = Emitter(fileSystem: fileSystem)
+        let big = String(repeating: "0123456789", count: 20_000)
+        _ = try emitter.emit([OutputFile(path: "manifest.json", text: "[\"a\", \"bb\", " + big + "]")], to: output)
+        let transaction = try emitter.begin(output, previous: PreviousOutput(files: ["manifest.json"], standbyDiffering: nil))
+        // "a" becomes "AAA" and "bb" becomes "B": the bytes between and after are copied.
+        transaction.write(path: "manifest.json", patching: [(2..<3, Array("AAA".utf8)), (7..<9, Array("B".utf8))])
+        #expect(try transaction.commit().report == EmitReport(written: 1, unchanged: 0))
+        #expect(try fileSystem.readFile(output + "/manifest.json") == Array(("[\"AAA\", \"B\", " + big + "]").utf8))
+
+        let short = try emitter.begin(output, previous: PreviousOutput(files: ["manifest.json"], standbyDiffering: nil))
+        short.write(path: "manifest.json", patching: [(1_000_000..<1_000_001, [0])])
+        do {
+            _ = try short.commit()
+            Issue.record("a file shorter than its ranges is not patched")
+        } catch {
+            if case .missingPrevious("manifest.json") = error {} else { Issue.record("\(error)") }
+        }
+    }
+
     @Test("a failed write leaves the previous output exactly as it was", arguments: ["site/c/index.html", "manifest.json"])
     func failureKeepsPrevious(failingFile: String) throws {
         let fileSystem = InMemoryFileSystem()

@@ -126,6 +126,20 @@ extension InMemoryFileSystem: WritableFileSystem {
         try writeFile(path, bytes: [UInt8](joiningPieces: produce))
     }
 
+    public func writeFile(_ path: String, splicing source: String, replacing: [(range: Range<Int>, bytes: [UInt8])]) throws(FileSystemError) {
+        let bytes = try readFile(source)
+        guard replacing.allSatisfy({ $0.range.upperBound <= bytes.count }) else {
+            throw FileSystemError(path: source, reason: "Numerical result out of range", code: 34)
+        }
+        var spliced: [UInt8] = []
+        var at = 0
+        for (range, new) in replacing {
+            spliced += bytes[at..<range.lowerBound] + new
+            at = range.upperBound
+        }
+        try writeFile(path, bytes: spliced + bytes[at...])
+    }
+
     public func linkFile(_ existing: String, to new: String) throws(FileSystemError) {
         try writeFile(new, bytes: try readFile(existing))
     }

@@ -96,8 +96,9 @@ extension Incremental {
         /// The edited shares' files; none when the edit changed nothing of this channel's
         /// output.
         var files: [OutputFile]
-        /// `manifest.json`, when an entry in it changed.
-        var manifest: ManifestEdit?
+        /// Where `manifest.json` changes, when an entry in it did: the current one's ranges
+        /// and their new bytes.
+        var manifest: [(range: Range<Int>, bytes: [UInt8])]?
         /// The whole site's, as a build of it reports them.
         var warnings: Excerpted
         var ledger: OutputLedger
@@ -129,7 +130,7 @@ extension Incremental {
             ledger.shares[file]?.digest = after.digest
         }
         var files: [OutputFile] = []
-        var manifest: ManifestEdit?
+        var manifest: [(range: Range<Int>, bytes: [UInt8])]?
         if !rendering.isEmpty {
             let rendered = renderer.renderShares(validated.result.site, channel: channel, selected: rendering)
             guard rendered.count == rendering.count else { return nil }
@@ -139,12 +140,12 @@ extension Incremental {
                 guard let kept = ledger.shares[source], kept.outputs == made.files.map(\.path), let range = kept.manifestEntry else { return nil }
                 files += made.files
                 // An entry of the same bytes leaves `manifest.json` as it is.
-                guard let current = ManifestEdit.bytes(of: path, at: range) else { return nil }
+                guard let current = Self.bytes(of: path, at: range) else { return nil }
                 if current != made.manifestEntry { entries[source] = made.manifestEntry }
             }
             if !entries.isEmpty {
                 guard let replaced = ledger.resizeManifestEntries(entries.mapValues(\.count)) else { return nil }
-                manifest = ManifestEdit(path: path, replacing: replaced.map { ($0.range, entries[$0.source]!) })
+                manifest = replaced.map { ($0.range, entries[$0.source]!) }
             }
         }
         guard let memoBytes = edit.memo.replacing(memo) else { return nil }
@@ -205,54 +206,14 @@ extension Incremental {
         writer.finish(store, warnings: patch.warnings, watch: patch.watch, ledger: ledger)
         try? fileSystem.removeTree(forgottenPath)
     }
-}
-
-/// `manifest.json` as the current output holds it, with some share entries replaced.
-/// It is streamed from the current file, never held whole (200 MB at 100,000 shares).
-struct ManifestEdit {
-    /// The current output's `manifest.json`.
-    var path: String
-    /// By place in the current file, in order; the ranges do not overlap.
-    var replacing: [(range: Range<Int>, bytes: [UInt8])]
 
     /// The bytes of `path` at `range`; nil when they cannot all be read.
-    static func bytes(of path: String, at range: Range<Int>) -> [UInt8]? {
+    private static func bytes(of path: String, at range: Range<Int>) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: range.count)
         let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, range.count, off_t(range.lowerBound)) }
         return count == range.count ? bytes : nil
-    }
-
-    /// Gives the new manifest to `write` in pieces; false when the current one could not
-    /// be read to its end, or is shorter than the entries it should hold (what was
-    /// written is then not the manifest).
-    func stream(_ write: ([UInt8]) -> Void) -> Bool {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var facts = stat()
-        guard fstat(descriptor, &facts) == 0, replacing.allSatisfy({ $0.range.upperBound <= Int(facts.st_size) }) else { return false }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var at = 0
-        /// Copies up to `end` (nil: the end of the file).
-        func copy(to end: Int?) -> Bool {
-            while end.map({ at < $0 }) ?? true {
-                let wanted = min(buffer.count, (end ?? Int.max) - at)
-                let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, wanted, off_t(at)) }
-                if count == 0 && end == nil { return true }
-                guard count > 0 else { return false }
-                write(count == buffer.count ? buffer : Array(buffer[..<count]))
-                at += count
-            }
-            return true
-        }
-        for (range, bytes) in replacing {
-            guard copy(to: range.lowerBound) else { return false }
-            write(bytes)
-            at = range.upperBound
-        }
-        return copy(to: nil)
     }
 }
