@@ -20,9 +20,11 @@ int sharegen_copy_range(int from, long long offset, int to, long long count) {
     while (count > 0) {
         ssize_t copied = copy_file_range(from, &in, to, NULL, (size_t)count, 0);
         if (copied < 0 && errno == EINTR) continue;
-        if (copied < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) break;
-        if (copied == 0) errno = EIO;
-        if (copied <= 0) return -1;
+        // Unsupported here (another file system, a sandbox's seccomp filter, an old kernel),
+        // or nothing copied where something should be: the buffer below decides.
+        if (copied < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP || errno == EPERM || errno == ETXTBSY)) break;
+        if (copied == 0) break;
+        if (copied < 0) return -1;
         count -= copied;
     }
 #endif
@@ -30,8 +32,8 @@ int sharegen_copy_range(int from, long long offset, int to, long long count) {
     while (count > 0) {
         ssize_t got = pread(from, buffer, count < (long long)sizeof buffer ? (size_t)count : sizeof buffer, in);
         if (got < 0 && errno == EINTR) continue;
-        if (got == 0) errno = EIO;
-        if (got <= 0) return -1;
+        if (got == 0) return -2;
+        if (got < 0) return -1;
         for (ssize_t done = 0; done < got;) {
             ssize_t wrote = write(to, buffer + done, (size_t)(got - done));
             if (wrote < 0 && errno == EINTR) continue;

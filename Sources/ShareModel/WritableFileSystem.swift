@@ -17,7 +17,8 @@ public protocol WritableFileSystem: FileSystem {
     /// Creates or truncates a file with the bytes of the file `source`, but where each
     /// range of `replacing` (in order, apart) holds the given bytes: a large file changed
     /// in a few places is copied, without being read where the system can. Throws with
-    /// code `ERANGE` when a range lies beyond the end of `source`.
+    /// code `ERANGE` when `source` cannot be read as described: it is missing, or ends
+    /// before a range or before the copy does.
     func writeFile(_ path: String, splicing source: String, replacing: [(range: Range<Int>, bytes: [UInt8])]) throws(FileSystemError)
     /// Makes `new` another name of the file `existing` (same bytes and modification time).
     func linkFile(_ existing: String, to new: String) throws(FileSystemError)
@@ -58,17 +59,22 @@ extension LocalFileSystem: WritableFileSystem {
 
     public func writeFile(_ path: String, splicing source: String, replacing: [(range: Range<Int>, bytes: [UInt8])]) throws(FileSystemError) {
         let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw FileSystemError(path: source, errno: errno) }
+        guard input >= 0 else { throw FileSystemError(path: source, errno: ERANGE) }
         defer { close(input) }
         var facts = stat()
-        guard fstat(input, &facts) == 0 else { throw FileSystemError(path: source, errno: errno) }
+        guard fstat(input, &facts) == 0 else { throw FileSystemError(path: source, errno: ERANGE) }
         let size = Int(facts.st_size)
         guard replacing.allSatisfy({ $0.range.upperBound <= size }) else { throw FileSystemError(path: source, errno: ERANGE) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(path: path, errno: errno) }
         var (at, failure): (Int, Int32?) = (0, nil)
         func copy(to end: Int) {
-            if failure == nil, end > at, sharegen_copy_range(input, Int64(at), fd, Int64(end - at)) != 0 { failure = errno }
+            guard failure == nil, end > at else { return }
+            switch sharegen_copy_range(input, Int64(at), fd, Int64(end - at)) {
+            case 0: break
+            case -2: failure = ERANGE
+            default: failure = errno
+            }
         }
         for (range, bytes) in replacing {
             copy(to: range.lowerBound)

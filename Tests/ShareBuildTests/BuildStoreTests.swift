@@ -12,7 +12,10 @@ struct BuildStoreTests {
         Diagnostic.warning(
             "slug.guessable", "public share slug \"demo\" is guessable", at: SourceLocation(file: "content/a/shares/s.json", position: SourcePosition(line: 2, column: 3)),
             related: [SourceLocation(file: "content/b/shares/t.json", position: SourcePosition(line: 4, column: 5))]),
+        // A warning on a folder, which has no source line.
+        Diagnostic.warning("site.stray-file", "ignored", at: SourceLocation(file: "content/a/stray")),
     ]
+    let lines = ["  \"slug\": \"demo\",", nil]
     let watch = WatchStamps(paths: ["sharegen.json", "content", "content/a/shares/s.json"], kinds: [.file, .contentFolder, .input], hashes: [1, 0, 3], digests: [0, 0, 42])
     let ledger = OutputLedger(
         shares: ["content/a/shares/s.json": OutputLedger.Share(digest: 42, outputs: ["site/k4m2/index.html", "site/embed/k4m2/index.html"], manifestEntry: 10..<90)],
@@ -27,7 +30,7 @@ struct BuildStoreTests {
         var fields = BuildStore(tool: tool, channel: channel, inputs: 11, global: 12, outputMarker: "m", outputFolders: 13, standbyMarker: "s",
             counts: BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16))
         fields.standbyFolders = 17
-        writer.finish(fields, warnings: Excerpted(diagnostics: warnings, lines: ["  \"slug\": \"demo\","]), watch: watch, ledger: ledger)
+        writer.finish(fields, warnings: Excerpted(diagnostics: warnings, lines: lines), watch: watch, ledger: ledger)
         return path
     }
 
@@ -51,7 +54,7 @@ struct BuildStoreTests {
         #expect(store.tool == "t" && store.channel == .PROD && store.inputs == 11 && store.global == 12)
         #expect(store.outputMarker == "m" && store.outputFolders == 13 && store.standbyMarker == "s")
         #expect(store.counts == BuildStore.Counts(pages: 14, stubs: 15, shareFiles: 16) && store.standbyFolders == 17)
-        #expect(store.warnings == warnings && store.keptWarnings?.lines == ["  \"slug\": \"demo\","])
+        #expect(store.warnings == warnings && store.keptWarnings?.lines == lines, "a warning without a source line is kept too")
         #expect(store.watchList.flatMap(store.watch(of:)) == watch)
         #expect(store.ledger == ledger)
         #expect(store.memo?.configDigest == 7 && store.memo?.entries.isEmpty == true)

@@ -51,13 +51,17 @@ struct EmitterTests {
         #expect(try transaction.commit().report == EmitReport(written: 1, unchanged: 0))
         #expect(try fileSystem.readFile(output + "/manifest.json") == Array(("[\"AAA\", \"B\", " + big + "]").utf8))
 
-        let short = try emitter.begin(output, previous: PreviousOutput(files: ["manifest.json"], standbyDiffering: nil))
-        short.write(path: "manifest.json", patching: [(1_000_000..<1_000_001, [0])])
-        do {
-            _ = try short.commit()
-            Issue.record("a file shorter than its ranges is not patched")
-        } catch {
-            if case .missingPrevious("manifest.json") = error {} else { Issue.record("\(error)") }
+        // Shorter than its ranges, then missing: changed since the ranges were known.
+        for remove in [false, true] {
+            if remove { try fileSystem.removeTree(output + "/manifest.json") }
+            let changed = try emitter.begin(output, previous: PreviousOutput(files: ["manifest.json"], standbyDiffering: nil))
+            changed.write(path: "manifest.json", patching: [(remove ? 0..<1 : 1_000_000..<1_000_001, [0])])
+            do {
+                _ = try changed.commit()
+                Issue.record("a file that changed is not patched")
+            } catch {
+                if case .missingPrevious("manifest.json") = error {} else { Issue.record("\(error)") }
+            }
         }
     }
 

@@ -127,8 +127,7 @@ extension InMemoryFileSystem: WritableFileSystem {
     }
 
     public func writeFile(_ path: String, splicing source: String, replacing: [(range: Range<Int>, bytes: [UInt8])]) throws(FileSystemError) {
-        let bytes = try readFile(source)
-        guard replacing.allSatisfy({ $0.range.upperBound <= bytes.count }) else {
+        guard let bytes = try? readFile(source), replacing.allSatisfy({ $0.range.upperBound <= bytes.count }) else {
             throw FileSystemError(path: source, reason: "Numerical result out of range", code: 34)
         }
         var spliced: [UInt8] = []

@@ -6,8 +6,8 @@
 int sharegen_exchange_paths(const char *first, const char *second);
 
 /// Copies `count` bytes of `from` at `offset` to `to` at its file position: in the kernel
-/// (copy_file_range) where it can, through a buffer elsewhere. Returns 0, or -1 with
-/// errno set (EIO when `from` ends before `count` bytes).
+/// (copy_file_range) where it can, through a buffer elsewhere. Returns 0; -2 when `from`
+/// ends before `count` bytes; or -1 with errno set.
 int sharegen_copy_range(int from, long long offset, int to, long long count);
 
 #endif

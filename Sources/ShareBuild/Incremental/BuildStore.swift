@@ -122,9 +122,10 @@ struct BuildStore {
             var reader = ByteReader(bytes)
             guard let diagnostics = try? reader.read() as [Diagnostic], let count = try? reader.read() as Int, count == diagnostics.count else { return nil }
             var lines: [String?] = []
-            for _ in 0..<count {
-                guard let line = try? reader.read() as String? else { return nil }
-                lines.append(line)
+            do throws(ByteReader.Damaged) {
+                for _ in 0..<count { lines.append(try reader.read() as String?) }
+            } catch {
+                return nil
             }
             return reader.isAtEnd ? Excerpted(diagnostics: diagnostics, lines: lines) : nil
         }
