@@ -125,9 +125,7 @@ public struct SiteBuild: Sendable {
 
         // The output is as it was, and so is the store.
         func failed(_ error: EmitError) -> Result<Outcome, Failure> {
-            storing.wait()
-            store?.abandon()
-            layer.remember()
+            layer.abandon(store, written: storing)
             return .failure(.output(error))
         }
 
@@ -176,16 +174,11 @@ public struct SiteBuild: Sendable {
         clock.lap("render")
         var report = EmitReport(written: 0, unchanged: edit.previousOutput.files.count)
         var record: OutputRecord?
-        let touched = layer.touched(edit, patch)
+        var touched: Incremental.Touched?
         let storing = DispatchGroup()
         let store = layer.keep(patch, edit, in: storing)
-        // The output is as it was; so is the store.
-        func abandon() {
-            storing.wait()
-            store?.abandon()
-            layer.remember()
-        }
         if !patch.files.isEmpty {
+            touched = layer.touched(edit, patch)
             do {
                 let transaction = try Emitter(fileSystem: fileSystem).begin(layer.output, standby: layer.standby, previous: edit.previousOutput)
                 for file in patch.files { transaction.write(file) }
@@ -194,7 +187,8 @@ public struct SiteBuild: Sendable {
                 layer.forget()
                 (report, record) = try transaction.commit()
             } catch {
-                abandon()
+                // The output is as it was, and so is the store.
+                layer.abandon(store, written: storing)
                 guard case .missingPrevious = error else { return .failure(.output(error)) }
                 return nil
             }
@@ -206,7 +200,7 @@ public struct SiteBuild: Sendable {
         let counts = edit.previous.counts
         return .success(Outcome(
             built: Built(pages: counts.pages, stubs: counts.stubs), report: report, diagnostics: patch.warnings.diagnostics,
-            excerpts: patch.warnings.byLine,
+            excerpts: patch.excerpts,
             reusedShares: edit.ledger.shares.count - patch.rendered, recalledShareFiles: patch.recalled,
             shareFiles: counts.shareFiles, timings: clock.laps))
     }

@@ -68,13 +68,14 @@ extension Incremental {
             }
             if inScope { recorded.kinds[index] == .input ? inputs.append(path(index)) : folders.append(path(index)) }
         }
-        guard let discovery = loader.rediscover(folders: folders, inputs: inputs), Set(files.map(\.path)).isSubset(of: discovery.sharePaths)
-        else { return nil }
+        guard let discovery = loader.rediscover(folders: folders, inputs: inputs) else { return nil }
+        let sharePaths = discovery.sharePaths
+        guard Set(files.map(\.path)).isSubset(of: sharePaths) else { return nil }
         // The output and the standby as the last build left them: a file added or removed
         // in the output by hand changes its folders' stamps.
         let standbyMarker = FileStamp(path: joinPath(standby, Emitter.marker))?.description
         guard let ledger = previous.ledger, let memo = previous.storedMemo, previous.standbyMarker != nil, standbyMarker == previous.standbyMarker,
-              let kept = memo.entries(of: discovery.sharePaths) else { return nil }
+              let kept = memo.entries(of: sharePaths) else { return nil }
         let outputFiles = ledger.allFiles
         let stamped = stamps.outputFolders(output, list: ledger.folders)
         guard stamped.root &+ stamped.folders == previous.outputFolders else { return nil }
@@ -99,8 +100,10 @@ extension Incremental {
         /// Where `manifest.json` changes, when an entry in it did: the current one's ranges
         /// and their new bytes.
         var manifest: [(range: Range<Int>, bytes: [UInt8])]?
-        /// The whole site's, as a build of it reports them.
+        /// The whole site's, as a build of it reports them, and their excerpts' lines by
+        /// file and line.
         var warnings: Excerpted
+        var excerpts: [String: [Int: String]]
         var ledger: OutputLedger
         var memo: [FileMemo.Stored.Piece]
         var watch: WatchStamps
@@ -160,7 +163,8 @@ extension Incremental {
         for (index, path) in edit.files { digests[index] = memo[path]??.digest ?? 0 }
         let watch = WatchStamps(list: edit.recorded.list, kinds: edit.recorded.kinds, hashes: vouched(edit.now), digests: digests)
         return Patch(
-            files: files, manifest: manifest, warnings: Excerpted(diagnostics: diagnostics, lines: diagnostics.map { lines[$0.file]?[$0.line] }), ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count,
+            files: files, manifest: manifest, warnings: Excerpted(diagnostics: diagnostics, lines: diagnostics.map { lines[$0.file]?[$0.line] }),
+            excerpts: lines, ledger: ledger, memo: memoBytes, watch: watch, rendered: rendering.count,
             recalled: edit.previous.counts.shareFiles - (edit.discovery.sharePaths.count - validated.recalled))
     }
 

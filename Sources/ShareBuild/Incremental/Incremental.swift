@@ -191,6 +191,14 @@ struct Incremental {
         try? fileSystem.rename(storePath, to: forgottenPath)
     }
 
+    /// Drops the store `writer` began on another thread (`group`) and puts the last one
+    /// back: the emit failed, and the output is as it was.
+    func abandon(_ writer: BuildStore.Writer?, written group: DispatchGroup) {
+        group.wait()
+        writer?.abandon()
+        remember()
+    }
+
     /// Puts the store set aside back, after a failed commit that left the output as it
     /// was: the next build need not start from nothing.
     func remember() {
